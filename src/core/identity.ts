@@ -1,0 +1,59 @@
+import { isAccountIdLike } from './account.js';
+
+/** Who made a request, as the IAM engine and GetCallerIdentity see it. */
+export interface Principal {
+  type: 'root' | 'user' | 'assumed-role' | 'federated-user' | 'anonymous';
+  account: string;
+  arn: string;
+  /** The `UserId` GetCallerIdentity answers: the account id for root, AIDA…/AROA…:session otherwise. */
+  userId: string;
+  name?: string;
+  /** Role ARN behind an assumed-role session. */
+  roleArn?: string;
+  tags?: Record<string, string>;
+}
+
+/** A credential Drydock accepts: secret for SigV4 verification and the principal it stands for. */
+export interface CredentialRecord {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+  principal: Principal;
+}
+
+export const DEFAULT_ACCOUNT = '000000000000';
+const DEFAULT_SECRET = 'test';
+
+export function rootPrincipal(account: string): Principal {
+  return { type: 'root', account, arn: `arn:aws:iam::${account}:root`, userId: account };
+}
+
+/**
+ * Access keys known to Drydock. `test` (and any key with secret `test` that is a 12-digit
+ * number) is the root of an account, so a newcomer is never refused; keys made by IAM and STS
+ * are registered here and are the only others accepted.
+ */
+export class Identities {
+  readonly #keys = new Map<string, CredentialRecord>();
+
+  register(rec: CredentialRecord): void {
+    this.#keys.set(rec.accessKeyId, rec);
+  }
+
+  remove(accessKeyId: string): boolean {
+    return this.#keys.delete(accessKeyId);
+  }
+
+  lookup(accessKeyId: string): CredentialRecord | undefined {
+    const known = this.#keys.get(accessKeyId);
+    if (known) return known;
+    if (accessKeyId === 'test') return { accessKeyId, secretAccessKey: DEFAULT_SECRET, principal: rootPrincipal(DEFAULT_ACCOUNT) };
+    if (isAccountIdLike(accessKeyId)) return { accessKeyId, secretAccessKey: DEFAULT_SECRET, principal: rootPrincipal(accessKeyId) };
+    return undefined;
+  }
+
+  clear(): void {
+    this.#keys.clear();
+  }
+}

@@ -1,0 +1,115 @@
+import { AuditLog } from '../core/audit.js';
+import { Clock } from '../core/clock.js';
+import { AwsError } from '../core/errors.js';
+import { EventBus } from '../core/event-bus.js';
+import { FaultRegistry } from '../core/faults.js';
+import { Identities } from '../core/identity.js';
+import { requestId } from '../core/ids.js';
+import { Meter } from '../core/meter.js';
+import { Persistence } from '../core/persistence.js';
+import { Stores } from '../core/store.js';
+import type { ResponseContext, WireResponse } from '../protocols/protocol.js';
+import { handleAdmin } from './admin.js';
+import type { AppRequest, AppResponse, RequestContext } from './context.js';
+import { FINALLY, PIPELINE } from './pipeline.js';
+
+export interface DrydockOptions {
+  /** Where clients reach this instance, used in URLs Drydock hands out (queue URLs, …). */
+  endpoint?: string;
+  /** Directory for durable state; without it state lives in memory only. */
+  dataDir?: string;
+  clock?: Clock;
+}
+
+/**
+ * The app core: `(request) => Promise<response>`. The HTTP server, the embedded test helper
+ * and in-process tests are thin adapters around `handle`.
+ */
+export class Drydock {
+  readonly clock: Clock;
+  readonly stores: Stores;
+  readonly faults: FaultRegistry;
+  readonly audit: AuditLog;
+  readonly meter: Meter;
+  readonly bus = new EventBus();
+  readonly identities = new Identities();
+  readonly startedAt: Date;
+  endpoint: string;
+  ready = false;
+  /** The authorization step; the identity issue installs the IAM engine here. */
+  authorizer?: (ctx: RequestContext) => void | Promise<void>;
+
+  private constructor(opts: DrydockOptions, persistence: Persistence | undefined) {
+    this.clock = opts.clock ?? new Clock();
+    this.stores = new Stores({ persistence });
+    this.faults = new FaultRegistry(this.clock);
+    this.audit = new AuditLog(this.clock);
+    this.meter = new Meter(this.clock);
+    this.endpoint = opts.endpoint ?? 'http://localhost:4566';
+    this.startedAt = this.clock.now();
+  }
+
+  static async create(opts: DrydockOptions = {}): Promise<Drydock> {
+    const persistence = opts.dataDir ? await Persistence.open(opts.dataDir) : undefined;
+    return new Drydock(opts, persistence);
+  }
+
+  /** Answers one HTTP request: admin routes first, then the AWS pipeline. */
+  async handle(http: AppRequest): Promise<AppResponse> {
+    const admin = await handleAdmin(this, http);
+    if (admin) return admin;
+    const q = http.url.indexOf('?');
+    const rawPath = q < 0 ? http.url : http.url.slice(0, q);
+    const rawQuery = q < 0 ? '' : http.url.slice(q + 1);
+    const ctx: RequestContext = {
+      requestId: requestId(), receivedAt: this.clock.now(), http, rawPath, rawQuery,
+      wire: { method: http.method, path: rawPath, query: new URLSearchParams(rawQuery), headers: http.headers, body: http.body },
+      region: '', account: '',
+    };
+    for (const [, step] of PIPELINE) {
+      try {
+        await step(ctx, this);
+      } catch (e) {
+        ctx.error = asAwsError(e);
+        break;
+      }
+    }
+    for (const [, step] of FINALLY) {
+      try {
+        await step(ctx, this);
+      } catch (e) {
+        ctx.error = asAwsError(e);
+        ctx.response = this.fallbackError(ctx.error, { requestId: ctx.requestId, method: http.method });
+      }
+    }
+    return ctx.response!;
+  }
+
+  /** An error for a request no service claimed: JSON, which every AWS client can read. */
+  fallbackError(err: AwsError, rc: ResponseContext): WireResponse {
+    return {
+      status: err.status,
+      headers: { 'content-type': 'application/json', 'x-amzn-requestid': rc.requestId, 'x-amzn-errortype': err.code },
+      body: JSON.stringify({ __type: err.code, message: err.message }),
+    };
+  }
+
+  /** Drops all state, or one service's. */
+  reset(service?: string): void {
+    this.stores.reset(service);
+    if (!service) {
+      this.faults.clear();
+      this.audit.reset();
+      this.meter.reset();
+      this.identities.clear();
+    }
+  }
+}
+
+/** Anything thrown below the gateway becomes an AWS error; a bug answers 500 InternalFailure, never a crash. */
+export function asAwsError(e: unknown): AwsError {
+  if (e instanceof AwsError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  if (process.env['DRYDOCK_DEBUG']) console.error(e);
+  return new AwsError('InternalFailure', `drydock internal error: ${message}`, 500);
+}

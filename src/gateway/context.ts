@@ -1,0 +1,48 @@
+import type { AwsError } from '../core/errors.js';
+import type { Principal } from '../core/identity.js';
+import type { ServiceModel } from '../protocols/model.js';
+import type { OperationMatch, Protocol, WireRequest, WireResponse } from '../protocols/protocol.js';
+import type { AuthProblem, ParsedAuth } from '../protocols/sigv4.js';
+
+/** An HTTP request as the app core receives it from any adapter (server, embedded, tests). */
+export interface AppRequest {
+  method: string;
+  /** Path and query as sent, e.g. `/bucket/key?acl`. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  sourceIp?: string;
+}
+
+export interface AppResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer | string;
+}
+
+/** The typed state one request carries through the pipeline; each step fills its part. */
+export interface RequestContext {
+  readonly requestId: string;
+  readonly receivedAt: Date;
+  readonly http: AppRequest;
+  /** Raw path (still percent-encoded) and raw query string. */
+  readonly rawPath: string;
+  readonly rawQuery: string;
+  wire: WireRequest;
+  service?: string;
+  region: string;
+  account: string;
+  model?: ServiceModel;
+  protocol?: Protocol;
+  match?: OperationMatch;
+  /** SigV4 parameters as read before routing, or the problem with them. */
+  signature?: ParsedAuth | AuthProblem;
+  /** The verified SigV4 parameters. */
+  auth?: ParsedAuth;
+  accessKeyId?: string;
+  principal?: Principal;
+  input?: Record<string, unknown>;
+  output?: Record<string, unknown>;
+  error?: AwsError;
+  response?: WireResponse;
+}

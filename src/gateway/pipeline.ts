@@ -1,0 +1,129 @@
+import { AwsError, notImplemented } from '../core/errors.js';
+import { DEFAULT_REGION, isRegionLike } from '../core/account.js';
+import { loadModel, modelIndex } from '../protocols/model.js';
+import { protocolFor } from '../protocols/protocols.js';
+import { routeRequest } from '../protocols/router.js';
+import { queryParams } from '../protocols/xml-protocols.js';
+import { serviceDefinition } from '../services/registry.js';
+import type { ServiceContext } from '../services/types.js';
+import { authenticate, readAuth } from './authenticate.js';
+import type { RequestContext } from './context.js';
+import type { Drydock } from './app.js';
+
+/**
+ * The request pipeline, in order. Each step reads and fills the shared context; a step that
+ * throws an AwsError ends the request with that error, serialized in the service's protocol.
+ */
+export type Step = (ctx: RequestContext, app: Drydock) => void | Promise<void>;
+
+export const PIPELINE: readonly [string, Step][] = [
+  ['route', route],
+  ['authenticate', authenticate],
+  ['account-region', accountRegion],
+  ['parse', parse],
+  ['authorize', authorize],
+  ['faults', faults],
+  ['dispatch', dispatch],
+];
+
+/** Steps that always run after the others, also for a request that failed. */
+export const FINALLY: readonly [string, Step][] = [
+  ['serialize', serialize],
+  ['audit', audit],
+];
+
+function route(ctx: RequestContext): void {
+  ctx.signature = readAuth(ctx);
+  const scope = ctx.signature && !('code' in ctx.signature) ? { service: ctx.signature.service, region: ctx.signature.region } : undefined;
+  const ct = String(ctx.http.headers['content-type'] ?? '');
+  const routingQuery = ct.startsWith('application/x-www-form-urlencoded') ? queryParams(ctx.wire) : ctx.wire.query;
+  const r = routeRequest({ method: ctx.http.method, path: ctx.rawPath, query: routingQuery, headers: ctx.http.headers, scope });
+  if (!r) {
+    throw new AwsError('UnknownService', 'drydock could not tell which AWS service this request is for (no X-Amz-Target, SigV4 scope, Host or Action names one)', 400);
+  }
+  ctx.service = r.service;
+  if (r.region && isRegionLike(r.region)) ctx.region = r.region;
+  ctx.wire = { ...ctx.wire, path: r.path, bucket: r.bucket };
+  ctx.model = loadModel(r.service);
+  ctx.protocol = protocolFor(ctx.model, ctx.wire);
+}
+
+function accountRegion(ctx: RequestContext): void {
+  ctx.account = ctx.principal!.account;
+  ctx.region ||= DEFAULT_REGION;
+}
+
+function parse(ctx: RequestContext): void {
+  const match = ctx.protocol!.match(ctx.model!, ctx.wire);
+  if (!match) {
+    const what = ctx.model!.protocol.startsWith('rest') ? `${ctx.http.method} ${ctx.rawPath}` : 'the requested action';
+    throw new AwsError(ctx.model!.protocol.startsWith('rest') ? 'UnknownOperationException' : 'InvalidAction',
+      `${ctx.model!.sdkId} has no operation for ${what}`, 404);
+  }
+  ctx.match = match;
+  ctx.input = ctx.protocol!.parse(ctx.model!, match, ctx.wire);
+}
+
+async function authorize(ctx: RequestContext, app: Drydock): Promise<void> {
+  await app.authorizer?.(ctx);
+}
+
+async function faults(ctx: RequestContext, app: Drydock): Promise<void> {
+  const effect = app.faults.check({ service: ctx.service!, region: ctx.region, operation: ctx.match?.name });
+  if (!effect) return;
+  if (effect.latencyMs) await new Promise((r) => setTimeout(r, effect.latencyMs));
+  if (effect.unavailable) {
+    throw new AwsError('ServiceUnavailable', `${ctx.model!.endpointPrefix}.${ctx.region}.amazonaws.com is unreachable: ${effect.unavailable.reason}`, 503);
+  }
+  if (effect.error) throw new AwsError(effect.error.code, effect.error.message, effect.error.status);
+}
+
+async function dispatch(ctx: RequestContext, app: Drydock): Promise<void> {
+  const operation = ctx.match!.name;
+  const def = await serviceDefinition(ctx.service!);
+  const handler = def?.handlers[operation];
+  if (!handler) throw notImplemented(ctx.service!, operation);
+  const sc: ServiceContext = {
+    requestId: ctx.requestId, service: ctx.service!, operation, account: ctx.account, region: ctx.region,
+    principal: ctx.principal!, accessKeyId: ctx.accessKeyId, sourceIp: ctx.http.sourceIp ?? '127.0.0.1',
+    endpoint: app.endpoint, clock: app.clock, stores: app.stores, meter: app.meter, bus: app.bus,
+    faults: app.faults, identities: app.identities,
+  };
+  ctx.output = (await handler(ctx.input ?? {}, sc)) ?? {};
+}
+
+function serialize(ctx: RequestContext, app: Drydock): void {
+  const rc = { requestId: ctx.requestId, method: ctx.http.method };
+  if (ctx.error || !ctx.output) {
+    const err = ctx.error ?? new AwsError('InternalFailure', 'the request produced no result', 500);
+    ctx.response = ctx.model && ctx.protocol
+      ? ctx.protocol.serializeError(ctx.model, err, rc)
+      : app.fallbackError(err, rc);
+    return;
+  }
+  ctx.response = ctx.protocol!.serialize(ctx.model!, ctx.match!.name, ctx.output, rc);
+}
+
+function audit(ctx: RequestContext, app: Drydock): void {
+  app.audit.record({
+    eventId: ctx.requestId,
+    eventTime: ctx.receivedAt.toISOString(),
+    account: ctx.account,
+    region: ctx.region,
+    service: ctx.service ?? 'unknown',
+    eventSource: `${ctx.model?.endpointPrefix ?? ctx.service ?? 'unknown'}.amazonaws.com`,
+    action: ctx.match?.name ?? 'Unknown',
+    principalArn: ctx.principal?.arn ?? 'anonymous',
+    accessKeyId: ctx.accessKeyId,
+    sourceIp: ctx.http.sourceIp ?? '127.0.0.1',
+    userAgent: String(ctx.http.headers['user-agent'] ?? ''),
+    errorCode: ctx.error?.code,
+    errorMessage: ctx.error?.message,
+    requestId: ctx.requestId,
+  });
+}
+
+/** Names of every registered model, for the health endpoint. */
+export function registeredServices(): string[] {
+  return Object.keys(modelIndex());
+}

@@ -1,0 +1,64 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Drydock } from './app.js';
+
+/** Largest request body Drydock buffers (S3's single PUT limit is 5 GB; local use stays far below). */
+export const MAX_BODY_BYTES = Number(process.env['DRYDOCK_MAX_BODY_BYTES'] ?? 1024 * 1024 * 1024);
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) over = true;
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(over ? 'too-large' : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+async function onRequest(app: Drydock, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readBody(req);
+  if (body === 'too-large') {
+    res.writeHead(413, { 'content-type': 'application/xml' });
+    res.end('<Error><Code>EntityTooLarge</Code><Message>Your proposed upload exceeds the maximum allowed size</Message></Error>');
+    return;
+  }
+  const response = await app.handle({
+    method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body, sourceIp: req.socket.remoteAddress,
+  });
+  const headers: Record<string, string | number> = { ...response.headers };
+  const isHead = req.method === 'HEAD';
+  if (!isHead || headers['content-length'] === undefined) headers['content-length'] = Buffer.byteLength(response.body);
+  res.writeHead(response.status, headers);
+  res.end(isHead ? undefined : response.body);
+}
+
+/**
+ * The HTTP adapter: a keep-alive `node:http` server in front of the app core. `Expect:
+ * 100-continue` is answered by Node itself (no `checkContinue` listener), so uploads flow.
+ */
+export function listen(app: Drydock, port: number, host: string): Promise<Server> {
+  const server = createServer({ keepAlive: true, keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
+    onRequest(app, req, res).catch((e: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ __type: 'InternalFailure', message: String(e) }));
+    });
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      app.ready = true;
+      const addr = server.address() as AddressInfo;
+      if (app.endpoint === 'http://localhost:4566' || port === 0) app.endpoint = `http://${host === '127.0.0.1' ? 'localhost' : host}:${addr.port}`;
+      resolve(server);
+    });
+  });
+}

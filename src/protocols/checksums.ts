@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+
+/**
+ * The flexible checksums S3 accepts and returns (`x-amz-checksum-*`), and Content-MD5.
+ *
+ * Every value is base64 of the big-endian digest, exactly as the SDKs send it. CRC32 uses
+ * zlib's native implementation; CRC32C and CRC64NVME are small table-driven loops because
+ * Node has neither and the SDK's own implementations are not a dependency of ours.
+ */
+
+/** The checksum algorithms S3 names in `x-amz-sdk-checksum-algorithm` and `x-amz-checksum-*`. */
+export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256' | 'CRC64NVME';
+
+/** All algorithms, in the order S3 documents them. */
+export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'];
+
+/** A refused checksum, with the code, status and text S3 answers. */
+export interface ChecksumProblem { code: string; message: string; status: number }
+
+/** Base64 of the big-endian digest of `data`, the form of an `x-amz-checksum-*` header value. */
+export function checksum(algorithm: ChecksumAlgorithm, data: Uint8Array): string {
+  switch (algorithm) {
+    case 'CRC32': return uint32Base64(crc32(data));
+    case 'CRC32C': return uint32Base64(crc32c(data));
+    case 'CRC64NVME': return crc64nvme(data).toString('base64');
+    case 'SHA1': return createHash('sha1').update(data).digest('base64');
+    case 'SHA256': return createHash('sha256').update(data).digest('base64');
+  }
+}
+
+/** Base64 MD5 of `data`, the form of a `Content-MD5` header. */
+export function md5Base64(data: Uint8Array): string {
+  return createHash('md5').update(data).digest('base64');
+}
+
+/** `x-amz-checksum-crc32` for `CRC32`, and so on. */
+export function checksumHeaderName(algorithm: ChecksumAlgorithm): string {
+  return `x-amz-checksum-${algorithm.toLowerCase()}`;
+}
+
+/** The algorithm an `x-amz-checksum-*` header (or trailer) name stands for, if S3 knows it. */
+export function checksumAlgorithmOf(headerName: string): ChecksumAlgorithm | undefined {
+  const name = headerName.toLowerCase();
+  return CHECKSUM_ALGORITHMS.find((a) => checksumHeaderName(a) === name);
+}
+
+/**
+ * Holds `data` to a client-sent checksum. A value that cannot be a digest of this algorithm is
+ * S3's InvalidRequest; a well-formed value that differs is BadDigest.
+ */
+export function verifyChecksum(
+  algorithm: ChecksumAlgorithm, expected: string, data: Uint8Array,
+): ChecksumProblem | undefined {
+  if (!isBase64Of(expected, DIGEST_BYTES[algorithm])) {
+    const message = `Value for ${checksumHeaderName(algorithm)} header is invalid.`;
+    return { code: 'InvalidRequest', message, status: 400 };
+  }
+  if (checksum(algorithm, data) === expected) return undefined;
+  return { code: 'BadDigest', message: `The ${algorithm} you specified did not match the calculated checksum.`, status: 400 };
+}
+
+/** Holds `data` to a `Content-MD5` header, with S3's InvalidDigest and BadDigest answers. */
+export function verifyContentMd5(expected: string, data: Uint8Array): ChecksumProblem | undefined {
+  if (!isBase64Of(expected, 16)) {
+    return { code: 'InvalidDigest', message: 'The Content-MD5 you specified was invalid.', status: 400 };
+  }
+  if (md5Base64(data) === expected) return undefined;
+  return { code: 'BadDigest', message: 'The Content-MD5 you specified did not match what we received.', status: 400 };
+}
+
+const DIGEST_BYTES: Record<ChecksumAlgorithm, number> = { CRC32: 4, CRC32C: 4, CRC64NVME: 8, SHA1: 20, SHA256: 32 };
+
+function isBase64Of(value: string, bytes: number): boolean {
+  // Canonical base64 only: a re-encoding must give back exactly what was sent.
+  return /^[A-Za-z0-9+/]*={0,2}$/.test(value) && Buffer.from(value, 'base64').toString('base64') === value
+    && Buffer.byteLength(value, 'base64') === bytes;
+}
+
+function uint32Base64(n: number): string {
+  const out = Buffer.allocUnsafe(4);
+  out.writeUInt32BE(n >>> 0);
+  return out.toString('base64');
+}
+
+// Reflected CRC tables, built once. CRC32C: Castagnoli polynomial 0x1EDC6F41 (reflected
+// 0x82F63B78). CRC64NVME: polynomial 0xAD93D23594C93659 (reflected 0x9A6C9329AC4BC9B5), kept as
+// two 32-bit halves so the hot loop stays in small integers instead of BigInt.
+const CRC32C_TABLE = new Uint32Array(256);
+const CRC64_HI = new Uint32Array(256);
+const CRC64_LO = new Uint32Array(256);
+for (let i = 0; i < 256; i++) {
+  let c = i;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
+  CRC32C_TABLE[i] = c >>> 0;
+  let w = BigInt(i);
+  for (let k = 0; k < 8; k++) w = w & 1n ? 0x9a6c9329ac4bc9b5n ^ (w >> 1n) : w >> 1n;
+  CRC64_HI[i] = Number(w >> 32n);
+  CRC64_LO[i] = Number(w & 0xffffffffn);
+}
+
+function crc32c(data: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < data.length; i++) c = CRC32C_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function crc64nvme(data: Uint8Array): Buffer {
+  let hi = 0xffffffff;
+  let lo = 0xffffffff;
+  for (let i = 0; i < data.length; i++) {
+    const t = (lo ^ data[i]!) & 0xff;
+    lo = ((lo >>> 8) | (hi << 24)) ^ CRC64_LO[t]!;
+    hi = (hi >>> 8) ^ CRC64_HI[t]!;
+  }
+  const out = Buffer.allocUnsafe(8);
+  out.writeUInt32BE((hi ^ 0xffffffff) >>> 0, 0);
+  out.writeUInt32BE((lo ^ 0xffffffff) >>> 0, 4);
+  return out;
+}

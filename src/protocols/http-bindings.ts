@@ -1,0 +1,199 @@
+import type { ServiceModel, Shape } from './model.js';
+import { mergedTraits, shapeOf } from './model.js';
+import { readScalar } from './xml-codec.js';
+import { formatTimestamp, SerdeError, toBuffer } from './values.js';
+
+/**
+ * HTTP bindings of the REST protocols (restJson1, restXml): matching a request to an
+ * operation by method and URI template, reading labels, query strings and headers into the
+ * input, and writing output members bound to headers and the status code.
+ */
+
+interface Segment { literal?: string; label?: string; greedy?: boolean }
+
+export interface Route {
+  operation: string;
+  method: string;
+  segments: Segment[];
+  /** Literal query keys (and values) the URI template requires, e.g. `?acl` or `?list-type=2`. */
+  query: [string, string | undefined][];
+  score: number;
+}
+
+const routeCache = new WeakMap<ServiceModel, Route[]>();
+
+/** Routes of a model, most specific first. */
+export function routesOf(model: ServiceModel): Route[] {
+  let routes = routeCache.get(model);
+  if (routes) return routes;
+  routes = [];
+  for (const [operation, op] of Object.entries(model.operations)) {
+    const http = op.traits?.http;
+    if (!http) continue;
+    const [method, uri] = http;
+    const [p, q = ''] = uri.split('?');
+    const segments: Segment[] = p!.split('/').filter(Boolean).map((seg) => {
+      const m = /^\{([^}+]+)(\+?)\}$/.exec(seg);
+      return m ? { label: m[1], greedy: m[2] === '+' } : { literal: seg };
+    });
+    const query = q.split('&').filter(Boolean)
+      .map((kv): [string, string | undefined] => { const [k, v] = kv.split('='); return [k!, v]; })
+      .filter(([k]) => k !== 'x-id');
+    const literals = segments.filter((s) => s.literal).length;
+    const greedy = segments.some((s) => s.greedy) ? 1 : 0;
+    routes.push({ operation, method, segments, query, score: literals * 100 + query.length * 10 + segments.length - greedy * 5 });
+  }
+  routes.sort((a, b) => b.score - a.score);
+  routeCache.set(model, routes);
+  return routes;
+}
+
+function decode(s: string): string {
+  try { return decodeURIComponent(s); } catch { throw new SerdeError('', `invalid percent-encoding in \`${s}\``); }
+}
+
+/** Matches path segments (still encoded) against a route, returning decoded label values. */
+export function matchRoute(route: Route, method: string, parts: string[], query: URLSearchParams): Record<string, string> | undefined {
+  if (route.method !== method) return undefined;
+  for (const [k, v] of route.query) {
+    if (!query.has(k)) return undefined;
+    if (v !== undefined && query.get(k) !== v) return undefined;
+  }
+  const labels: Record<string, string> = {};
+  let i = 0;
+  for (const seg of route.segments) {
+    if (seg.greedy) {
+      const rest = parts.slice(i).map(decode).join('/');
+      if (rest === '') return undefined;
+      labels[seg.label!] = rest;
+      i = parts.length;
+      continue;
+    }
+    const part = parts[i++];
+    if (part === undefined) return undefined;
+    if (seg.literal !== undefined) {
+      if (decode(part) !== seg.literal) return undefined;
+    } else {
+      labels[seg.label!] = decode(part);
+    }
+  }
+  // A trailing '/' after the last segment is tolerated, as AWS's front ends do.
+  return i === parts.length || (i === parts.length - 1 && parts[i] === '') ? labels : undefined;
+}
+
+function headerValue(h: string | string[] | undefined): string | undefined {
+  return Array.isArray(h) ? h.join(', ') : h;
+}
+
+/**
+ * Reads the members of `input` bound to labels, query parameters and headers. Returns the
+ * values read and the name of the payload member, if one is bound.
+ */
+export function readBoundMembers(
+  model: ServiceModel, shape: Shape, labels: Record<string, string>, query: URLSearchParams,
+  headers: Record<string, string | string[] | undefined>,
+): { values: Record<string, unknown>; payloadMember?: string; hasBodyMembers: boolean } {
+  const values: Record<string, unknown> = {};
+  let payloadMember: string | undefined;
+  let hasBodyMembers = false;
+  const boundQuery = new Set<string>();
+  let paramsMember: string | undefined;
+  for (const [name, m] of Object.entries(shape.members ?? {})) {
+    const t = m.traits ?? {};
+    const target = shapeOf(model, m.target);
+    const path = name;
+    if (t.httpLabel) {
+      if (labels[name] !== undefined) values[name] = readScalar(target, labels[name]!, path);
+    } else if (t.httpQuery) {
+      boundQuery.add(t.httpQuery);
+      const all = query.getAll(t.httpQuery);
+      if (!all.length) continue;
+      if (target.type === 'list') {
+        const item = shapeOf(model, target.member!.target);
+        values[name] = all.map((v) => readScalar(item, v, path));
+      } else {
+        values[name] = readScalar(target, all[0]!, path);
+      }
+    } else if (t.httpQueryParams) {
+      paramsMember = name;
+    } else if (t.httpHeader) {
+      const raw = headerValue(headers[t.httpHeader.toLowerCase()]);
+      if (raw === undefined) continue;
+      if (target.type === 'list') {
+        const item = shapeOf(model, target.member!.target);
+        values[name] = splitHeaderList(raw).map((v) => readScalar(item, v, path));
+      } else if (target.type === 'string' && mergedTraits(model, m).mediaType === 'application/json') {
+        values[name] = Buffer.from(raw, 'base64').toString('utf8');
+      } else {
+        values[name] = readScalar(target, raw, path);
+      }
+    } else if (t.httpPrefixHeaders !== undefined) {
+      const prefix = t.httpPrefixHeaders.toLowerCase();
+      const map: Record<string, string> = {};
+      for (const [k, v] of Object.entries(headers)) {
+        if (k.startsWith(prefix) && v !== undefined) map[k.slice(prefix.length)] = headerValue(v)!;
+      }
+      if (Object.keys(map).length) values[name] = map;
+    } else if (t.httpPayload) {
+      payloadMember = name;
+    } else if (!t.httpResponseCode) {
+      hasBodyMembers = true;
+    }
+  }
+  if (paramsMember) {
+    const target = shapeOf(model, shape.members![paramsMember]!.target);
+    const listValued = shapeOf(model, target.value!.target).type === 'list';
+    const map: Record<string, unknown> = {};
+    for (const k of new Set(query.keys())) {
+      if (boundQuery.has(k)) continue;
+      map[k] = listValued ? query.getAll(k) : query.get(k);
+    }
+    if (Object.keys(map).length) values[paramsMember] = map;
+  }
+  return { values, payloadMember, hasBodyMembers };
+}
+
+function splitHeaderList(raw: string): string[] {
+  // http-date timestamps contain a comma, so they come in pairs of pieces.
+  return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** Writes output members bound to headers and the status code. */
+export function writeBoundMembers(
+  model: ServiceModel, shape: Shape, output: Record<string, unknown>, defaultStatus: number,
+): { status: number; headers: Record<string, string>; payloadMember?: string; hasBodyMembers: boolean } {
+  const headers: Record<string, string> = {};
+  let status = defaultStatus;
+  let payloadMember: string | undefined;
+  let hasBodyMembers = false;
+  for (const [name, m] of Object.entries(shape.members ?? {})) {
+    const t = m.traits ?? {};
+    const v = output[name];
+    if (t.httpPayload) { payloadMember = name; continue; }
+    if (t.httpResponseCode) { if (typeof v === 'number') status = v; continue; }
+    if (!t.httpHeader && t.httpPrefixHeaders === undefined) {
+      if (!t.httpQuery && !t.httpLabel && !t.httpQueryParams) hasBodyMembers = true;
+      continue;
+    }
+    if (v === undefined || v === null) continue;
+    const target = shapeOf(model, m.target);
+    if (t.httpPrefixHeaders !== undefined) {
+      for (const [k, val] of Object.entries(v as Record<string, string>)) headers[`${t.httpPrefixHeaders}${k}`] = String(val);
+      continue;
+    }
+    headers[t.httpHeader!] = headerText(model, target, mergedTraits(model, m).timestampFormat, v);
+  }
+  return { status, headers, payloadMember, hasBodyMembers };
+}
+
+function headerText(model: ServiceModel, target: Shape, fmt: string | undefined, v: unknown): string {
+  switch (target.type) {
+    case 'timestamp': return String(formatTimestamp(v, (fmt as 'http-date') ?? 'http-date'));
+    case 'list': {
+      const item = shapeOf(model, target.member!.target);
+      return (v as unknown[]).map((e) => headerText(model, item, undefined, e)).join(', ');
+    }
+    case 'blob': return toBuffer(v).toString('base64');
+    default: return String(v);
+  }
+}

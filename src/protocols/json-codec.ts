@@ -1,0 +1,128 @@
+import type { Member, ServiceModel, Shape } from './model.js';
+import { mergedTraits, shapeOf } from './model.js';
+import type { Problems, TimestampFormat } from './values.js';
+import {
+  checkRequired, formatTimestamp, fromBase64, memberPath, parseBoolean, parseNumber, parseTimestamp,
+  SerdeError, toBuffer,
+} from './values.js';
+
+/**
+ * JSON bodies by shape, for awsJson1_0, awsJson1_1 and restJson1 (which differ only in
+ * whether `jsonName` renames members). Reading validates types and required members.
+ */
+export interface JsonSettings {
+  useJsonName: boolean;
+  timestampFormat: TimestampFormat;
+}
+
+function wireName(name: string, m: Member, s: JsonSettings): string {
+  return (s.useJsonName && m.traits?.jsonName) || name;
+}
+
+/** Reads a JSON value as the shape `shapeId`, in the request direction. */
+export function readJson(
+  model: ServiceModel, shapeId: string, value: unknown, path: string, s: JsonSettings, problems: Problems, topRequired = true,
+): unknown {
+  const shape = shapeOf(model, shapeId);
+  return read(model, topRequired ? shape : { ...shape, required: undefined }, value, path, s, problems, undefined);
+}
+
+function read(model: ServiceModel, shape: Shape, v: unknown, path: string, s: JsonSettings, problems: Problems, tsFormat: string | undefined): unknown {
+  if (v === null || v === undefined) return undefined;
+  switch (shape.type) {
+    case 'structure':
+    case 'union': {
+      if (typeof v !== 'object' || Array.isArray(v)) throw new SerdeError(path, `expected an object at '${path || 'body'}'`);
+      const out: Record<string, unknown> = {};
+      const obj = v as Record<string, unknown>;
+      for (const [name, m] of Object.entries(shape.members ?? {})) {
+        const raw = obj[wireName(name, m, s)];
+        if (raw === undefined || raw === null) continue;
+        const t = shapeOf(model, m.target);
+        out[name] = read(model, t, raw, memberPath(path, name), s, problems, mergedTraits(model, m).timestampFormat);
+      }
+      if (shape.type === 'structure') checkRequired(shape, out, path, problems);
+      return out;
+    }
+    case 'list': {
+      if (!Array.isArray(v)) throw new SerdeError(path, `expected a list at '${path}'`);
+      const t = shapeOf(model, shape.member!.target);
+      const fmt = mergedTraits(model, shape.member!).timestampFormat;
+      return v.map((e, i) => read(model, t, e, `${path}.${i + 1}.member`, s, problems, fmt) ?? null);
+    }
+    case 'map': {
+      if (typeof v !== 'object' || Array.isArray(v)) throw new SerdeError(path, `expected a map at '${path}'`);
+      const t = shapeOf(model, shape.value!.target);
+      const out: Record<string, unknown> = {};
+      for (const [k, e] of Object.entries(v as Record<string, unknown>)) {
+        out[k] = read(model, t, e, `${path}.${k}.member`, s, problems, undefined) ?? null;
+      }
+      return out;
+    }
+    case 'string':
+      if (typeof v !== 'string') throw new SerdeError(path, `expected a string at '${path}' but found ${typeof v}`);
+      return v;
+    case 'number':
+      if (typeof v !== 'number' && typeof v !== 'string') throw new SerdeError(path, `expected a number at '${path}'`);
+      return parseNumber(v, path);
+    case 'bigInteger':
+    case 'bigDecimal':
+      return String(parseNumber(v, path));
+    case 'boolean':
+      if (typeof v !== 'boolean') throw new SerdeError(path, `expected a boolean at '${path}'`);
+      return parseBoolean(v, path);
+    case 'blob':
+      if (typeof v !== 'string') throw new SerdeError(path, `expected a base64 string at '${path}'`);
+      return fromBase64(v, path);
+    case 'timestamp':
+      void tsFormat;
+      return parseTimestamp(v, path);
+    case 'document':
+      return v;
+  }
+}
+
+/** Writes a typed value of shape `shapeId` as a JSON value, in the response direction. */
+export function writeJson(model: ServiceModel, shapeId: string, value: unknown, s: JsonSettings): unknown {
+  return write(model, shapeOf(model, shapeId), value, s, undefined);
+}
+
+function write(model: ServiceModel, shape: Shape, v: unknown, s: JsonSettings, tsFormat: TimestampFormat | undefined): unknown {
+  if (v === undefined || v === null) return undefined;
+  switch (shape.type) {
+    case 'structure':
+    case 'union': {
+      const out: Record<string, unknown> = {};
+      const obj = v as Record<string, unknown>;
+      for (const [name, m] of Object.entries(shape.members ?? {})) {
+        const traits = m.traits;
+        if (traits && (traits.httpHeader || traits.httpQuery || traits.httpLabel || traits.httpPrefixHeaders || traits.httpResponseCode)) continue;
+        const w = write(model, shapeOf(model, m.target), obj[name], s, mergedTraits(model, m).timestampFormat);
+        if (w !== undefined) out[wireName(name, m, s)] = w;
+      }
+      return out;
+    }
+    case 'list': {
+      const t = shapeOf(model, shape.member!.target);
+      const fmt = mergedTraits(model, shape.member!).timestampFormat;
+      return (v as unknown[]).map((e) => write(model, t, e, s, fmt) ?? null);
+    }
+    case 'map': {
+      const t = shapeOf(model, shape.value!.target);
+      const out: Record<string, unknown> = {};
+      for (const [k, e] of Object.entries(v as Record<string, unknown>)) out[k] = write(model, t, e, s, undefined) ?? null;
+      return out;
+    }
+    case 'blob':
+      return toBuffer(v).toString('base64');
+    case 'timestamp':
+      return formatTimestamp(v, tsFormat ?? shape.traits?.timestampFormat ?? s.timestampFormat);
+    case 'number':
+      return typeof v === 'number' ? (Number.isFinite(v) ? v : String(v)) : Number(v);
+    case 'bigInteger':
+    case 'bigDecimal':
+      return Number(v);
+    default:
+      return v;
+  }
+}

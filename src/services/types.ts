@@ -1,0 +1,35 @@
+import type { Clock } from '../core/clock.js';
+import type { EventBus } from '../core/event-bus.js';
+import type { FaultRegistry } from '../core/faults.js';
+import type { Identities, Principal } from '../core/identity.js';
+import type { Meter } from '../core/meter.js';
+import type { Stores } from '../core/store.js';
+
+/** What a handler may use: who is calling, where, and the core facilities. */
+export interface ServiceContext {
+  requestId: string;
+  service: string;
+  operation: string;
+  account: string;
+  region: string;
+  principal: Principal;
+  accessKeyId?: string;
+  sourceIp: string;
+  /** The endpoint clients reach Drydock at (for URLs in responses such as queue URLs). */
+  endpoint: string;
+  clock: Clock;
+  stores: Stores;
+  meter: Meter;
+  bus: EventBus;
+  faults: FaultRegistry;
+  identities: Identities;
+}
+
+/** A handler reads typed input (as parsed from the model) and returns typed output. */
+export type Handler = (input: Record<string, unknown>, ctx: ServiceContext) => Record<string, unknown> | Promise<Record<string, unknown>>;
+
+/** A service: its model name and the operations it implements; the rest answer not-implemented. */
+export interface ServiceDefinition {
+  name: string;
+  handlers: Record<string, Handler>;
+}

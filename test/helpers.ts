@@ -1,0 +1,25 @@
+import { after, before } from 'node:test';
+import { startDrydock, type RunningDrydock } from '../src/embedded/index.js';
+
+/** Starts one Drydock for the current test file and stops it afterwards. */
+export function useDrydock(): { readonly dd: RunningDrydock; config: () => SdkConfig } {
+  let dd: RunningDrydock | undefined;
+  before(async () => { dd = await startDrydock(); });
+  after(async () => { await dd?.stop(); });
+  return {
+    get dd() { return dd!; },
+    config: () => sdkConfig(dd!),
+  };
+}
+
+export interface SdkConfig {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  forcePathStyle?: boolean;
+  maxAttempts: number;
+}
+
+export function sdkConfig(dd: RunningDrydock, overrides: Partial<SdkConfig> = {}): SdkConfig {
+  return { endpoint: dd.endpoint, region: 'us-east-1', credentials: dd.credentials, maxAttempts: 1, ...overrides };
+}
