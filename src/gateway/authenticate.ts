@@ -2,7 +2,7 @@ import { AwsError } from '../core/errors.js';
 import { wallClock } from '../core/clock.js';
 import { decodeAwsChunked } from '../protocols/aws-chunked.js';
 import type { AuthProblem, ParsedAuth } from '../protocols/sigv4.js';
-import { parseAuthorization, sha256Hex, verifySignature } from '../protocols/sigv4.js';
+import { isAuthProblem, parseAuthorization, payloadHashFor, toAwsError, verifySignature } from '../protocols/sigv4.js';
 import type { RequestContext } from './context.js';
 import type { Drydock } from './app.js';
 
@@ -41,12 +41,14 @@ function fail(entry: [string, string, number]): AwsError {
   return new AwsError(entry[0], entry[1], entry[2]);
 }
 
-/** Code of a signature problem in a service family (JSON services say InvalidSignatureException). */
+/** A signature problem as the service answers it (JSON services say InvalidSignatureException). */
 function problemError(ctx: RequestContext, p: AuthProblem): AwsError {
   const f = family(ctx);
-  let code = p.code;
-  if (code === 'SignatureDoesNotMatch' && f === 'json' && ctx.service !== 'sqs') code = 'InvalidSignatureException';
-  return new AwsError(code, f === 's3' ? p.s3Message ?? p.message : p.message, p.status ?? (f === 'json' ? 400 : 403));
+  const err = toAwsError(p, f === 's3');
+  if (err.code === 'SignatureDoesNotMatch' && f === 'json' && ctx.service !== 'sqs') {
+    return new AwsError('InvalidSignatureException', err.message, 400);
+  }
+  return err;
 }
 
 /** Reads the SigV4 parameters (header or query) before routing. */
@@ -57,23 +59,23 @@ export function readAuth(ctx: RequestContext): ParsedAuth | AuthProblem | undefi
 export function authenticate(ctx: RequestContext, app: Drydock): void {
   const parsed = ctx.signature;
   if (!parsed) throw fail(MISSING_AUTH[family(ctx)]);
-  if ('code' in parsed) throw problemError(ctx, parsed);
-  ctx.auth = parsed;
+  if (isAuthProblem(parsed)) throw problemError(ctx, parsed);
   const cred = app.identities.lookup(parsed.accessKeyId);
   if (!cred) throw fail(UNKNOWN_KEY[family(ctx)]);
-  const s3 = ctx.service === 's3';
-  const declared = ctx.http.headers['x-amz-content-sha256'];
-  const payloadHash = typeof declared === 'string' ? declared : parsed.kind === 'presigned' ? 'UNSIGNED-PAYLOAD' : sha256Hex(ctx.http.body);
   const signed = { method: ctx.http.method, rawPath: ctx.rawPath, rawQuery: ctx.rawQuery, headers: ctx.http.headers };
-  const result = verifySignature(signed, parsed, cred.secretAccessKey, payloadHash, wallClock(), { s3 });
-  if (!result.ok) throw problemError(ctx, result.problem);
-  if (typeof declared === 'string' && /^[0-9a-f]{64}$/.test(declared) && declared !== sha256Hex(ctx.http.body)) {
-    throw new AwsError('XAmzContentSHA256Mismatch', 'The provided \'x-amz-content-sha256\' header does not match what was computed.', 400);
+  let payloadHash = 'UNSIGNED-PAYLOAD';
+  if (parsed.kind === 'header') {
+    const h = payloadHashFor(signed, ctx.http.body);
+    if (!h.ok) throw problemError(ctx, h.problem);
+    payloadHash = h.payloadHash;
   }
-  if (typeof declared === 'string' && declared.startsWith('STREAMING-')) {
-    const decoded = decodeAwsChunked(ctx.http.body, declared, {
+  const result = verifySignature(signed, parsed, cred.secretAccessKey, payloadHash, wallClock(), { s3: ctx.service === 's3' });
+  if (!result.ok) throw problemError(ctx, result.problem);
+  if (payloadHash.startsWith('STREAMING-')) {
+    const decoded = decodeAwsChunked(ctx.http.body, payloadHash, {
       signingKey: result.signingKey, seedSignature: result.seedSignature, auth: parsed,
-      decodedLength: ctx.http.headers['x-amz-decoded-content-length'] as string | undefined,
+      decodedLength: header(ctx.http.headers['x-amz-decoded-content-length']),
+      trailer: header(ctx.http.headers['x-amz-trailer']),
     });
     if (!decoded.ok) throw problemError(ctx, decoded.problem);
     ctx.wire = { ...ctx.wire, body: decoded.body, headers: { ...ctx.wire.headers, ...decoded.trailers } };
@@ -81,6 +83,11 @@ export function authenticate(ctx: RequestContext, app: Drydock): void {
   if (cred.expiration && cred.expiration.getTime() <= app.clock.nowMs()) {
     throw new AwsError('ExpiredToken', 'The security token included in the request is expired', 400);
   }
+  ctx.auth = parsed;
   ctx.accessKeyId = parsed.accessKeyId;
   ctx.principal = cred.principal;
+}
+
+function header(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
 }

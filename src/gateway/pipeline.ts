@@ -7,6 +7,7 @@ import { queryParams } from '../protocols/xml-protocols.js';
 import { serviceDefinition } from '../services/registry.js';
 import type { ServiceContext } from '../services/types.js';
 import { authenticate, readAuth } from './authenticate.js';
+import { isAuthProblem } from '../protocols/sigv4.js';
 import type { RequestContext } from './context.js';
 import type { Drydock } from './app.js';
 
@@ -34,7 +35,7 @@ export const FINALLY: readonly [string, Step][] = [
 
 function route(ctx: RequestContext): void {
   ctx.signature = readAuth(ctx);
-  const scope = ctx.signature && !('code' in ctx.signature) ? { service: ctx.signature.service, region: ctx.signature.region } : undefined;
+  const scope = ctx.signature && !isAuthProblem(ctx.signature) ? { service: ctx.signature.service, region: ctx.signature.region } : undefined;
   const ct = String(ctx.http.headers['content-type'] ?? '');
   const routingQuery = ct.startsWith('application/x-www-form-urlencoded') ? queryParams(ctx.wire) : ctx.wire.query;
   const r = routeRequest({ method: ctx.http.method, path: ctx.rawPath, query: routingQuery, headers: ctx.http.headers, scope });

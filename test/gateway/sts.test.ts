@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import { useDrydock, sdkConfig } from '../helpers.js';
 
-const { dd, config } = useDrydock();
+const h = useDrydock();
+const config = h.config;
 
 test('GetCallerIdentity answers the root of account 000000000000 for test/test', async () => {
   const sts = new STSClient(config());
@@ -15,14 +16,14 @@ test('GetCallerIdentity answers the root of account 000000000000 for test/test',
 });
 
 test('a 12-digit access key is the root of that account', async () => {
-  const sts = new STSClient(sdkConfig(dd, { credentials: { accessKeyId: '111122223333', secretAccessKey: 'test' } }));
+  const sts = new STSClient(sdkConfig(h.dd, { credentials: { accessKeyId: '111122223333', secretAccessKey: 'test' } }));
   const r = await sts.send(new GetCallerIdentityCommand({}));
   assert.equal(r.Account, '111122223333');
   assert.equal(r.Arn, 'arn:aws:iam::111122223333:root');
 });
 
 test('a wrong secret is refused with SignatureDoesNotMatch', async () => {
-  const sts = new STSClient(sdkConfig(dd, { credentials: { accessKeyId: 'test', secretAccessKey: 'wrong' } }));
+  const sts = new STSClient(sdkConfig(h.dd, { credentials: { accessKeyId: 'test', secretAccessKey: 'wrong' } }));
   await assert.rejects(sts.send(new GetCallerIdentityCommand({})), (e: Error & { $metadata?: { httpStatusCode?: number } }) => {
     assert.equal(e.name, 'SignatureDoesNotMatch');
     assert.equal(e.$metadata?.httpStatusCode, 403);
@@ -31,7 +32,7 @@ test('a wrong secret is refused with SignatureDoesNotMatch', async () => {
 });
 
 test('an unknown access key is refused with InvalidClientTokenId', async () => {
-  const sts = new STSClient(sdkConfig(dd, { credentials: { accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: 'x' } }));
+  const sts = new STSClient(sdkConfig(h.dd, { credentials: { accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: 'x' } }));
   await assert.rejects(sts.send(new GetCallerIdentityCommand({})), { name: 'InvalidClientTokenId' });
 });
 

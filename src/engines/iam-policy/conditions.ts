@@ -122,7 +122,11 @@ export class Condition {
       else if (base === 'arn') this.#arns.push(new ArnPattern(raw, variables));
       else if (base === 'numeric') this.#numbers.push(parseNumber(raw));
       else if (base === 'date') this.#numbers.push(dateValue(raw));
-      else if (base === 'ip') this.#cidrs.push(...(parseCidr(raw) ?? []));
+      else if (base === 'ip') {
+        // An unparsable block matches nothing rather than failing the whole policy.
+        const cidr = parseCidr(raw);
+        if (cidr !== undefined) this.#cidrs.push(cidr);
+      }
       else if (base === 'null') this.#nullWanted.push(raw.toLowerCase() === 'true');
       else this.#templates.push(parseTemplate(raw, { variables: variables && base !== 'binary', wildcards: false }));
     }

@@ -6,7 +6,7 @@
 import { MalformedPolicyError, PolicyIssue } from './errors.js';
 import { compileStatement, type CompiledStatement } from './statement.js';
 import type { PolicyKind } from './types.js';
-import { validateDocument, type PolicyVersion } from './validate.js';
+import { validateDocument, type PolicyVersion, type ValidatedDocument } from './validate.js';
 
 /** The statements that may apply to one service, split by effect, in document order. */
 export interface Candidates {
@@ -40,7 +40,7 @@ export class Policy {
 
   /** Use {@link parsePolicy}; the constructor is for the parser. */
   constructor(document: unknown, opts: ParseOptions) {
-    let validated;
+    let validated: ValidatedDocument;
     try {
       validated = validateDocument(document, opts.kind);
       this.statements = validated.statements.map((s) => compileStatement(s, validated.version === '2012-10-17'));
@@ -109,4 +109,13 @@ export function parsePolicy(json: string | object, opts: ParseOptions): Policy {
     }
   }
   return new Policy(document, opts);
+}
+
+/** Every context key the given policies read, deduplicated case-insensitively (GetContextKeysFor*Policy). */
+export function getContextKeys(policies: readonly Policy[]): string[] {
+  const keys = new Map<string, string>();
+  for (const p of policies) {
+    for (const k of p.contextKeys()) if (!keys.has(k.toLowerCase())) keys.set(k.toLowerCase(), k);
+  }
+  return [...keys.values()];
 }
