@@ -237,7 +237,7 @@ function parseHeader(value: string, headers: SignedRequest['headers']): ParsedAu
   const algorithm = space < 0 ? value : value.slice(0, space);
   if (algorithm !== ALGORITHM) return unsupported(algorithm);
   const params = new Map<string, string>();
-  for (const raw of value.slice(space + 1).split(',')) {
+  for (const raw of (space < 0 ? '' : value.slice(space + 1)).split(',')) {
     const part = raw.trim();
     if (!part) continue;
     const eq = part.indexOf('=');
