@@ -63,12 +63,11 @@ export function authenticate(ctx: RequestContext, app: Drydock): void {
   const cred = app.identities.lookup(parsed.accessKeyId);
   if (!cred) throw fail(UNKNOWN_KEY[family(ctx)]);
   const signed = { method: ctx.http.method, rawPath: ctx.rawPath, rawQuery: ctx.rawQuery, headers: ctx.http.headers };
-  let payloadHash = 'UNSIGNED-PAYLOAD';
-  if (parsed.kind === 'header') {
-    const h = payloadHashFor(signed, ctx.http.body);
-    if (!h.ok) throw problemError(ctx, h.problem);
-    payloadHash = h.payloadHash;
-  }
+  // Pre-signed URLs sign UNSIGNED-PAYLOAD (S3) or the body's hash (other services); the
+  // verifier tries UNSIGNED-PAYLOAD first, then this.
+  const h = payloadHashFor(signed, ctx.http.body);
+  if (!h.ok) throw problemError(ctx, h.problem);
+  const payloadHash = h.payloadHash;
   const result = verifySignature(signed, parsed, cred.secretAccessKey, payloadHash, wallClock(), { s3: ctx.service === 's3' });
   if (!result.ok) throw problemError(ctx, result.problem);
   if (payloadHash.startsWith('STREAMING-')) {

@@ -45,3 +45,23 @@ test('an operation in the model without a handler answers NotImplemented (501) i
     return true;
   });
 });
+
+test('a pre-signed GetCallerIdentity URL works until it expires', async () => {
+  const { SignatureV4 } = await import('@smithy/signature-v4');
+  const { Sha256 } = await import('@aws-crypto/sha256-js');
+  const url = new URL(h.dd.endpoint);
+  const signer = new SignatureV4({ service: 'sts', region: 'us-east-1', sha256: Sha256, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const req = {
+    method: 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/',
+    query: { Action: 'GetCallerIdentity', Version: '2011-06-15' }, headers: { host: url.host },
+  };
+  const signed = await signer.presign(req, { expiresIn: 1 });
+  const href = `${h.dd.endpoint}/?${new URLSearchParams(signed.query as Record<string, string>).toString()}`;
+  const ok = await fetch(href);
+  assert.equal(ok.status, 200);
+  assert.match(await ok.text(), /<Account>000000000000<\/Account>/);
+  await new Promise((r) => setTimeout(r, 2100));
+  const expired = await fetch(href);
+  assert.equal(expired.status, 403);
+  assert.match(await expired.text(), /<Code>[A-Za-z]+<\/Code><Message>Signature expired/);
+});

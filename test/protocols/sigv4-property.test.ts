@@ -76,7 +76,7 @@ test('every request the smithy signer signs verifies (header auth and pre-signed
   await fc.assert(fc.asyncProperty(cases(true), async (c) => {
     const req = await sign(c);
     assert.ok(verifies(req, c), JSON.stringify({ c, req }));
-  }), { numRuns: 5000 });
+  }), { numRuns: 400 });
 });
 
 test('a single changed byte of the path or the query never verifies', async () => {
@@ -88,5 +88,5 @@ test('a single changed byte of the path or the query never verifies', async () =
     const i = at % s.length;
     const changed = { ...req, [target]: s.slice(0, i) + (s[i] === 'z' ? 'y' : 'z') + s.slice(i + 1) };
     assert.equal(verifies(changed, c), false, JSON.stringify(changed));
-  }), { numRuns: 5000 });
+  }), { numRuns: 400 });
 });
