@@ -1,8 +1,3 @@
-/** A 12-digit AWS account id. */
-export function isAccountIdLike(s: string): boolean {
-  return /^\d{12}$/.test(s);
-}
-
 export const DEFAULT_REGION = 'us-east-1';
 
 /** Whether a string has the form of an AWS region name (e.g. `eu-central-1`, `us-gov-west-1`). */

@@ -88,8 +88,7 @@ export class Clock {
     this.#baseReal = this.#realNow();
     this.#base = opts.start === undefined ? this.#baseReal : parseTime(opts.start);
     this.#frozen = opts.frozen ?? false;
-    this.#scale = 1;
-    if (opts.scale !== undefined) this.#scale = checkScale(opts.scale);
+    this.#scale = opts.scale === undefined ? 1 : checkScale(opts.scale);
   }
 
   /** Clock time as a Date. */

@@ -22,7 +22,6 @@ export interface BusEvent {
  * }
  * ```
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface BusTopics {}
 
 /** A topic map: every topic's event is a {@link BusEvent}. */

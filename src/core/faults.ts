@@ -116,12 +116,12 @@ export class FaultRegistry {
     const fault = { ...parseFaultSpec(spec), id: `fault-${this.#nextId++}` } as Fault;
     this.#faults.push(fault);
     if (fault.until !== undefined) this.#untilMs.set(fault.id, Date.parse(fault.until));
-    return { ...fault };
+    return structuredClone(fault);
   }
 
   /** Active faults, oldest first. */
   list(): Fault[] {
-    return this.#active().map((f) => ({ ...f }));
+    return this.#active().map((f) => structuredClone(f));
   }
 
   remove(id: string): boolean {

@@ -1,4 +1,4 @@
-import { isAccountIdLike } from './account.js';
+import { isAccountId } from './ids.js';
 
 /** Who made a request, as the IAM engine and GetCallerIdentity see it. */
 export interface Principal {
@@ -49,7 +49,7 @@ export class Identities {
     const known = this.#keys.get(accessKeyId);
     if (known) return known;
     if (accessKeyId === 'test') return { accessKeyId, secretAccessKey: DEFAULT_SECRET, principal: rootPrincipal(DEFAULT_ACCOUNT) };
-    if (isAccountIdLike(accessKeyId)) return { accessKeyId, secretAccessKey: DEFAULT_SECRET, principal: rootPrincipal(accessKeyId) };
+    if (isAccountId(accessKeyId)) return { accessKeyId, secretAccessKey: DEFAULT_SECRET, principal: rootPrincipal(accessKeyId) };
     return undefined;
   }
 

@@ -47,11 +47,11 @@ export class Persistence {
 
   /** Opens (creating if needed) the database in `dir`; fails if another process holds it. */
   static async open(dir: string): Promise<Persistence> {
-    mkdirSync(dir, { recursive: true });
     const { default: Database } = await import('better-sqlite3');
     const path = join(dir, DB_FILE);
     let db: BetterSqlite3.Database | undefined;
     try {
+      mkdirSync(dir, { recursive: true });
       // A short busy timeout: the only contention is another process holding the dir.
       db = new Database(path, { timeout: 100 });
       // Exclusive locking: two Drydocks on one data dir would silently overwrite each

@@ -13,7 +13,8 @@ import {
  */
 
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>"'\r\u0085\u2028]/g, (c) => {
+  // Line breaks are escaped too, as AWS does: parsers drop or normalize them when raw.
+  return s.replace(/[&<>"'\r\n\u0085\u2028]/g, (c) => {
     switch (c) {
       case '&': return '&amp;';
       case '<': return '&lt;';

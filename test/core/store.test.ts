@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -174,6 +174,19 @@ test('a data dir in use by another Drydock is refused with a readable error', as
   });
   p.close();
   (await Persistence.open(dir)).close();
+});
+
+test('a data dir that cannot be opened gives a PersistenceError', async (t) => {
+  const file = join(tempDir(t), 'not-a-dir');
+  writeFileSync(file, 'x');
+  await assert.rejects(Persistence.open(file), (err: unknown) => err instanceof PersistenceError && /cannot be opened/.test(err.message));
+});
+
+test('better-sqlite3 is loaded only when a data dir is opened', () => {
+  const fixture = fileURLToPath(new URL('./fixtures/lazy-sqlite.ts', import.meta.url));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fixture], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { before: false, after: true });
 });
 
 test('every acknowledged write survives kill -9', async (t) => {

@@ -151,10 +151,11 @@ class Evaluation {
       allowed.push(granted.ref);
       return allow();
     }
+    let capped: PolicyType | undefined;
     if (granted?.how === 'issuer') {
       const mark = allowed.length;
-      const missing = cap();
-      if (missing === undefined) {
+      capped = cap();
+      if (capped === undefined) {
         allowed.push(granted.ref);
         return allow();
       }
@@ -162,7 +163,8 @@ class Evaluation {
     }
     if (rp?.required === true && granted === undefined) return this.#implicit('resource');
     const missing = principalSide();
-    if (missing !== undefined) return this.#implicit(missing);
+    // A grant to the role was cut by its boundary or session policy: say so.
+    if (missing !== undefined) return this.#implicit(capped ?? missing);
     if (granted !== undefined) allowed.push(granted.ref);
     return allow();
   }

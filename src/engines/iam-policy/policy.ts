@@ -82,11 +82,15 @@ export class Policy {
 
   /** Every context key the policy's conditions read, as written (for GetContextKeysFor*). */
   contextKeys(): string[] {
+    // The first spelling wins, as keys are case-insensitive.
     const keys = new Map<string, string>();
+    const add = (k: string): void => {
+      if (!keys.has(k.toLowerCase())) keys.set(k.toLowerCase(), k);
+    };
     for (const st of this.statements) {
-      for (const c of st.conditions) for (const k of c.contextKeys()) keys.set(k.toLowerCase(), k);
+      for (const c of st.conditions) c.contextKeys().forEach(add);
       for (const r of st.resources ?? []) {
-        for (const p of r.template.parts) if (p.kind === 'var') keys.set(p.key, p.name);
+        for (const p of r.template.parts) if (p.kind === 'var') add(p.name);
       }
     }
     return [...keys.values()];
