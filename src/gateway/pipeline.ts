@@ -39,9 +39,6 @@ function route(ctx: RequestContext): void {
   const ct = String(ctx.http.headers['content-type'] ?? '');
   const routingQuery = ct.startsWith('application/x-www-form-urlencoded') ? queryParams(ctx.wire) : ctx.wire.query;
   const r = routeRequest({ method: ctx.http.method, path: ctx.rawPath, query: routingQuery, headers: ctx.http.headers, scope });
-  if (!r) {
-    throw new AwsError('UnknownService', 'drydock could not tell which AWS service this request is for (no X-Amz-Target, SigV4 scope, Host or Action names one)', 400);
-  }
   ctx.service = r.service;
   if (r.region && isRegionLike(r.region)) ctx.region = r.region;
   ctx.wire = { ...ctx.wire, path: r.path, bucket: r.bucket };

@@ -83,8 +83,8 @@ function withS3(route: RouteResult, hostBucket: string | undefined, path: string
   return { ...route, ...s3PathStyle(path) };
 }
 
-/** Routes a request to a service; undefined when nothing identifies one. */
-export function routeRequest(req: RouteInput): RouteResult | undefined {
+/** Routes a request to a service; S3 takes what nothing else identifies. */
+export function routeRequest(req: RouteInput): RouteResult {
   const t = lookupTables();
   const host = parseHost(header(req.headers['host']) ?? '');
   const region = req.scope?.region ?? host.region;
@@ -111,7 +111,8 @@ export function routeRequest(req: RouteInput): RouteResult | undefined {
   if (req.query.get('Action') && version && t.byVersion.has(version)) return { service: t.byVersion.get(version)!, region, path: req.path };
   const rest = byRestPath(Object.keys(modelIndex()).filter((s) => s !== 's3' && modelIndex()[s]!.protocol.startsWith('rest')), req);
   if (rest) return { service: rest, region, path: req.path };
-  return undefined;
+  // As on AWS's S3 endpoint, a request nothing else claims is an (anonymous) S3 request.
+  return withS3({ service: 's3', region, path: req.path }, undefined, req.path);
 }
 
 /** Among REST services, the one whose model has an operation for this method and path. */
