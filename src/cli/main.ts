@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 /**
@@ -39,10 +41,11 @@ export async function main(argv: string[]): Promise<number> {
 
 async function start(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' } } });
-  const port = Number(values.port ?? process.env['DRYDOCK_PORT'] ?? 4566);
+  const rawPort = values.port ?? process.env['DRYDOCK_PORT'] ?? '4566';
+  const port = Number(rawPort);
   const host = values.host ?? process.env['DRYDOCK_HOST'] ?? '127.0.0.1';
   const dataDir = values['data-dir'] ?? process.env['DRYDOCK_DATA_DIR'];
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port \`${String(values.port)}\``);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port \`${rawPort}\``);
   const { Drydock } = await import('../gateway/app.js');
   const { listen } = await import('../gateway/server.js');
   const app = await Drydock.create({ dataDir, endpoint: `http://${host === '127.0.0.1' ? 'localhost' : host}:${port}` });
@@ -140,4 +143,9 @@ async function fault(args: string[]): Promise<number> {
     throw new Error(`unknown fault verb \`${verb}\``);
   }
   return 0;
+}
+
+// Run directly (`node --import tsx src/cli/main.ts start`) as well as through bin/drydock.js.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  main(process.argv.slice(2)).then((code) => { if (typeof code === 'number') process.exitCode = code; });
 }

@@ -52,7 +52,7 @@ export async function handleAdmin(app: Drydock, req: AppRequest): Promise<AppRes
   const m = req.method;
   if (path === '/_drydock/health' && (m === 'GET' || m === 'HEAD')) return json(app.ready ? 200 : 503, health(app));
   if (path === '/_localstack/health' && (m === 'GET' || m === 'HEAD')) {
-    return json(200, { services: Object.fromEntries(Object.entries(serviceStates()).map(([k, v]) => [k, v === 'available' ? 'running' : 'available'])), edition: 'drydock', version: VERSION });
+    return json(200, { services: Object.fromEntries(Object.entries(serviceStates()).map(([k, v]) => [k, v === 'available' ? 'running' : 'disabled'])), edition: 'drydock', version: VERSION });
   }
   if ((path === '/_drydock/reset' || path === '/_localstack/state/reset') && m === 'POST') {
     const service = params.get('service') ?? undefined;
