@@ -14,7 +14,7 @@ import type { RequestContext } from './context.js';
 import { PolicyIssue } from './errors.js';
 import { ArnPattern, GlobPattern, splitArn } from './pattern.js';
 import { cidrContains, parseCidr, parseDate, parseNumber, type Cidr } from './scalars.js';
-import { parseTemplate, resolveText, templateKeys, type Template } from './variables.js';
+import { parseTemplate, resolveText, templateKeys, variableSignature, type Template } from './variables.js';
 
 type Base = 'string' | 'stringIgnoreCase' | 'stringLike' | 'numeric' | 'date' | 'bool' | 'binary' | 'ip' | 'arn' | 'null';
 type Cmp = 'eq' | 'lt' | 'lte' | 'gt' | 'gte';
@@ -111,6 +111,9 @@ export class Condition {
   readonly #cidrs: Cidr[] = [];
   readonly #nullWanted: boolean[] = [];
   readonly #static: ValueTest | undefined;
+  readonly #dynamic: readonly Template[];
+  #lastSignature: string | undefined;
+  #lastTest: ValueTest | undefined;
 
   constructor(operator: ParsedOperator, key: string, raws: readonly string[], variables: boolean) {
     this.operator = operator;
@@ -130,8 +133,9 @@ export class Condition {
       else if (base === 'null') this.#nullWanted.push(raw.toLowerCase() === 'true');
       else this.#templates.push(parseTemplate(raw, { variables: variables && base !== 'binary', wildcards: false }));
     }
-    const dynamic = [...this.#templates, ...this.#globs.map((g) => g.template), ...this.#arns.map((a) => a.template)];
-    this.#static = dynamic.some((t) => t.hasVars) ? undefined : this.#test(() => undefined);
+    const all = [...this.#templates, ...this.#globs.map((g) => g.template), ...this.#arns.map((a) => a.template)];
+    this.#dynamic = all.filter((t) => t.hasVars);
+    this.#static = this.#dynamic.length > 0 ? undefined : this.#test(() => undefined);
   }
 
   /** Context keys this condition reads, including those inside policy variables. */
@@ -146,17 +150,34 @@ export class Condition {
     const { info, set, ifExists } = this.operator;
     if (info.base === 'null') return this.#nullWanted.includes(values === undefined);
     if (values === undefined) return ifExists || set === 'all' || (set === undefined && info.negated);
-    const test = this.#static ?? this.#test(rc.lookup);
+    const test = this.#static ?? this.#resolved(rc);
     if (test === undefined) return false;
     if (set === undefined) {
-      const hit = values.some((v) => test(v, rc));
+      let hit = false;
+      for (const v of values) if (test(v, rc)) hit = true;
       return info.negated ? !hit : hit;
     }
-    const perValue = (v: string): boolean => test(v, rc) !== info.negated;
-    return set === 'all' ? values.every(perValue) : values.some(perValue);
+    // Set qualifiers apply the (possibly negated) operator to each request value.
+    for (const v of values) {
+      const ok = test(v, rc) !== info.negated;
+      if (set === 'all' && !ok) return false;
+      if (set === 'any' && ok) return true;
+    }
+    return set === 'all';
+  }
+
+  // The value test for policy values with variables, rebuilt only when their values change.
+  #resolved(rc: RequestContext): ValueTest | undefined {
+    const sig = variableSignature(this.#dynamic, rc.lookup);
+    if (sig !== this.#lastSignature) {
+      this.#lastTest = this.#test(rc.lookup);
+      this.#lastSignature = sig;
+    }
+    return this.#lastTest;
   }
 
   // Builds the value test; undefined when every policy value has an unresolvable variable.
+  // Tests read variables through the request they are called with, never a captured one.
   #test(lookup: (k: string) => string | undefined): ValueTest | undefined {
     const { base, cmp } = this.operator.info;
     switch (base) {
@@ -180,14 +201,14 @@ export class Condition {
       case 'stringLike': {
         const globs = this.#globs;
         if (!globs.some((g) => g.test('', lookup) !== undefined)) return undefined;
-        return (v) => globs.some((g) => g.test(v, lookup) === true);
+        return (v, rc) => globs.some((g) => g.test(v, rc.lookup) === true);
       }
       case 'arn': {
         const arns = this.#arns;
         if (!arns.some((a) => a.test('', undefined, lookup) !== undefined)) return undefined;
-        return (v) => {
+        return (v, rc) => {
           const segs = splitArn(v);
-          return arns.some((a) => a.test(v, segs, lookup) === true);
+          return arns.some((a) => a.test(v, segs, rc.lookup) === true);
         };
       }
       case 'numeric': {

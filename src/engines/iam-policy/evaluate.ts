@@ -16,13 +16,15 @@
  */
 import { RequestContext } from './context.js';
 import { allowMessage, explicitDenyMessage, implicitDenyMessage } from './explain.js';
-import { splitArn } from './pattern.js';
 import type { Policy } from './policy.js';
 import type { PrincipalMatch } from './principal.js';
-import { matchStatement, type CompiledStatement, type MatchInput } from './statement.js';
-import type { AuthzRequest, Decision, PolicyType, StatementRef } from './types.js';
+import { MatchInput, matchStatement, type CompiledStatement } from './statement.js';
+import type { AuthzRequest, Decision, OrgPolicyLevel, PolicyType, StatementRef } from './types.js';
 
 const NO_IDENTITY_POLICIES = new Set(['root', 'service', 'federated', 'anonymous']);
+const NONE: readonly OrgPolicyLevel[] = [];
+const NO_POLICIES: readonly Policy[] = [];
+const ROOT_REF: StatementRef = Object.freeze({ policyType: 'none', statementIndex: -1 });
 
 function ref(policy: Policy, type: PolicyType, st: CompiledStatement, level?: string): StatementRef {
   const out: { -readonly [K in keyof StatementRef]: StatementRef[K] } = {
@@ -42,12 +44,13 @@ class Evaluation {
   readonly #request: AuthzRequest;
   readonly #service: string;
   readonly #input: MatchInput;
+  readonly #allowed: StatementRef[] = [];
 
   constructor(request: AuthzRequest, rc: RequestContext, action: string, resource: string) {
     this.#request = request;
     const colon = action.indexOf(':');
     this.#service = colon < 0 ? action : action.slice(0, colon);
-    this.#input = { action, resource, resourceSegments: splitArn(resource), principal: request.principal, rc };
+    this.#input = new MatchInput(action, this.#service, resource, request.principal, rc);
   }
 
   denies(policies: readonly Policy[], type: PolicyType, out: StatementRef[], level?: string): void {
@@ -82,14 +85,13 @@ class Evaluation {
   run(): Decision {
     const req = this.#request;
     const p = req.principal;
-    const resource = this.#input.resource;
     const orgExempt = p.type === 'service' || p.serviceLinkedRole === true;
-    const scps = orgExempt || req.isManagementAccount === true ? [] : req.scpLevels ?? [];
-    const rcps = orgExempt || req.isResourceManagementAccount === true ? [] : req.rcpLevels ?? [];
+    const scps = orgExempt || req.isManagementAccount === true ? NONE : req.scpLevels ?? NONE;
+    const rcps = orgExempt || req.isResourceManagementAccount === true ? NONE : req.rcpLevels ?? NONE;
     const hasIdentity = !NO_IDENTITY_POLICIES.has(p.type);
-    const identity = hasIdentity ? req.identityPolicies : [];
-    const boundary = hasIdentity && req.boundary !== undefined ? [req.boundary] : [];
-    const sessions = hasIdentity ? req.sessionPolicies ?? [] : [];
+    const identity = hasIdentity ? req.identityPolicies : NO_POLICIES;
+    const boundary = hasIdentity && req.boundary !== undefined ? [req.boundary] : NO_POLICIES;
+    const sessions = hasIdentity ? req.sessionPolicies ?? NO_POLICIES : NO_POLICIES;
     const rp = req.resourcePolicy;
 
     const denied: StatementRef[] = [];
@@ -101,72 +103,82 @@ class Evaluation {
     this.denies(sessions, 'session', denied);
     const first = denied[0];
     if (first !== undefined) {
-      return { decision: 'ExplicitDeny', reason: denied, message: explicitDenyMessage(first.policyType), resource };
+      return { decision: 'ExplicitDeny', reason: denied, message: explicitDenyMessage(first.policyType), resource: this.#input.resource };
     }
 
-    const allowed: StatementRef[] = [];
-    for (const [type, levels] of [['rcp', rcps], ['scp', scps]] as const) {
-      for (const l of levels) {
-        const r = this.firstAllow(l.policies, type, l.level);
-        if (r === undefined) return this.#implicit(type, l.level);
-        allowed.push(r);
-      }
+    for (const l of rcps) {
+      const r = this.firstAllow(l.policies, 'rcp', l.level);
+      if (r === undefined) return this.#implicit('rcp', l.level);
+      this.#allowed.push(r);
     }
-
-    // The principal's side: identity policies capped by boundary and session policies.
-    const cap = (): PolicyType | undefined => {
-      for (const [type, list] of [['boundary', boundary], ['session', sessions]] as const) {
-        if (list.length === 0) continue;
-        const r = this.firstAllow(list, type);
-        if (r === undefined) return type;
-        allowed.push(r);
-      }
-      return undefined;
-    };
-    const principalSide = (): PolicyType | undefined => {
-      if (p.type === 'root') {
-        allowed.push({ policyType: 'none', statementIndex: -1 });
-        return undefined;
-      }
-      if (!hasIdentity) return 'resource';
-      const r = this.firstAllow(identity, 'identity');
-      if (r === undefined) return 'identity';
-      allowed.push(r);
-      return cap();
-    };
-    const allow = (): Decision => ({ decision: 'Allow', reason: allowed, message: allowMessage(allowed), resource });
+    for (const l of scps) {
+      const r = this.firstAllow(l.policies, 'scp', l.level);
+      if (r === undefined) return this.#implicit('scp', l.level);
+      this.#allowed.push(r);
+    }
 
     const granted = rp === undefined ? undefined : this.resourceAllow(rp.policy);
     const resourceAccount = rp?.resourceAccount ?? req.resourceAccount;
-    const crossAccount = resourceAccount !== undefined && resourceAccount !== p.account;
-
-    if (crossAccount) {
-      const missing = principalSide();
+    if (resourceAccount !== undefined && resourceAccount !== p.account) {
+      // Cross-account: the principal's side and the resource policy must both allow.
+      const missing = this.#principalSide(hasIdentity, identity, boundary, sessions);
       if (missing !== undefined && missing !== 'resource') return this.#implicit(missing);
       if (granted === undefined) return this.#implicit('resource');
-      allowed.push(granted.ref);
-      return allow();
+      return this.#allow(granted.ref);
     }
-    if (granted?.how === 'direct' || (granted !== undefined && !hasIdentity)) {
-      allowed.push(granted.ref);
-      return allow();
-    }
+    if (granted?.how === 'direct' || (granted !== undefined && !hasIdentity)) return this.#allow(granted.ref);
     let capped: PolicyType | undefined;
     if (granted?.how === 'issuer') {
-      const mark = allowed.length;
-      capped = cap();
-      if (capped === undefined) {
-        allowed.push(granted.ref);
-        return allow();
-      }
-      allowed.length = mark;
+      const mark = this.#allowed.length;
+      capped = this.#cap(boundary, sessions);
+      if (capped === undefined) return this.#allow(granted.ref);
+      this.#allowed.length = mark;
     }
     if (rp?.required === true && granted === undefined) return this.#implicit('resource');
-    const missing = principalSide();
+    const missing = this.#principalSide(hasIdentity, identity, boundary, sessions);
     // A grant to the role was cut by its boundary or session policy: say so.
     if (missing !== undefined) return this.#implicit(capped ?? missing);
-    if (granted !== undefined) allowed.push(granted.ref);
-    return allow();
+    return this.#allow(granted?.ref);
+  }
+
+  // Boundary and session policies, when present, must each allow.
+  #cap(boundary: readonly Policy[], sessions: readonly Policy[]): PolicyType | undefined {
+    if (boundary.length > 0) {
+      const r = this.firstAllow(boundary, 'boundary');
+      if (r === undefined) return 'boundary';
+      this.#allowed.push(r);
+    }
+    if (sessions.length > 0) {
+      const r = this.firstAllow(sessions, 'session');
+      if (r === undefined) return 'session';
+      this.#allowed.push(r);
+    }
+    return undefined;
+  }
+
+  // The principal's side: identity policies capped by boundary and session policies. The
+  // root user has full access to its account; principals without identity policies
+  // (services, web identities, anonymous callers) depend on the resource policy.
+  #principalSide(
+    hasIdentity: boolean,
+    identity: readonly Policy[],
+    boundary: readonly Policy[],
+    sessions: readonly Policy[],
+  ): PolicyType | undefined {
+    if (this.#request.principal.type === 'root') {
+      this.#allowed.push(ROOT_REF);
+      return undefined;
+    }
+    if (!hasIdentity) return 'resource';
+    const r = this.firstAllow(identity, 'identity');
+    if (r === undefined) return 'identity';
+    this.#allowed.push(r);
+    return this.#cap(boundary, sessions);
+  }
+
+  #allow(extra: StatementRef | undefined): Decision {
+    if (extra !== undefined) this.#allowed.push(extra);
+    return { decision: 'Allow', reason: this.#allowed, message: allowMessage(this.#allowed), resource: this.#input.resource };
   }
 
   #implicit(type: PolicyType, level?: string): Decision {

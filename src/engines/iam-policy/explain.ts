@@ -36,10 +36,22 @@ export function implicitDenyMessage(type: PolicyType, action: string): string {
 
 /** A short account of an Allow, naming the policy types that allowed. */
 export function allowMessage(reason: readonly StatementRef[]): string {
-  if (reason.some((r) => r.policyType === 'none')) return 'allowed: the account root user has full access to its account';
-  const types = [...new Set(reason.map((r) => IN_A[r.policyType]))];
-  return `allowed by ${types.join(', ')}`;
+  let mask = 0;
+  for (const r of reason) mask |= 1 << TYPE_ORDER.indexOf(r.policyType);
+  let message = ALLOW_MESSAGES.get(mask);
+  if (message === undefined) {
+    const types = TYPE_ORDER.filter((_, i) => (mask & (1 << i)) !== 0);
+    message = types.includes('none')
+      ? 'allowed: the account root user has full access to its account'
+      : `allowed by ${types.map((t) => IN_A[t]).join(', ')}`;
+    ALLOW_MESSAGES.set(mask, message);
+  }
+  return message;
 }
+
+const TYPE_ORDER: readonly PolicyType[] = ['rcp', 'scp', 'resource', 'identity', 'boundary', 'session', 'none'];
+// At most 2^7 combinations; built once each.
+const ALLOW_MESSAGES = new Map<number, string>();
 
 function callerNoun(request: AuthzRequest): string {
   return request.principal.type === 'anonymous' ? 'Anonymous' : 'User';

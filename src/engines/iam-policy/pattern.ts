@@ -5,7 +5,7 @@
  * (equality, prefix, suffix, or an anchored regex). Patterns with variables are resolved
  * per request; their regexes are cached by source, so a steady workload builds none.
  */
-import { parseTemplate, resolveParts, type Part, type Template, type VarLookup } from './variables.js';
+import { parseTemplate, resolveParts, variableSignature, type Part, type Template, type VarLookup } from './variables.js';
 
 /** A compiled string test. */
 export type StringTest = (s: string) => boolean;
@@ -64,6 +64,9 @@ export class GlobPattern {
   readonly template: Template;
   readonly #ignoreCase: boolean;
   readonly #static: StringTest | undefined;
+  // Requests from one principal resolve variables the same way: keep the last build.
+  #lastSignature: string | undefined;
+  #lastTest: StringTest | undefined;
 
   constructor(template: Template, ignoreCase = false) {
     this.template = template;
@@ -74,8 +77,13 @@ export class GlobPattern {
   /** True/false, or undefined when a variable cannot be resolved. */
   test(value: string, lookup: VarLookup): boolean | undefined {
     if (this.#static !== undefined) return this.#static(value);
-    const parts = resolveParts(this.template, lookup);
-    return parts === undefined ? undefined : compileGlob(parts, this.#ignoreCase)(value);
+    const sig = variableSignature([this.template], lookup);
+    if (sig !== this.#lastSignature) {
+      const parts = resolveParts(this.template, lookup);
+      this.#lastTest = parts === undefined ? undefined : compileGlob(parts, this.#ignoreCase);
+      this.#lastSignature = sig;
+    }
+    return this.#lastTest === undefined ? undefined : this.#lastTest(value);
   }
 }
 

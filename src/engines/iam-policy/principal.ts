@@ -23,11 +23,44 @@ const STS_SESSION_RE = /^arn:aws[a-z-]*:sts::(\d{12}):(assumed-role\/[^/]+\/.+|f
 // Unique ids (AIDA…, AROA…) appear in place of ARNs once the entity is deleted.
 const UNIQUE_ID_RE = /^A[A-Z0-9]{15,127}$/;
 
+/** An `AWS` principal value, pre-parsed so matching only compares strings. */
+type AwsEntry =
+  | { readonly kind: 'account'; readonly account: string }
+  | { readonly kind: 'unique-id'; readonly id: string }
+  | { readonly kind: 'arn'; readonly arn: string; readonly entity: string | undefined };
+
+// `account/type/name` of an IAM user or role ARN, ignoring its path: names are unique in
+// an account whatever the path, and session ARNs do not carry the role's path.
+function entityKey(arn: string): string | undefined {
+  const m = IAM_ENTITY_RE.exec(arn);
+  return m === null ? undefined : `${m[1]}/${m[2]}/${m[3]}`;
+}
+
+function awsEntry(v: string): AwsEntry {
+  if (ACCOUNT_RE.test(v)) return { kind: 'account', account: v };
+  const root = ROOT_RE.exec(v);
+  if (root !== null) return { kind: 'account', account: root[1] as string };
+  if (UNIQUE_ID_RE.test(v)) return { kind: 'unique-id', id: v };
+  return { kind: 'arn', arn: v, entity: entityKey(v) };
+}
+
+const ISSUER_KEYS = new WeakMap<RequestPrincipal, string | null>();
+
+function issuerKey(p: RequestPrincipal): string | undefined {
+  let key = ISSUER_KEYS.get(p);
+  if (key === undefined) {
+    const issuer = issuerArnOf(p);
+    key = (issuer === undefined ? undefined : entityKey(issuer)) ?? null;
+    ISSUER_KEYS.set(p, key);
+  }
+  return key ?? undefined;
+}
+
 /** A compiled principal element. */
 export class PrincipalSet {
   /** `"*"` or `{"AWS": "*"}`: everyone. */
   readonly everyone: boolean;
-  readonly #aws: readonly string[];
+  readonly #aws: readonly AwsEntry[];
   readonly #services: ReadonlySet<string>;
   readonly #federated: ReadonlySet<string>;
   readonly #canonical: ReadonlySet<string>;
@@ -63,7 +96,7 @@ export class PrincipalSet {
       }
     }
     this.everyone = aws.includes('*');
-    this.#aws = aws;
+    this.#aws = aws.filter((v) => v !== '*').map(awsEntry);
     this.#services = new Set((byType.get('Service') ?? []).map((s) => s.toLowerCase()));
     this.#federated = new Set(byType.get('Federated') ?? []);
     this.#canonical = new Set(byType.get('CanonicalUser') ?? []);
@@ -119,29 +152,21 @@ function validateAws(v: string): void {
   throw new PolicyIssue('principal-invalid', `invalid aws principal \`${v}\``, { principalType: 'AWS', value: v });
 }
 
-function accountOf(v: string): string | undefined {
-  if (ACCOUNT_RE.test(v)) return v;
-  return ROOT_RE.exec(v)?.[1];
-}
-
-function matchAws(v: string, p: RequestPrincipal): PrincipalMatch | undefined {
-  const account = accountOf(v);
-  if (account !== undefined) {
-    if (account !== p.account) return undefined;
-    return p.type === 'root' ? 'direct' : 'account';
+function matchAws(e: AwsEntry, p: RequestPrincipal): PrincipalMatch | undefined {
+  switch (e.kind) {
+    case 'account':
+      if (e.account !== p.account) return undefined;
+      return p.type === 'root' ? 'direct' : 'account';
+    case 'unique-id': {
+      const colon = p.userId.indexOf(':');
+      if ((colon < 0 ? p.userId : p.userId.slice(0, colon)) !== e.id) return undefined;
+      return p.type === 'assumed-role' ? 'issuer' : 'direct';
+    }
+    case 'arn': {
+      if (e.arn === p.arn) return 'direct';
+      if (e.entity === undefined || (p.type !== 'assumed-role' && p.issuerArn === undefined)) return undefined;
+      if (e.arn === p.issuerArn || e.entity === issuerKey(p)) return 'issuer';
+      return undefined;
+    }
   }
-  if (v === p.arn) return 'direct';
-  if (UNIQUE_ID_RE.test(v)) {
-    const id = p.userId.split(':')[0];
-    if (id !== v) return undefined;
-    return p.type === 'assumed-role' ? 'issuer' : 'direct';
-  }
-  const issuer = issuerArnOf(p);
-  if (issuer === undefined) return undefined;
-  if (v === issuer) return 'issuer';
-  // Role names are unique in an account whatever their path, so compare account and name.
-  const want = IAM_ENTITY_RE.exec(v);
-  const have = IAM_ENTITY_RE.exec(issuer);
-  if (want !== null && have !== null && want[1] === have[1] && want[2] === have[2] && want[3] === have[3]) return 'issuer';
-  return undefined;
 }

@@ -5,7 +5,7 @@
 import { Condition, parseOperator } from './conditions.js';
 import type { RequestContext } from './context.js';
 import { PolicyIssue } from './errors.js';
-import { ArnPattern, compileGlob, type StringTest } from './pattern.js';
+import { ArnPattern, compileGlob, splitArn, type StringTest } from './pattern.js';
 import { PrincipalSet, type PrincipalMatch } from './principal.js';
 import type { Effect, RequestPrincipal } from './types.js';
 import { parseTemplate } from './variables.js';
@@ -24,17 +24,21 @@ export interface RawStatement {
   readonly condition?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 }
 
-/** The actions of a statement, matched case-insensitively. */
+/**
+ * The actions of a statement, matched case-insensitively. Wildcard patterns are bucketed
+ * by their service prefix (always literal, validation sees to that), so a statement
+ * listing hundreds of `svc:Describe*` patterns tries only those of the request's service.
+ */
 export class ActionSet {
   /** Lowercase service prefixes named, or undefined when any service may match (`*`). */
   readonly services: ReadonlySet<string> | undefined;
   readonly #all: boolean;
   readonly #exact: ReadonlySet<string>;
-  readonly #globs: readonly StringTest[];
+  readonly #globs: ReadonlyMap<string, readonly StringTest[]>;
 
   constructor(actions: readonly string[]) {
     const exact = new Set<string>();
-    const globs: StringTest[] = [];
+    const globs = new Map<string, StringTest[]>();
     const services = new Set<string>();
     let all = false;
     for (const a of actions) {
@@ -43,10 +47,16 @@ export class ActionSet {
         all = true;
         continue;
       }
-      services.add(lower.slice(0, lower.indexOf(':')));
+      const service = lower.slice(0, lower.indexOf(':'));
+      services.add(service);
       const t = parseTemplate(lower, { variables: false, wildcards: true });
-      if (t.hasWildcards) globs.push(compileGlob(t.parts, false));
-      else exact.add(lower);
+      if (!t.hasWildcards) {
+        exact.add(lower);
+        continue;
+      }
+      const list = globs.get(service) ?? [];
+      list.push(compileGlob(t.parts, false));
+      globs.set(service, list);
     }
     this.#all = all;
     this.#exact = exact;
@@ -54,10 +64,11 @@ export class ActionSet {
     this.services = all ? undefined : services;
   }
 
-  /** Tests a lowercase `service:action`. */
-  test(action: string): boolean {
+  /** Tests a lowercase `service:action`, given its lowercase service prefix. */
+  test(action: string, service: string): boolean {
     if (this.#all || this.#exact.has(action)) return true;
-    for (const g of this.#globs) if (g(action)) return true;
+    const globs = this.#globs.get(service);
+    if (globs !== undefined) for (const g of globs) if (g(action)) return true;
     return false;
   }
 }
@@ -102,13 +113,29 @@ export function compileStatement(raw: RawStatement, variables: boolean): Compile
 }
 
 /** The request as statements see it, prepared once per resource. */
-export interface MatchInput {
+export class MatchInput {
   /** Lowercase `service:action`. */
   readonly action: string;
+  /** Its lowercase service prefix. */
+  readonly service: string;
   readonly resource: string;
-  readonly resourceSegments: readonly string[] | undefined;
   readonly principal: RequestPrincipal;
   readonly rc: RequestContext;
+  #segments: readonly string[] | undefined | null = null;
+
+  constructor(action: string, service: string, resource: string, principal: RequestPrincipal, rc: RequestContext) {
+    this.action = action;
+    this.service = service;
+    this.resource = resource;
+    this.principal = principal;
+    this.rc = rc;
+  }
+
+  /** The resource's ARN segments, split on first use (many requests never need them). */
+  get resourceSegments(): readonly string[] | undefined {
+    if (this.#segments === null) this.#segments = splitArn(this.resource);
+    return this.#segments;
+  }
 }
 
 /**
@@ -116,7 +143,7 @@ export interface MatchInput {
  * how it named the caller. Statements without one (identity policies, SCPs) answer `direct`.
  */
 export function matchStatement(st: CompiledStatement, input: MatchInput): PrincipalMatch | undefined {
-  if (st.actions.test(input.action) === st.notAction) return undefined;
+  if (st.actions.test(input.action, input.service) === st.notAction) return undefined;
   if (st.resources !== undefined && !matchResources(st, input)) return undefined;
   let how: PrincipalMatch | undefined = 'direct';
   if (st.principals !== undefined) {

@@ -104,13 +104,13 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 function checkPrincipalRules(st: RawStatement, kind: PolicyKind): void {
   const has = st.principal !== undefined || st.notPrincipal !== undefined;
   if (NO_PRINCIPAL.has(kind) && has) {
-    throw new PolicyIssue('principal-prohibited', `a \`${kind}\` policy cannot name a principal`);
+    throw new PolicyIssue('principal-prohibited', `\`${kind}\` policies cannot name a principal`);
   }
   if ((kind === 'resource' || kind === 'trust' || kind === 'key' || kind === 'rcp') && !has) {
-    throw new PolicyIssue('principal-missing', `a \`${kind}\` policy statement must name a principal`);
+    throw new PolicyIssue('principal-missing', `\`${kind}\` policy statements must name a principal`);
   }
   if ((kind === 'trust' || kind === 'rcp') && st.notPrincipal !== undefined) {
-    throw new PolicyIssue('field-prohibited', `a \`${kind}\` policy cannot use \`NotPrincipal\``, { value: 'NotPrincipal' });
+    throw new PolicyIssue('field-prohibited', `\`${kind}\` policies cannot use \`NotPrincipal\``, { value: 'NotPrincipal' });
   }
   if (kind === 'rcp' && st.principal !== '*') {
     throw new PolicyIssue('principal-invalid', 'resource control policies must use `"Principal": "*"`', { value: String(st.principal) });

@@ -147,3 +147,20 @@ function partsText(parts: readonly Part[]): string {
 export function templateKeys(t: Template): string[] {
   return t.parts.flatMap((p) => (p.kind === 'var' ? [p.name] : []));
 }
+
+/**
+ * A string that changes whenever the values the templates' variables resolve to change;
+ * matchers use it to reuse what they built for the previous request with the same values.
+ */
+export function variableSignature(templates: readonly Template[], lookup: VarLookup): string {
+  let sig = '';
+  for (const t of templates) {
+    if (!t.hasVars) continue;
+    for (const p of t.parts) {
+      if (p.kind !== 'var') continue;
+      const v = lookup(p.key);
+      sig += v === undefined ? '\u0001' : `${v}\u0000`;
+    }
+  }
+  return sig;
+}

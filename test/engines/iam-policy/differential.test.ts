@@ -48,7 +48,7 @@ const condition = fc.oneof(
     key: fc.constant('aws:TagKeys'),
     values: subset(['Project', 'Owner', 'O*']),
   }),
-  fc.record({ op: fc.constant('Null'), key: fc.constantFrom('aws:RequestedRegion', 'aws:TagKeys'), values: fc.constantFrom(['true'], ['false']) }),
+  fc.record({ op: fc.constant('Null'), key: fc.constantFrom('aws:RequestedRegion', 'aws:TagKeys'), values: fc.constantFrom<string[]>(['true'], ['false']) }),
 );
 
 const statement = (withPrincipal: boolean) =>
@@ -87,7 +87,7 @@ const scenario = fc.record({
   action: fc.constantFrom(...ACTIONS),
   resource: fc.constantFrom(...RESOURCES),
   region: fc.constantFrom(undefined, 'us-east-1', 'eu-west-1'),
-  tagKeys: fc.constantFrom(undefined, [], ['Project'], ['Project', 'Owner'], ['Secret']),
+  tagKeys: fc.constantFrom<string[] | undefined>(undefined, [], ['Project'], ['Project', 'Owner'], ['Secret']),
   identity: fc.array(documentOf(false), { maxLength: 3 }),
   boundary: fc.option(documentOf(false), { nil: undefined }),
   scpLevels: fc.array(fc.array(documentOf(false), { minLength: 1, maxLength: 2 }), { maxLength: 2 }),
