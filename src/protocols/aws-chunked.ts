@@ -1,4 +1,4 @@
-import { authProblem, EMPTY_SHA256, hmac, sha256Hex, STREAMING_PAYLOADS } from './sigv4.js';
+import { authProblem, EMPTY_SHA256, hmac, MISMATCH_TEXT, sha256Hex, STREAMING_PAYLOADS } from './sigv4.js';
 import type { AuthProblem, ParsedAuth } from './sigv4.js';
 
 /**
@@ -61,14 +61,17 @@ export function decodeAwsChunked(encoded: Buffer, contentSha256: string, opts: C
     return fail(authProblem('MissingDecodedContentLength', 'MissingContentLength', 'You must provide the Content-Length HTTP header.', 411));
   }
   const chain = signed ? signer(opts) : undefined;
-  if (signed && !chain) throw new Error('decodeAwsChunked: signed modes need signingKey, seedSignature and auth');
+  // Signed chunks without a verified request to chain from (say, an anonymous upload claiming
+  // them) cannot be checked, so they are refused like a bad signature.
+  if (signed && !chain) return fail(mismatch());
 
   const parts: Buffer[] = [];
   let pos = 0;
   let size = -1;
   while (size !== 0) {
     const lineEnd = encoded.indexOf(CRLF, pos);
-    if (lineEnd < 0) return lineEnd < 0 && encoded.length - pos > MAX_CHUNK_HEADER ? malformed() : incomplete();
+    // A chunk header is short; a long run without CRLF is not aws-chunked, a short one is cut off.
+    if (lineEnd < 0) return encoded.length - pos > MAX_CHUNK_HEADER ? malformed() : incomplete();
     if (lineEnd - pos > MAX_CHUNK_HEADER) return malformed();
     const line = encoded.toString('latin1', pos, lineEnd);
     const m = /^([0-9a-fA-F]{1,15})(?:;(.*))?$/.exec(line);
@@ -82,9 +85,9 @@ export function decodeAwsChunked(encoded: Buffer, contentSha256: string, opts: C
       if (!sig) return malformed();
       if (!chain.chunk(data, sig)) return fail(mismatch());
     }
-    parts.push(data);
     pos = start + size;
     if (size > 0) {
+      parts.push(data);
       if (encoded.length < pos + 2) return incomplete();
       if (encoded[pos] !== 0x0d || encoded[pos + 1] !== 0x0a) return malformed();
       pos += 2;
@@ -122,6 +125,7 @@ export function decodeAwsChunked(encoded: Buffer, contentSha256: string, opts: C
     return fail(authProblem('TrailerMismatch', 'InvalidRequest', message, 400));
   }
 
+  // One chunk (the common case for small uploads) is returned without a copy.
   const body = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   if (String(body.length) !== String(opts.decodedLength).trim()) {
     return fail(authProblem('DecodedLengthMismatch', 'IncompleteBody', INCOMPLETE, 400));
@@ -156,11 +160,10 @@ function fail(problem: AuthProblem): ChunkedResult {
 }
 
 function mismatch(): AuthProblem {
-  return authProblem('ChunkSignatureDoesNotMatch', 'SignatureDoesNotMatch',
-    'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
-    403, { message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.' });
+  return authProblem('ChunkSignatureDoesNotMatch', 'SignatureDoesNotMatch', MISMATCH_TEXT.aws, 403, { message: MISMATCH_TEXT.s3 });
 }
 
+// S3 documents no message for broken framing or trailer mismatches; these texts are ours.
 function malformed(): ChunkedResult {
   return fail(authProblem('MalformedChunk', 'InvalidRequest', 'Invalid chunked upload body: the aws-chunked framing is malformed.', 400));
 }

@@ -83,10 +83,15 @@ const MAX_SKEW_MS = 15 * 60_000;
 const MAX_EXPIRES = 604_800;
 const S3_HEADER = 'The authorization header is malformed; ';
 const S3_QUERY = 'Error parsing the X-Amz-Credential parameter; ';
+/** SignatureDoesNotMatch in the common wording and in S3's, also used for chunk signatures. */
+export const MISMATCH_TEXT = {
+  aws: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+  s3: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+} as const;
 /** AWS's texts that more than one refusal uses. */
 const TEXT = {
-  mismatch: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
-  s3Mismatch: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+  mismatch: MISMATCH_TEXT.aws,
+  s3Mismatch: MISMATCH_TEXT.s3,
   noToken: 'Request is missing Authentication Token',
   threeParts: `${S3_HEADER}the authorization header requires three components: Credential, SignedHeaders, and Signature.`,
   needDate: 'AWS authentication requires a valid Date or x-amz-date header',
@@ -209,7 +214,7 @@ export function verifySignature(
 
   const query = canonicalQuery(req.rawQuery, presigned, false);
   const primary = `${req.method}\n${canonicalUri(req.rawPath, s3)}\n${query}\n${headers}\n${payloads[0]}`;
-  if (!matches(primary) && !alternatives(req, s3, presigned, payloads).some((c) => matches(`${c}\n${headers}\n${c.payload}`))) {
+  if (!matches(primary) && !alternatives(req, s3, presigned, headers, payloads).some(matches)) {
     return { ok: false, problem: mismatch(auth, primary, stringToSign(primary)) };
   }
   const late = s3 && presigned ? expiryProblem(auth, now) : undefined;
@@ -219,14 +224,14 @@ export function verifySignature(
 
 /**
  * Clients disagree in the corners (path normalization, '+' for space in queries, the payload
- * hash of a pre-signed URL) and AWS accepts each client's form, so after a miss the verifier
- * tries them all. Each candidate stringifies to `method\nuri\nquery`.
+ * hash of a pre-signed URL) and AWS accepts each client's form, so after a miss every
+ * combination is tried: at most a dozen canonical requests, and only for failing requests.
  */
-function alternatives(req: SignedRequest, s3: boolean, presigned: boolean, payloads: string[]) {
+function alternatives(req: SignedRequest, s3: boolean, presigned: boolean, headers: string, payloads: string[]): string[] {
   const queries = [canonicalQuery(req.rawQuery, presigned, false)];
   if (req.rawQuery.includes('+')) queries.push(canonicalQuery(req.rawQuery, presigned, true));
-  return uriCandidates(req.rawPath, s3).flatMap((uri) => queries.flatMap((query) => payloads.map((payload) =>
-    Object.assign(new String(`${req.method}\n${uri}\n${query}`), { payload }))));
+  return uriCandidates(req.rawPath, s3).flatMap((uri) => queries.flatMap((query) =>
+    payloads.map((payload) => `${req.method}\n${uri}\n${query}\n${headers}\n${payload}`)));
 }
 
 // ---- parsing ----------------------------------------------------------------------------------
@@ -262,7 +267,7 @@ function parseHeader(value: string, headers: SignedRequest['headers']): ParsedAu
   }
   const date = xAmzDate !== undefined ? parseAmzDate(xAmzDate) : parseHttpDate(dateValue!);
   if (!date) return malformedDate(dateValue!, { code: 'AccessDenied', status: 403, message: TEXT.needDate });
-  return withCredential('header', params.get('Credential')!, date, {
+  return withCredential('header', params.get('Credential')!, date, xAmzDate ?? formatAmzDate(date), {
     signedHeaders: params.get('SignedHeaders')!.toLowerCase().split(';'),
     signature: params.get('Signature')!,
     sessionToken: first(headers['x-amz-security-token']),
@@ -292,7 +297,7 @@ function parsePresigned(q: Map<string, string>): ParsedAuth | AuthProblem {
         : Number(expires) > MAX_EXPIRES ? 'X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds'
           : undefined;
   if (bad) return problem('MalformedExpires', 'IncompleteSignature', bad, 400, { code: 'AuthorizationQueryParametersError' });
-  return withCredential('presigned', q.get('X-Amz-Credential')!, date, {
+  return withCredential('presigned', q.get('X-Amz-Credential')!, date, q.get('X-Amz-Date')!, {
     signedHeaders: q.get('X-Amz-SignedHeaders')!.toLowerCase().split(';'),
     signature: q.get('X-Amz-Signature')!,
     sessionToken: q.get('X-Amz-Security-Token'),
@@ -302,7 +307,9 @@ function parsePresigned(q: Map<string, string>): ParsedAuth | AuthProblem {
 
 type AuthRest = Pick<ParsedAuth, 'signedHeaders' | 'signature' | 'sessionToken' | 'expiresSeconds'>;
 
-function withCredential(kind: ParsedAuth['kind'], credential: string, date: Date, rest: AuthRest): ParsedAuth | AuthProblem {
+function withCredential(
+  kind: ParsedAuth['kind'], credential: string, date: Date, amzDate: string, rest: AuthRest,
+): ParsedAuth | AuthProblem {
   const parts = credential.split('/');
   if (parts.length !== 5) {
     const message = `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`;
@@ -313,7 +320,7 @@ function withCredential(kind: ParsedAuth['kind'], credential: string, date: Date
   }
   const [accessKeyId, scopeDate, region, service] = parts as [string, string, string, string];
   const auth: ParsedAuth = {
-    kind, accessKeyId, date, amzDate: formatAmzDate(date), scopeDate, region, service,
+    kind, accessKeyId, date, amzDate, scopeDate, region, service,
     credentialScope: parts.slice(1).join('/'), signedHeaders: rest.signedHeaders, signature: rest.signature,
   };
   if (rest.sessionToken !== undefined) auth.sessionToken = rest.sessionToken;
@@ -564,8 +571,11 @@ function first(v: string | string[] | undefined): string | undefined {
 /** `YYYYMMDDTHHMMSSZ` to a Date, refusing impossible dates such as February 30th. */
 function parseAmzDate(s: string): Date | undefined {
   const m = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(s);
-  const date = m && new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
-  return date && formatAmzDate(date) === s ? date : undefined;
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, se] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, se));
+  // Date.UTC rolls impossible fields over (Feb 30 -> Mar 1); a round trip of the day shows it.
+  return date.getUTCDate() === d && date.getUTCMonth() === mo - 1 && h < 24 && mi < 60 && se < 60 ? date : undefined;
 }
 
 function parseHttpDate(s: string): Date | undefined {

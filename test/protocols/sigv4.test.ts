@@ -278,6 +278,8 @@ test('an expired pre-signed URL is refused; one within X-Amz-Expires passes even
   const sts = await presign({ path: '/', service: 'sts', s3: false, query: { Action: 'GetCallerIdentity' } }, 90);
   assert.equal(refused(verify(sts, '', {}, at('2024-01-01T00:01:31Z')), 'PresignExpired').message,
     'Signature expired: 20240101T000000Z is now earlier than 20240101T000001Z (20240101T000131Z - 90 sec.)');
+  const early = refused(verify(req, '', { s3: true }, at('2023-12-31T23:44:59Z')), 'RequestNotYetValid');
+  assert.deepEqual([early.s3.code, early.s3.message], ['AccessDenied', 'Request is not valid yet']);
   // Checked only once the signature holds, as S3 does.
   refused(verify({ ...req, rawPath: '/bucket/other' }, '', { s3: true }, at('2024-01-01T03:00:00Z')), 'SignatureDoesNotMatch');
 });
@@ -364,6 +366,9 @@ test('a credential scope that disagrees with the request is refused with every r
   const dateOnly = refused(verify({ ...req, headers: { ...req.headers, 'x-amz-date': '20240102T000000Z' } }, '', { s3: true }, at('2024-01-02T00:00:00Z')), 'ScopeMismatch');
   assert.equal(dateOnly.s3.message, 'The authorization header is malformed; Invalid credential date "20240101". This date is not the same as X-Amz-Date: "20240102".');
   assert.ok(verify(req, '', { expectedRegion: 'us-east-1', expectedService: 'sqs' }).ok);
+  const url = await presign({ path: '/b/k' });
+  const region = refused(verify(url, '', { s3: true, expectedRegion: 'eu-west-1' }), 'ScopeMismatch');
+  assert.deepEqual([region.s3.code, region.s3.message], ['AuthorizationQueryParametersError', "Error parsing the X-Amz-Credential parameter; the region 'us-east-1' is wrong; expecting 'eu-west-1'"]);
 });
 
 test('Host must be signed; S3 pre-signed URLs must sign every x-amz-* header; S3 needs x-amz-content-sha256', async () => {
