@@ -7,10 +7,23 @@ export interface Principal {
   arn: string;
   /** The `UserId` GetCallerIdentity answers: the account id for root, AIDA…/AROA…:session otherwise. */
   userId: string;
+  /** User name, or role session name. */
   name?: string;
-  /** Role ARN behind an assumed-role session. */
-  roleArn?: string;
-  tags?: Record<string, string>;
+  /** What issued a session: the role ARN (with path) for assumed roles, the user ARN for federated users. */
+  issuerArn?: string;
+  /** Name of the IAM user or role behind the principal (for looking up its policies). */
+  issuerName?: string;
+  /** Session tags (aws:PrincipalTag/* overrides) and the keys that are transitive. */
+  sessionTags?: Record<string, string>;
+  transitiveTagKeys?: string[];
+  /** Inline session policy and managed session policy ARNs passed when the session was made. */
+  sessionPolicy?: string;
+  sessionPolicyArns?: string[];
+  sourceIdentity?: string;
+  /** aws:MultiFactorAuthPresent for the session. */
+  mfa?: boolean;
+  /** aws:TokenIssueTime. */
+  issuedAt?: string;
 }
 
 /** A credential Drydock accepts: secret for SigV4 verification and the principal it stands for. */

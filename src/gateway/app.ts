@@ -7,8 +7,11 @@ import { Identities } from '../core/identity.js';
 import { requestId } from '../core/ids.js';
 import { Meter } from '../core/meter.js';
 import { Persistence } from '../core/persistence.js';
+import { Ports } from '../core/ports.js';
 import { Stores } from '../core/store.js';
 import type { ResponseContext, WireResponse } from '../protocols/protocol.js';
+import { serviceDefinition } from '../services/registry.js';
+import type { ServiceDefinition } from '../services/types.js';
 import { handleAdmin } from './admin.js';
 import type { AppRequest, AppResponse, RequestContext } from './context.js';
 import { FINALLY, PIPELINE } from './pipeline.js';
@@ -33,6 +36,8 @@ export class Drydock {
   readonly meter: Meter;
   readonly bus = new EventBus();
   readonly identities = new Identities();
+  readonly ports = new Ports();
+  readonly #installed = new Map<string, Promise<ServiceDefinition | undefined>>();
   readonly startedAt: Date;
   endpoint: string;
   ready = false;
@@ -52,6 +57,19 @@ export class Drydock {
   static async create(opts: DrydockOptions = {}): Promise<Drydock> {
     const persistence = opts.dataDir ? await Persistence.open(opts.dataDir) : undefined;
     return new Drydock(opts, persistence);
+  }
+
+  /** A service's definition, installed into this app on first use (undefined: modelled only). */
+  service(name: string): Promise<ServiceDefinition | undefined> {
+    let p = this.#installed.get(name);
+    if (!p) {
+      p = serviceDefinition(name).then((def) => {
+        def?.install?.(this);
+        return def;
+      });
+      this.#installed.set(name, p);
+    }
+    return p;
   }
 
   /** Answers one HTTP request: admin routes first, then the AWS pipeline. */

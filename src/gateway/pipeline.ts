@@ -2,9 +2,8 @@ import { AwsError, notImplemented } from '../core/errors.js';
 import { DEFAULT_REGION, isRegionLike } from '../core/account.js';
 import { loadModel, modelIndex } from '../protocols/model.js';
 import { protocolFor } from '../protocols/protocols.js';
-import { routeRequest } from '../protocols/router.js';
+import { isModelledSigningName, routeRequest } from '../protocols/router.js';
 import { queryParams } from '../protocols/xml-protocols.js';
-import { serviceDefinition } from '../services/registry.js';
 import type { ServiceContext } from '../services/types.js';
 import { authenticate, readAuth } from './authenticate.js';
 import { isAuthProblem } from '../protocols/sigv4.js';
@@ -38,6 +37,9 @@ function route(ctx: RequestContext): void {
   const scope = ctx.signature && !isAuthProblem(ctx.signature) ? { service: ctx.signature.service, region: ctx.signature.region } : undefined;
   const ct = String(ctx.http.headers['content-type'] ?? '');
   const routingQuery = ct.startsWith('application/x-www-form-urlencoded') ? queryParams(ctx.wire) : ctx.wire.query;
+  if (scope && !isModelledSigningName(scope.service)) {
+    throw new AwsError('UnknownService', `drydock does not model the AWS service signed as \`${scope.service}\``, 400);
+  }
   const r = routeRequest({ method: ctx.http.method, path: ctx.rawPath, query: routingQuery, headers: ctx.http.headers, scope });
   ctx.service = r.service;
   if (r.region && isRegionLike(r.region)) ctx.region = r.region;
@@ -78,14 +80,14 @@ async function faults(ctx: RequestContext, app: Drydock): Promise<void> {
 
 async function dispatch(ctx: RequestContext, app: Drydock): Promise<void> {
   const operation = ctx.match!.name;
-  const def = await serviceDefinition(ctx.service!);
+  const def = await app.service(ctx.service!);
   const handler = def?.handlers[operation];
   if (!handler) throw notImplemented(ctx.service!, operation);
   const sc: ServiceContext = {
     requestId: ctx.requestId, service: ctx.service!, operation, account: ctx.account, region: ctx.region,
     principal: ctx.principal!, accessKeyId: ctx.accessKeyId, sourceIp: ctx.http.sourceIp ?? '127.0.0.1',
     endpoint: app.endpoint, clock: app.clock, stores: app.stores, meter: app.meter, bus: app.bus,
-    faults: app.faults, identities: app.identities,
+    faults: app.faults, identities: app.identities, ports: app.ports,
   };
   ctx.output = (await handler(ctx.input ?? {}, sc)) ?? {};
 }

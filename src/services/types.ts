@@ -3,6 +3,7 @@ import type { EventBus } from '../core/event-bus.js';
 import type { FaultRegistry } from '../core/faults.js';
 import type { Identities, Principal } from '../core/identity.js';
 import type { Meter } from '../core/meter.js';
+import type { Ports } from '../core/ports.js';
 import type { Stores } from '../core/store.js';
 
 /** What a handler may use: who is calling, where, and the core facilities. */
@@ -23,6 +24,16 @@ export interface ServiceContext {
   bus: EventBus;
   faults: FaultRegistry;
   identities: Identities;
+  ports: Ports;
+}
+
+/** What a service may hook into once, when it loads (e.g. to fill a port). */
+export interface ServiceHost {
+  clock: Clock;
+  stores: Stores;
+  bus: EventBus;
+  identities: Identities;
+  ports: Ports;
 }
 
 /** A handler reads typed input (as parsed from the model) and returns typed output. */
@@ -32,4 +43,6 @@ export type Handler = (input: Record<string, unknown>, ctx: ServiceContext) => R
 export interface ServiceDefinition {
   name: string;
   handlers: Record<string, Handler>;
+  /** Called once per app when the service loads, before its first request. */
+  install?(host: ServiceHost): void;
 }

@@ -1,0 +1,76 @@
+import type { Principal } from './identity.js';
+
+/**
+ * Typed ports between services: a service never imports another, so what the gateway and
+ * other services need from IAM and Organizations is declared here and filled in by those
+ * services when they load.
+ */
+
+/** A policy document as the owning service stores it. `document` is the JSON text. */
+export interface StoredPolicy {
+  /** Stable id for explanations: a managed policy ARN, or `<entity ARN>/inline/<name>`. */
+  id: string;
+  name: string;
+  document: string;
+}
+
+export interface IamRoleInfo {
+  arn: string;
+  roleId: string;
+  name: string;
+  path: string;
+  account: string;
+  trustPolicy: string;
+  maxSessionDuration: number;
+  tags: Record<string, string>;
+  permissionsBoundaryArn?: string;
+}
+
+export interface IamUserInfo {
+  arn: string;
+  userId: string;
+  name: string;
+  path: string;
+  account: string;
+  tags: Record<string, string>;
+}
+
+/** What the rest of Drydock reads from IAM. */
+export interface IamDirectory {
+  /** Identity-based policies of a principal (a user's own and its groups'; a session's role's) and its boundary. */
+  policiesFor(principal: Principal): { identity: StoredPolicy[]; boundary?: StoredPolicy };
+  role(account: string, roleName: string): IamRoleInfo | undefined;
+  user(account: string, userName: string): IamUserInfo | undefined;
+  /** A managed policy's default version, AWS managed (`arn:aws:iam::aws:policy/…`) or customer managed. */
+  managedPolicy(arn: string): StoredPolicy | undefined;
+  /** Tags of a principal's user or role (aws:PrincipalTag/*). */
+  principalTags(principal: Principal): Record<string, string>;
+}
+
+export interface OrgPolicyLevel {
+  /** `r-xxxx`, `ou-xxxx-yyyy` or the account id. */
+  level: string;
+  policies: StoredPolicy[];
+}
+
+export interface OrgAccountInfo {
+  orgId: string;
+  managementAccount: string;
+  /** aws:PrincipalOrgPaths form: `o-abc/r-root/ou-1/ou-2/`. */
+  orgPath: string;
+  /** From the root down to the account; every level must allow. Empty when SCPs are not enabled. */
+  scpLevels: OrgPolicyLevel[];
+  rcpLevels: OrgPolicyLevel[];
+}
+
+/** What the rest of Drydock reads from Organizations. */
+export interface OrgDirectory {
+  /** The organization an account belongs to, or undefined for a standalone account. */
+  accountInfo(account: string): OrgAccountInfo | undefined;
+}
+
+/** The ports of one app; each is set by its service when that service loads. */
+export class Ports {
+  iam?: IamDirectory;
+  org?: OrgDirectory;
+}
