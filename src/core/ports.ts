@@ -69,8 +69,27 @@ export interface OrgDirectory {
   accountInfo(account: string): OrgAccountInfo | undefined;
 }
 
+/** A resource's own policy (bucket, queue, topic, key policy, trust policy, …) and owner. */
+export interface ResourcePolicyInfo {
+  document: string;
+  /** The account that owns the resource. */
+  account: string;
+  /** KMS key policies: the policy must allow; naming the account delegates to IAM. */
+  required?: boolean;
+  id?: string;
+}
+
+/** Looks up the policy of a resource ARN in the service that owns it. */
+export type ResourcePolicyLookup = (arn: string) => ResourcePolicyInfo | undefined;
+
+/** Looks up the tags of a resource ARN (aws:ResourceTag/*) in the service that owns it. */
+export type ResourceTagLookup = (arn: string) => Record<string, string> | undefined;
+
 /** The ports of one app; each is set by its service when that service loads. */
 export class Ports {
   iam?: IamDirectory;
   org?: OrgDirectory;
+  /** Per IAM service prefix (`s3`, `sqs`, `kms`, …). */
+  readonly resourcePolicies = new Map<string, ResourcePolicyLookup>();
+  readonly resourceTags = new Map<string, ResourceTagLookup>();
 }

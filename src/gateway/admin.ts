@@ -70,6 +70,12 @@ export async function handleAdmin(app: Drydock, req: AppRequest): Promise<AppRes
     const limit = Number(params.get('limit') ?? 100);
     return json(200, { records: app.audit.list({ service: params.get('service') ?? undefined, limit }) });
   }
+  if (path.startsWith('/_drydock/explain') && m === 'GET') {
+    const id = path.slice('/_drydock/explain/'.length);
+    if (!id) return json(200, { decisions: app.explanations.latest(Number(params.get('limit') ?? 20)) });
+    const found = app.explanations.get(id);
+    return found ? json(200, { requestId: id, decisions: found }) : bad(`no authorization decision recorded for request \`${id}\``, 404);
+  }
   if (path === '/_drydock/usage' && m === 'GET') return json(200, { usage: app.meter.usage() });
   return bad(`no admin route for ${m} ${path}`, 404);
 }

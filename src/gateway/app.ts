@@ -13,6 +13,7 @@ import type { ResponseContext, WireResponse } from '../protocols/protocol.js';
 import { serviceDefinition } from '../services/registry.js';
 import type { ServiceDefinition } from '../services/types.js';
 import { handleAdmin } from './admin.js';
+import { ExplanationLog } from './explanations.js';
 import type { AppRequest, AppResponse, RequestContext } from './context.js';
 import { FINALLY, PIPELINE } from './pipeline.js';
 
@@ -37,12 +38,11 @@ export class Drydock {
   readonly bus = new EventBus();
   readonly identities = new Identities();
   readonly ports = new Ports();
+  readonly explanations = new ExplanationLog();
   readonly #installed = new Map<string, Promise<ServiceDefinition | undefined>>();
   readonly startedAt: Date;
   endpoint: string;
   ready = false;
-  /** The authorization step; the identity issue installs the IAM engine here. */
-  authorizer?: (ctx: RequestContext) => void | Promise<void>;
 
   private constructor(opts: DrydockOptions, persistence: Persistence | undefined) {
     this.clock = opts.clock ?? new Clock();
@@ -120,6 +120,7 @@ export class Drydock {
       this.audit.reset();
       this.meter.reset();
       this.identities.clear();
+      this.explanations.clear();
     }
   }
 }

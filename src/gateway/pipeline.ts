@@ -6,6 +6,7 @@ import { isModelledSigningName, routeRequest } from '../protocols/router.js';
 import { queryParams } from '../protocols/xml-protocols.js';
 import type { ServiceContext } from '../services/types.js';
 import { authenticate, readAuth } from './authenticate.js';
+import { authorize } from './authorize.js';
 import { isAuthProblem } from '../protocols/sigv4.js';
 import type { RequestContext } from './context.js';
 import type { Drydock } from './app.js';
@@ -62,10 +63,6 @@ function parse(ctx: RequestContext): void {
   }
   ctx.match = match;
   ctx.input = ctx.protocol!.parse(ctx.model!, match, ctx.wire);
-}
-
-async function authorize(ctx: RequestContext, app: Drydock): Promise<void> {
-  await app.authorizer?.(ctx);
 }
 
 async function faults(ctx: RequestContext, app: Drydock): Promise<void> {

@@ -1,0 +1,158 @@
+import { AwsError } from '../core/errors.js';
+import { parseArn } from '../core/ids.js';
+import type { Principal } from '../core/identity.js';
+import type { StoredPolicy } from '../core/ports.js';
+import type { AuthzRequest, ContextValue, Decision, Policy, PolicyKind, RequestPrincipal } from '../engines/iam-policy/index.js';
+import { accessDeniedMessage, evaluate, explainDecision, parsePolicy } from '../engines/iam-policy/index.js';
+import type { Drydock } from './app.js';
+import type { RequestContext } from './context.js';
+import { iamAction, iamResources, isAlwaysAllowed } from './iam-mapping.js';
+
+/**
+ * The authorize step: every request is decided by the IAM engine against what applies —
+ * identity policies, permission boundary, session policies, the organization's SCPs and RCPs,
+ * and the resource's own policy. The decision and its reasons are kept for `drydock explain`.
+ */
+
+const compiled = new Map<string, Policy>();
+
+/** Policies are compiled once per (kind, id, text): authorization runs on every request. */
+function compile(p: StoredPolicy, kind: PolicyKind): Policy {
+  const key = `${kind}\n${p.id}\n${p.document}`;
+  let policy = compiled.get(key);
+  if (!policy) {
+    policy = parsePolicy(p.document, { kind, id: p.id, name: p.name });
+    if (compiled.size > 5000) compiled.clear();
+    compiled.set(key, policy);
+  }
+  return policy;
+}
+
+/** A decision kept for `drydock explain`. */
+export interface Explanation {
+  requestId: string;
+  action: string;
+  principal: string;
+  decision: Decision['decision'];
+  lines: string[];
+}
+
+function denialError(ctx: RequestContext, message: string): AwsError {
+  const protocol = ctx.protocol?.name;
+  if (ctx.service === 's3') return new AwsError('AccessDenied', message, 403);
+  if (protocol === 'ec2Query') {
+    return new AwsError('UnauthorizedOperation', `You are not authorized to perform this operation. ${message}`, 403);
+  }
+  if (protocol === 'awsQuery') return new AwsError('AccessDenied', message, 403);
+  return new AwsError('AccessDeniedException', message, ctx.model?.protocol === 'restJson1' ? 403 : 400, { queryCode: 'AccessDenied' });
+}
+
+function enginePrincipal(p: Principal, app: Drydock): RequestPrincipal {
+  const org = app.ports.org?.accountInfo(p.account);
+  const tags = app.ports.iam?.principalTags(p);
+  return {
+    arn: p.arn, account: p.account, userId: p.userId,
+    type: p.type === 'assumed-role' ? 'assumed-role' : p.type,
+    tags, sessionTags: p.sessionTags, issuerArn: p.issuerArn,
+    orgId: org?.orgId, orgPaths: org ? [org.orgPath] : undefined,
+  };
+}
+
+function requestTags(input: Record<string, unknown>): Record<string, string> | undefined {
+  const tags = input['Tags'] ?? input['tags'];
+  if (Array.isArray(tags)) {
+    const out: Record<string, string> = {};
+    for (const t of tags as Record<string, unknown>[]) if (typeof t?.['Key'] === 'string') out[t['Key']] = String(t['Value'] ?? '');
+    return out;
+  }
+  if (tags && typeof tags === 'object') return tags as Record<string, string>;
+  return undefined;
+}
+
+function contextKeys(ctx: RequestContext, app: Drydock, resource: string): Record<string, ContextValue> {
+  const p = ctx.principal!;
+  const input = ctx.input ?? {};
+  const c: Record<string, ContextValue> = {
+    'aws:RequestedRegion': ctx.region,
+    'aws:SourceIp': (ctx.http.sourceIp ?? '127.0.0.1').replace(/^::ffff:/, ''),
+    'aws:SecureTransport': false,
+    'aws:ViaAWSService': false,
+  };
+  if (p.mfa !== undefined) c['aws:MultiFactorAuthPresent'] = p.mfa;
+  if (p.issuedAt) c['aws:TokenIssueTime'] = p.issuedAt;
+  if (p.sourceIdentity) c['aws:SourceIdentity'] = p.sourceIdentity;
+  const tags = requestTags(input);
+  if (tags) {
+    for (const [k, v] of Object.entries(tags)) c[`aws:RequestTag/${k}`] = v;
+    c['aws:TagKeys'] = Object.keys(tags);
+  }
+  const prefix = ctx.model!.signingName;
+  const resourceTags = resource !== '*' ? app.ports.resourceTags.get(prefix)?.(resource) : undefined;
+  for (const [k, v] of Object.entries(resourceTags ?? {})) c[`aws:ResourceTag/${k}`] = v;
+  if (typeof input['PermissionsBoundary'] === 'string') c['iam:PermissionsBoundary'] = input['PermissionsBoundary'];
+  if (typeof input['ExternalId'] === 'string') c['sts:ExternalId'] = input['ExternalId'];
+  if (ctx.service === 's3') {
+    if (typeof input['Prefix'] === 'string') c['s3:prefix'] = input['Prefix'];
+    if (typeof input['Delimiter'] === 'string') c['s3:delimiter'] = input['Delimiter'];
+  }
+  return c;
+}
+
+/** Builds the engine request for one resource of the current call. */
+export function authzRequest(ctx: RequestContext, app: Drydock, action: string, resource: string): AuthzRequest {
+  const p = ctx.principal!;
+  const iam = app.ports.iam;
+  const own = iam?.policiesFor(p) ?? { identity: [] };
+  const org = app.ports.org?.accountInfo(p.account);
+  const sessionPolicies: Policy[] = [];
+  if (p.sessionPolicy) sessionPolicies.push(compile({ id: `${p.arn}/session`, name: 'session policy', document: p.sessionPolicy }, 'session'));
+  for (const arn of p.sessionPolicyArns ?? []) {
+    const mp = iam?.managedPolicy(arn);
+    if (mp) sessionPolicies.push(compile(mp, 'session'));
+  }
+  const hasSession = p.sessionPolicy !== undefined || (p.sessionPolicyArns?.length ?? 0) > 0;
+  const rp = resource !== '*' ? app.ports.resourcePolicies.get(ctx.model!.signingName)?.(resource) : undefined;
+  const resourceAccount = rp?.account ?? (parseArn(resource)?.account || ctx.account);
+  const resourceOrg = app.ports.org?.accountInfo(resourceAccount);
+  return {
+    principal: enginePrincipal(p, app),
+    action,
+    resources: [resource],
+    context: contextKeys(ctx, app, resource),
+    identityPolicies: own.identity.map((x) => compile(x, 'identity')),
+    boundary: own.boundary ? compile(own.boundary, 'boundary') : undefined,
+    sessionPolicies: hasSession ? sessionPolicies : undefined,
+    scpLevels: org?.scpLevels.map((l) => ({ level: l.level, policies: l.policies.map((x) => compile(x, 'scp')) })),
+    rcpLevels: resourceOrg?.rcpLevels.map((l) => ({ level: l.level, policies: l.policies.map((x) => compile(x, 'rcp')) })),
+    resourcePolicy: rp ? { policy: compile({ id: rp.id ?? resource, name: 'resource policy', document: rp.document }, rp.required ? 'key' : 'resource'), resourceAccount: rp.account, required: rp.required } : undefined,
+    resourceAccount,
+    isManagementAccount: org ? org.managementAccount === p.account : undefined,
+    isResourceManagementAccount: resourceOrg ? resourceOrg.managementAccount === resourceAccount : undefined,
+    now: app.clock.now(),
+  };
+}
+
+/** Whether the caller is a root user outside any organization, whom AWS never restricts. */
+function unrestrictedRoot(ctx: RequestContext, app: Drydock): boolean {
+  const p = ctx.principal!;
+  if (p.type !== 'root') return false;
+  const org = app.ports.org?.accountInfo(p.account);
+  return !org || org.managementAccount === p.account;
+}
+
+export async function authorize(ctx: RequestContext, app: Drydock): Promise<void> {
+  // IAM and Organizations fill the ports the decision reads.
+  await Promise.all([app.service('iam'), app.service('organizations')]);
+  const action = iamAction(ctx.model!.signingName, ctx.service!, ctx.match!.name, ctx.http.method);
+  if (isAlwaysAllowed(action)) return;
+  const resources = iamResources(ctx.service!, ctx.match!.name, ctx.input ?? {}, { region: ctx.region, account: ctx.account, path: ctx.wire.path });
+  if (unrestrictedRoot(ctx, app) && resources.every((r) => !app.ports.resourcePolicies.get(ctx.model!.signingName)?.(r))) return;
+  for (const resource of resources) {
+    const request = authzRequest(ctx, app, action, resource);
+    const decision = evaluate(request);
+    app.explanations.record({
+      requestId: ctx.requestId, action, principal: ctx.principal!.arn, decision: decision.decision, lines: explainDecision(decision),
+    });
+    if (decision.decision !== 'Allow') throw denialError(ctx, accessDeniedMessage(request, decision));
+  }
+}
