@@ -13,6 +13,7 @@ const USAGE = `usage:
   drydock reset [--service NAME]                      drop all state (or one service's)
   drydock clock [advance SECONDS | set ISO | freeze | unfreeze | scale X]
   drydock fault [list | add TYPE key=value... | remove ID | clear]
+  drydock explain [REQUEST-ID]                        why a request was allowed or denied
     types: region-outage region=us-east-1 | az-outage region= az= | latency ms= |
            error-rate rate=0.5 code= | dx-link-down connectionId=
 environment: DRYDOCK_PORT, DRYDOCK_HOST, DRYDOCK_DATA_DIR, DRYDOCK_ENDPOINT`;
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'reset': return await reset(rest);
       case 'clock': return await clock(rest);
       case 'fault': return await fault(rest);
+      case 'explain': return await explain(rest);
       case undefined: case 'help': case '--help': case '-h':
         console.log(USAGE);
         return command === undefined ? 1 : 0;
@@ -148,4 +150,16 @@ async function fault(args: string[]): Promise<number> {
 // Run directly (`node --import tsx src/cli/main.ts start`) as well as through bin/drydock.js.
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   main(process.argv.slice(2)).then((code) => { if (typeof code === 'number') process.exitCode = code; });
+}
+
+async function explain(args: string[]): Promise<number> {
+  const [id] = args;
+  const r = await admin('GET', id ? `/_drydock/explain/${encodeURIComponent(id)}` : '/_drydock/explain?limit=10');
+  const decisions = r['decisions'] as { requestId: string; action: string; principal: string; decision: string; lines: string[] }[];
+  if (!decisions.length) console.log('no authorization decisions recorded yet');
+  for (const d of decisions) {
+    console.log(`${d.requestId}  ${d.decision}  ${d.principal} → ${d.action}`);
+    for (const line of d.lines) console.log(`  ${line}`);
+  }
+  return 0;
 }
