@@ -75,7 +75,7 @@ export interface ServerProcess {
 }
 
 /** Starts `drydock start …` as a child and resolves once its banner names the endpoint. */
-export function startServer(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 15_000): Promise<ServerProcess> {
+export function startServer(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<ServerProcess> {
   const child = track(spawn(process.execPath, [...CLI_ARGS, 'start', ...args], {
     cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   }));
