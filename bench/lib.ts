@@ -73,8 +73,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Fails early and clearly when `npm run build` has not been run (or is older than src/). */
+let buildChecked = false;
+/** Fails early and clearly when `npm run build` has not been run (and warns, once, when it is older than src/). */
 export function checkBuild(): void {
+  if (buildChecked) return;
+  buildChecked = true;
   const main = join(ROOT, 'dist', 'cli', 'main.js');
   if (!existsSync(main)) {
     throw new Error('dist/ is missing: run `npm run build` before the benchmarks (they start bin/drydock.js)');
@@ -237,17 +240,28 @@ export function rssMB(pid: number): number {
 }
 
 let clkTck: number | undefined;
-/** User+system CPU seconds a live process has used so far (from /proc/<pid>/stat), or NaN. */
-export function cpuSeconds(pid: number): number {
+/** User and system CPU seconds a live process has used so far (from /proc/<pid>/stat), or NaN. */
+export function cpuTimes(pid: number): { user: number; system: number } {
   clkTck ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // After "pid (comm) ", field 3 (state) is index 0, so utime (14) is index 11 and stime (15) index 12.
-    return (Number(fields[11]) + Number(fields[12])) / clkTck;
+    return { user: Number(fields[11]) / clkTck, system: Number(fields[12]) / clkTck };
   } catch {
-    return NaN;
+    return { user: NaN, system: NaN };
   }
+}
+
+/** How busy the machine is: 1-minute load average and CPU pressure (share of time some task waited for a CPU). */
+export function machineLoad(): { load1: number; cpuPressure10s: number } {
+  const load1 = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+  let cpuPressure10s = NaN;
+  try {
+    const m = /^some avg10=([\d.]+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    if (m) cpuPressure10s = Number(m[1]);
+  } catch { /* no PSI on this kernel */ }
+  return { load1, cpuPressure10s };
 }
 
 export function median(xs: number[]): number {

@@ -53,50 +53,61 @@ export type LoadMessage =
 type Done = (status: number, err?: string) => void;
 interface Conn { send(i: number, done: Done): void; close(): void }
 
-/** One raw keep-alive connection; `send` writes request `i` and calls `done` on the full response. */
-function rawConn(cfg: LoadConfig, raw: Buffer[], onReconnect: () => void): Conn {
+/**
+ * One raw keep-alive connection; `send` writes request `i` and calls `done` on the full
+ * response. A dropped connection fails the request in flight and reconnects (at most
+ * `maxReconnects` times in all, so a dead server cannot spin this).
+ */
+function rawConn(cfg: LoadConfig, raw: Buffer[], reconnect: () => boolean): Conn {
   let sock: Socket;
   let buf: Buffer | undefined;
   let pending: Done | undefined;
   let closing = false;
+  let dead = false;
+  let why = '';
   const open = (): void => {
-    sock = connect({ host: cfg.host, port: cfg.port, noDelay: true });
-    sock.on('data', (chunk: Buffer) => {
+    const s = connect({ host: cfg.host, port: cfg.port, noDelay: true });
+    sock = s;
+    s.on('data', (chunk: Buffer) => {
       buf = buf ? Buffer.concat([buf, chunk]) : chunk;
       const headEnd = buf.indexOf('\r\n\r\n');
       if (headEnd < 0) return;
       const head = buf.toString('latin1', 0, headEnd);
       const m = /\r\ncontent-length:\s*(\d+)/i.exec(head);
-      if (!m) { fail('response without content-length'); return; }
+      if (!m) { why = 'response without content-length'; s.destroy(); return; }
       if (buf.length < headEnd + 4 + Number(m[1])) return;
       const status = Number(head.slice(9, 12));
       buf = undefined;
       const d = pending; pending = undefined;
       d?.(status);
     });
-    sock.on('error', (e) => fail(e.message));
-    sock.on('close', () => {
+    s.on('error', (e) => { why ||= e.message; });
+    s.on('close', () => {
       if (closing) return;
-      fail('connection closed by server');
-      onReconnect();
-      open();
+      buf = undefined;
+      const d = pending; pending = undefined;
+      const msg = why || 'connection closed by server';
+      why = '';
+      if (reconnect()) open(); else dead = true;
+      d?.(0, msg);
     });
-  };
-  const fail = (msg: string): void => {
-    buf = undefined;
-    const d = pending; pending = undefined;
-    d?.(0, msg);
   };
   open();
   return {
-    send(i, done) { pending = done; sock.write(raw[i]!); },
+    send(i, done) {
+      if (dead) { setImmediate(() => done(0, 'connection lost (too many reconnects)')); return; }
+      pending = done;
+      sock.write(raw[i]!);
+    },
     close() { closing = true; sock.destroy(); },
   };
 }
 
 function httpConn(cfg: LoadConfig, agent: Agent): Conn {
   return {
-    send(i, done) {
+    send(i, cb) {
+      let called = false;
+      const done: Done = (status, err) => { if (!called) { called = true; cb(status, err); } };
       const r = cfg.requests[i]!;
       const req = request({ host: cfg.host, port: cfg.port, method: r.method, path: r.path, headers: r.headers, agent }, (res) => {
         res.on('data', () => undefined);
@@ -116,7 +127,7 @@ export async function runLoad(cfg: LoadConfig, notify: (m: LoadMessage) => void 
   const agent = new Agent({ keepAlive: true, maxSockets: cfg.connections, maxFreeSockets: cfg.connections });
   let reconnects = 0;
   const conns: Conn[] = [];
-  for (let c = 0; c < cfg.connections; c++) conns.push(cfg.client === 'raw' ? rawConn(cfg, raw, () => reconnects++) : httpConn(cfg, agent));
+  for (let c = 0; c < cfg.connections; c++) conns.push(cfg.client === 'raw' ? rawConn(cfg, raw, () => ++reconnects <= 1000) : httpConn(cfg, agent));
 
   const start = performance.now();
   const measureFrom = start + cfg.warmupMs;
@@ -131,15 +142,21 @@ export async function runLoad(cfg: LoadConfig, notify: (m: LoadMessage) => void 
   let cpuAtStart: NodeJS.CpuUsage | undefined;
   let cpuAtEnd: NodeJS.CpuUsage | undefined;
   let measuring = false;
-  const marks = setInterval(() => {
-    const now = performance.now();
-    if (!measuring && now >= measureFrom && !cpuAtStart) { measuring = true; cpuAtStart = process.cpuUsage(); notify({ type: 'measure-start' }); }
-    if (now >= measureTo && !cpuAtEnd) { cpuAtEnd = process.cpuUsage(cpuAtStart); notify({ type: 'measure-end' }); }
-  }, 5);
+  // The parent reads the server's CPU time when told the window opens and closes.
+  const mark = (now: number): void => {
+    if (!measuring && now >= measureFrom) { measuring = true; cpuAtStart = process.cpuUsage(); notify({ type: 'measure-start' }); }
+    if (measuring && now >= measureTo && !cpuAtEnd) { cpuAtEnd = process.cpuUsage(cpuAtStart); notify({ type: 'measure-end' }); }
+  };
+  const marks = setInterval(() => mark(performance.now()), 5);
 
-  await Promise.all(conns.map((conn) => new Promise<void>((resolve) => {
+  // In-flight requests get a grace period after the window; a server that stops answering
+  // cannot hold the generator longer than that.
+  let grace: NodeJS.Timeout | undefined;
+  const giveUp = new Promise<void>((resolve) => { grace = setTimeout(resolve, cfg.warmupMs + cfg.durationMs + 5000); });
+  const loops = Promise.all(conns.map((conn) => new Promise<void>((resolve) => {
     const loop = (): void => {
       const t = performance.now();
+      mark(t);
       if (t >= measureTo) { resolve(); return; }
       const i = next++ % raw.length;
       conn.send(i, (status, err) => {
@@ -156,8 +173,10 @@ export async function runLoad(cfg: LoadConfig, notify: (m: LoadMessage) => void 
     };
     loop();
   })));
+  await Promise.race([loops, giveUp]);
+  clearTimeout(grace);
   clearInterval(marks);
-  cpuAtEnd ??= process.cpuUsage(cpuAtStart);
+  mark(Math.max(performance.now(), measureTo));
   for (const c of conns) c.close();
   agent.destroy();
 
@@ -168,7 +187,7 @@ export async function runLoad(cfg: LoadConfig, notify: (m: LoadMessage) => void 
     requests: count, errors, firstError, reconnects, seconds,
     rps: (count - errors) / seconds,
     p50: pct(50), p90: pct(90), p99: pct(99), max: n ? sorted[n - 1]! : NaN,
-    clientCpu: (cpuAtEnd.user + cpuAtEnd.system) / 1e6,
+    clientCpu: cpuAtEnd ? (cpuAtEnd.user + cpuAtEnd.system) / 1e6 : NaN,
   };
 }
 
@@ -177,7 +196,7 @@ if (process.send) {
   const send = process.send.bind(process);
   process.once('message', (cfg: LoadConfig) => {
     runLoad(cfg, (m) => send(m))
-      .then((result) => send({ type: 'result', result } satisfies LoadMessage, () => process.exit(0)))
-      .catch((e: unknown) => send({ type: 'error', message: String((e as Error).stack ?? e) } satisfies LoadMessage, () => process.exit(1)));
+      .then((result) => send({ type: 'result', result } satisfies LoadMessage, undefined, undefined, () => process.exit(0)))
+      .catch((e: unknown) => send({ type: 'error', message: String((e as Error).stack ?? e) } satisfies LoadMessage, undefined, undefined, () => process.exit(1)));
   });
 }
