@@ -47,7 +47,15 @@ export interface AuditFilter {
 interface Entry {
   seq: number;
   timeMs: number;
-  record: AuditRecord;
+  input: AuditInput;
+  /** Built on first read: recording stays cheap on the request path. */
+  record?: AuditRecord;
+}
+
+/** A fixed-size ring per account: no shifting, no growth once full. */
+interface Ring {
+  items: (Entry | undefined)[];
+  next: number;
 }
 
 /** Audit records of the whole app, newest kept, at most `maxPerAccount` per account. */
@@ -55,7 +63,7 @@ export class AuditLog {
   #clock: Clock;
   #max: number;
   #seq = 0;
-  #byAccount = new Map<string, Entry[]>();
+  #byAccount = new Map<string, Ring>();
   #byRequestId = new Map<string, Entry>();
 
   constructor(clock: Clock, opts: { maxPerAccount?: number } = {}) {
@@ -68,33 +76,38 @@ export class AuditLog {
 
   /** Stores a record, dropping the account's oldest beyond the bound; returns it frozen. */
   record(input: AuditInput): AuditRecord {
-    const record: AuditRecord = Object.freeze({
-      ...input,
-      eventId: input.eventId ?? newEventId(),
-      eventTime: input.eventTime ?? this.#clock.now().toISOString(),
-      ...(input.resources && { resources: Object.freeze([...input.resources]) as string[] }),
-    });
-    const entry: Entry = { seq: ++this.#seq, timeMs: Date.parse(record.eventTime), record };
-    let list = this.#byAccount.get(record.account);
-    if (list === undefined) this.#byAccount.set(record.account, (list = []));
-    list.push(entry);
-    this.#byRequestId.set(record.requestId, entry);
-    while (list.length > this.#max) {
-      const old = list.shift()!;
-      if (this.#byRequestId.get(old.record.requestId) === old) this.#byRequestId.delete(old.record.requestId);
-    }
-    return record;
+    const entry = this.#store(input);
+    return materialize(entry);
+  }
+
+  /** Like {@link record} without building the record: for the per-request path. */
+  note(input: AuditInput, timeMs?: number): void {
+    this.#store(input, timeMs);
+  }
+
+  #store(input: AuditInput, timeMs?: number): Entry {
+    const t = timeMs ?? (input.eventTime !== undefined ? Date.parse(input.eventTime) : this.#clock.nowMs());
+    const entry: Entry = { seq: ++this.#seq, timeMs: t, input };
+    let ring = this.#byAccount.get(input.account);
+    if (ring === undefined) this.#byAccount.set(input.account, (ring = { items: [], next: 0 }));
+    const old = ring.items[ring.next];
+    if (old && this.#byRequestId.get(old.input.requestId) === old) this.#byRequestId.delete(old.input.requestId);
+    ring.items[ring.next] = entry;
+    ring.next = (ring.next + 1) % this.#max;
+    this.#byRequestId.set(input.requestId, entry);
+    return entry;
   }
 
   /** Matching records, newest first (by recording order, which survives clock jumps). */
   list(filter: AuditFilter = {}): AuditRecord[] {
     const since = filter.since === undefined ? -Infinity : toMs(filter.since);
     const until = filter.until === undefined ? Infinity : toMs(filter.until);
-    const lists = filter.account === undefined ? [...this.#byAccount.values()] : [this.#byAccount.get(filter.account) ?? []];
+    const rings = filter.account === undefined ? [...this.#byAccount.values()] : [this.#byAccount.get(filter.account)].filter((r) => r !== undefined);
     const hits: Entry[] = [];
-    for (const list of lists) {
-      for (const e of list) {
-        const r = e.record;
+    for (const ring of rings) {
+      for (const e of ring.items) {
+        if (!e) continue;
+        const r = e.input;
         if (e.timeMs < since || e.timeMs >= until) continue;
         if (filter.region !== undefined && r.region !== filter.region) continue;
         if (filter.service !== undefined && r.service !== filter.service) continue;
@@ -104,18 +117,31 @@ export class AuditLog {
     }
     hits.sort((a, b) => b.seq - a.seq);
     const limit = filter.limit ?? Infinity;
-    return hits.slice(0, limit).map((e) => e.record);
+    return hits.slice(0, limit).map(materialize);
   }
 
   /** The record of one request, if still kept. */
   get(requestId: string): AuditRecord | undefined {
-    return this.#byRequestId.get(requestId)?.record;
+    const e = this.#byRequestId.get(requestId);
+    return e && materialize(e);
   }
 
   reset(): void {
     this.#byAccount.clear();
     this.#byRequestId.clear();
   }
+}
+
+function materialize(e: Entry): AuditRecord {
+  if (e.record) return e.record;
+  const input = e.input;
+  e.record = Object.freeze({
+    ...input,
+    eventId: input.eventId ?? newEventId(),
+    eventTime: input.eventTime ?? new Date(e.timeMs).toISOString(),
+    ...(input.resources && { resources: Object.freeze([...input.resources]) as string[] }),
+  });
+  return e.record;
 }
 
 function toMs(t: Date | string): number {

@@ -102,9 +102,8 @@ function serialize(ctx: RequestContext, app: Drydock): void {
 }
 
 function audit(ctx: RequestContext, app: Drydock): void {
-  app.audit.record({
+  app.audit.note({
     eventId: ctx.requestId,
-    eventTime: ctx.receivedAt.toISOString(),
     account: ctx.account,
     region: ctx.region,
     service: ctx.service ?? 'unknown',
@@ -117,7 +116,7 @@ function audit(ctx: RequestContext, app: Drydock): void {
     errorCode: ctx.error?.code,
     errorMessage: ctx.error?.message,
     requestId: ctx.requestId,
-  });
+  }, ctx.receivedAt.getTime());
 }
 
 /** Names of every registered model, for the health endpoint. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { useDrydock, sdkConfig } from '../helpers.js';
 
 const h = useDrydock();
@@ -34,16 +34,6 @@ test('a wrong secret is refused with SignatureDoesNotMatch', async () => {
 test('an unknown access key is refused with InvalidClientTokenId', async () => {
   const sts = new STSClient(sdkConfig(h.dd, { credentials: { accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: 'x' } }));
   await assert.rejects(sts.send(new GetCallerIdentityCommand({})), { name: 'InvalidClientTokenId' });
-});
-
-test('an operation in the model without a handler answers NotImplemented (501) in the query protocol', async () => {
-  const sts = new STSClient(config());
-  await assert.rejects(sts.send(new GetSessionTokenCommand({})), (e: Error & { $metadata?: { httpStatusCode?: number } }) => {
-    assert.equal(e.name, 'NotImplemented');
-    assert.equal(e.$metadata?.httpStatusCode, 501);
-    assert.match(e.message, /sts:GetSessionToken/);
-    return true;
-  });
 });
 
 test('a pre-signed GetCallerIdentity URL works until it expires', async () => {
