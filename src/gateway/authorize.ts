@@ -140,9 +140,18 @@ function unrestrictedRoot(ctx: RequestContext, app: Drydock): boolean {
   return !org || org.managementAccount === p.account;
 }
 
-export async function authorize(ctx: RequestContext, app: Drydock): Promise<void> {
-  // IAM and Organizations fill the ports the decision reads.
+/**
+ * IAM and Organizations fill the ports a decision reads. A root caller before either has any
+ * state (nothing created, nothing persisted) is a standalone root, so neither needs loading.
+ */
+async function loadPorts(ctx: RequestContext, app: Drydock): Promise<void> {
+  if (app.ports.iam && app.ports.org) return;
+  if (ctx.principal!.type === 'root' && !app.stores.services().some((s) => s === 'iam' || s === 'organizations')) return;
   await Promise.all([app.service('iam'), app.service('organizations')]);
+}
+
+export async function authorize(ctx: RequestContext, app: Drydock): Promise<void> {
+  await loadPorts(ctx, app);
   const action = iamAction(ctx.model!.signingName, ctx.service!, ctx.match!.name, ctx.http.method);
   if (isAlwaysAllowed(action)) return;
   const resources = iamResources(ctx.service!, ctx.match!.name, ctx.input ?? {}, { region: ctx.region, account: ctx.account, path: ctx.wire.path });

@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hash, timingSafeEqual } from 'node:crypto';
 import { AwsError } from '../core/errors.js';
 
 /**
@@ -101,7 +101,8 @@ const TEXT = {
 
 /** Hex SHA-256, the payload hash of a body that carries no `x-amz-content-sha256`. */
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  // One-shot hashing avoids a Hash object per call (this runs on every request).
+  return hash('sha256', data, 'hex');
 }
 
 /** HMAC-SHA256 of a latin1 string (every string to sign is ASCII); also used for chunk signatures. */
