@@ -45,6 +45,32 @@ export interface IamDirectory {
   managedPolicy(arn: string): StoredPolicy | undefined;
   /** Tags of a principal's user or role (aws:PrincipalTag/*). */
   principalTags(principal: Principal): Record<string, string>;
+  /**
+   * Creates a role on another service's behalf (Organizations makes
+   * `OrganizationAccountAccessRole` in each new account). Idempotent: an existing role of
+   * that name is left as it is and returned.
+   */
+  createRole?(account: string, role: IamRoleSpec): IamRoleInfo;
+  /** The account's IAM OIDC identity provider for an issuer URL (with or without `https://`). */
+  oidcProvider?(account: string, issuerUrl: string): IamOidcProviderInfo | undefined;
+}
+
+/** What {@link IamDirectory.createRole} makes. */
+export interface IamRoleSpec {
+  name: string;
+  /** Trust policy document, JSON text. */
+  trustPolicy: string;
+  managedPolicyArns?: string[];
+  description?: string;
+}
+
+export interface IamOidcProviderInfo {
+  /** `arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com` */
+  arn: string;
+  /** The issuer without `https://`, as IAM stores it. */
+  url: string;
+  clientIds: string[];
+  thumbprints: string[];
 }
 
 export interface OrgPolicyLevel {

@@ -5,7 +5,11 @@ import type { ServiceDefinition } from './types.js';
  * A service with a model but no entry here answers not-implemented for every operation.
  */
 const LOADERS: Record<string, () => Promise<{ default: ServiceDefinition }>> = {
+  kms: () => import('./kms/index.js'),
+  iam: () => import('./iam/index.js'),
   sts: () => import('./sts/index.js'),
+  sqs: () => import('./sqs/index.js'),
+  organizations: () => import('./organizations/index.js'),
 };
 
 const loaded = new Map<string, ServiceDefinition | null>();
