@@ -9,6 +9,8 @@ import { authenticate, readAuth } from './authenticate.js';
 import { authorize } from './authorize.js';
 import { isAuthProblem } from '../protocols/sigv4.js';
 import type { RequestContext } from './context.js';
+import type { OperationMatch } from '../protocols/protocol.js';
+import { SerdeError } from '../protocols/values.js';
 import type { Drydock } from './app.js';
 
 /**
@@ -54,8 +56,20 @@ function accountRegion(ctx: RequestContext): void {
   ctx.region ||= DEFAULT_REGION;
 }
 
+/** Reading the path can fail on bad percent-encoding: that is the client's error, not ours. */
+function matchOperation(ctx: RequestContext): OperationMatch | undefined {
+  try {
+    return ctx.protocol!.match(ctx.model!, ctx.wire);
+  } catch (e) {
+    if (!(e instanceof SerdeError)) throw e;
+    throw ctx.service === 's3'
+      ? new AwsError('InvalidURI', "Couldn't parse the specified URI.", 400)
+      : new AwsError(ctx.model!.protocol.startsWith('rest') ? 'ValidationException' : 'InvalidParameterValue', e.message, 400);
+  }
+}
+
 function parse(ctx: RequestContext): void {
-  const match = ctx.protocol!.match(ctx.model!, ctx.wire);
+  const match = matchOperation(ctx);
   if (!match) {
     const what = ctx.model!.protocol.startsWith('rest') ? `${ctx.http.method} ${ctx.rawPath}` : 'the requested action';
     throw new AwsError(ctx.model!.protocol.startsWith('rest') ? 'UnknownOperationException' : 'InvalidAction',

@@ -475,8 +475,9 @@ function normalizePath(path: string, dropEmpty: boolean): string {
 function canonicalHeaders(headers: SignedRequest['headers'], names: string[]): string {
   let out = '';
   for (const name of names) {
-    const v = headers[name];
-    const values = v === undefined ? [] : Array.isArray(v) ? v : [v];
+    // Own properties only: a signed header named `__proto__` must not reach Object.prototype.
+    const v = Object.hasOwn(headers, name) ? headers[name] : undefined;
+    const values = typeof v === 'string' ? [v] : Array.isArray(v) ? v : [];
     out += `${name}:${values.map((x) => x.replace(/[ \t]+/g, ' ').replace(/^ | $/g, '')).join(',')}\n`;
   }
   return out;

@@ -24,7 +24,9 @@ export class Host {
   async #start(): Promise<Worker> {
     if (this.#worker) return this.#worker;
     this.#starting ??= new Promise<Worker>((resolve, reject) => {
-      const w = new Worker(new URL('./host-entry.mjs', import.meta.url), { stdout: false, stderr: false });
+      // The main thread's stack (V8's default, ~1 MB), not a worker's 4 MB: the real server runs
+      // Drydock on the main thread, and stack overflows must show as they would there.
+      const w = new Worker(new URL('./host-entry.mjs', import.meta.url), { stdout: false, stderr: false, resourceLimits: { stackSizeMb: 1 } });
       const onBoot = (m: { kind?: string }) => {
         if (m.kind !== 'ready') return;
         w.off('message', onBoot);
