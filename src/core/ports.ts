@@ -100,8 +100,10 @@ export interface ResourcePolicyInfo {
   document: string;
   /** The account that owns the resource. */
   account: string;
-  /** KMS key policies: the policy must allow; naming the account delegates to IAM. */
+  /** KMS key policies and trust policies: the policy must allow; naming the account delegates to IAM. */
   required?: boolean;
+  /** How to read the document (trust policies have no Resource element). */
+  kind?: 'resource' | 'key' | 'trust';
   id?: string;
 }
 
@@ -115,6 +117,8 @@ export type ResourceTagLookup = (arn: string) => Record<string, string> | undefi
 export class Ports {
   iam?: IamDirectory;
   org?: OrgDirectory;
+  /** STS has restored the sessions it issued (with a data directory, across restarts). */
+  stsLoaded = false;
   /** Per IAM service prefix (`s3`, `sqs`, `kms`, …). */
   readonly resourcePolicies = new Map<string, ResourcePolicyLookup>();
   readonly resourceTags = new Map<string, ResourceTagLookup>();

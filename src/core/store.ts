@@ -115,6 +115,11 @@ export class Stores {
   }
 
   /** True when writes go to a data directory. */
+  /** Closes the data directory (releasing its lock) so another app may open it. */
+  close(): void {
+    this.#persistence?.close();
+  }
+
   get persistent(): boolean {
     return this.#persistence !== undefined;
   }

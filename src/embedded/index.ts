@@ -36,9 +36,11 @@ export async function startDrydock(opts: StartOptions = {}): Promise<RunningDryd
     app,
     reset: (service) => app.reset(service),
     stop: () => new Promise((resolve, reject) => {
-      app.clock.close();
       server.closeAllConnections();
-      server.close((e) => (e ? reject(e) : resolve()));
+      server.close((e) => {
+        app.close();
+        if (e) reject(e); else resolve();
+      });
     }),
   };
 }

@@ -112,6 +112,12 @@ export class Drydock {
     };
   }
 
+  /** Stops timers and closes the data directory. */
+  close(): void {
+    this.clock.close();
+    this.stores.close();
+  }
+
   /** Drops all state, or one service's. */
   reset(service?: string): void {
     this.stores.reset(service);

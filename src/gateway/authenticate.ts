@@ -1,5 +1,6 @@
 import { AwsError } from '../core/errors.js';
 import { wallClock } from '../core/clock.js';
+import { DEFAULT_ACCOUNT, type Principal } from '../core/identity.js';
 import { decodeAwsChunked } from '../protocols/aws-chunked.js';
 import type { AuthProblem, ParsedAuth } from '../protocols/sigv4.js';
 import { isAuthProblem, parseAuthorization, payloadHashFor, toAwsError, verifySignature } from '../protocols/sigv4.js';
@@ -56,11 +57,35 @@ export function readAuth(ctx: RequestContext): ParsedAuth | AuthProblem | undefi
   return parseAuthorization({ method: ctx.http.method, rawPath: ctx.rawPath, rawQuery: ctx.rawQuery, headers: ctx.http.headers });
 }
 
-export function authenticate(ctx: RequestContext, app: Drydock): void {
+/**
+ * Calls AWS accepts without a signature: web-identity and SAML federation (the token is the
+ * credential) and S3, where an anonymous request is decided by the bucket's policy.
+ */
+function allowsAnonymous(ctx: RequestContext): boolean {
+  if (ctx.service === 's3') return true;
+  return ctx.service === 'sts' && (ctx.match?.name === 'AssumeRoleWithWebIdentity' || ctx.match?.name === 'AssumeRoleWithSAML');
+}
+
+export async function authenticate(ctx: RequestContext, app: Drydock): Promise<void> {
   const parsed = ctx.signature;
-  if (!parsed) throw fail(MISSING_AUTH[family(ctx)]);
+  if (!parsed) {
+    try {
+      if (ctx.protocol && ctx.model) ctx.match ??= ctx.protocol.match(ctx.model, ctx.wire);
+    } catch {
+      // An unreadable path is reported by the parse step once the caller is known.
+    }
+    if (!allowsAnonymous(ctx)) throw fail(MISSING_AUTH[family(ctx)]);
+    ctx.principal = anonymousPrincipal();
+    return;
+  }
   if (isAuthProblem(parsed)) throw problemError(ctx, parsed);
-  const cred = app.identities.lookup(parsed.accessKeyId);
+  let cred = app.identities.lookup(parsed.accessKeyId);
+  if (!cred && !app.ports.stsLoaded) {
+    // Temporary credentials issued before a restart come back when STS loads its store.
+    await app.service('sts');
+    app.ports.stsLoaded = true;
+    cred = app.identities.lookup(parsed.accessKeyId);
+  }
   if (!cred) throw fail(UNKNOWN_KEY[family(ctx)]);
   const signed = { method: ctx.http.method, rawPath: ctx.rawPath, rawQuery: ctx.rawQuery, headers: ctx.http.headers };
   // Pre-signed URLs sign UNSIGNED-PAYLOAD (S3) or the body's hash (other services); the
@@ -85,6 +110,11 @@ export function authenticate(ctx: RequestContext, app: Drydock): void {
   ctx.auth = parsed;
   ctx.accessKeyId = parsed.accessKeyId;
   ctx.principal = cred.principal;
+}
+
+/** An unsigned caller: its account is the one the resource or role belongs to. */
+function anonymousPrincipal(): Principal {
+  return { type: 'anonymous', account: DEFAULT_ACCOUNT, arn: '*', userId: 'anonymous' };
 }
 
 function header(v: string | string[] | undefined): string | undefined {

@@ -1,7 +1,7 @@
 import { AwsError } from '../core/errors.js';
 import { parseArn } from '../core/ids.js';
 import type { Principal } from '../core/identity.js';
-import type { StoredPolicy } from '../core/ports.js';
+import type { ResourcePolicyInfo, StoredPolicy } from '../core/ports.js';
 import type { AuthzRequest, ContextValue, Decision, Policy, PolicyKind, RequestPrincipal } from '../engines/iam-policy/index.js';
 import { accessDeniedMessage, evaluate, explainDecision, parsePolicy } from '../engines/iam-policy/index.js';
 import type { Drydock } from './app.js';
@@ -98,6 +98,18 @@ function contextKeys(ctx: RequestContext, app: Drydock, resource: string): Recor
   return c;
 }
 
+/** The resource's own policy; for AssumeRole* it is the role's trust policy, which must allow. */
+function resourcePolicy(ctx: RequestContext, app: Drydock, action: string, resource: string): ResourcePolicyInfo | undefined {
+  if (resource === '*') return undefined;
+  if (action.startsWith('sts:AssumeRole')) {
+    const arn = parseArn(resource);
+    const name = arn?.resource.startsWith('role/') ? arn.resource.split('/').pop()! : undefined;
+    const role = name && arn ? app.ports.iam?.role(arn.account, name) : undefined;
+    return role ? { document: role.trustPolicy, account: role.account, required: true, kind: 'trust', id: `${role.arn}/trust` } : undefined;
+  }
+  return app.ports.resourcePolicies.get(ctx.model!.signingName)?.(resource);
+}
+
 /** Builds the engine request for one resource of the current call. */
 export function authzRequest(ctx: RequestContext, app: Drydock, action: string, resource: string): AuthzRequest {
   const p = ctx.principal!;
@@ -111,7 +123,7 @@ export function authzRequest(ctx: RequestContext, app: Drydock, action: string, 
     if (mp) sessionPolicies.push(compile(mp, 'session'));
   }
   const hasSession = p.sessionPolicy !== undefined || (p.sessionPolicyArns?.length ?? 0) > 0;
-  const rp = resource !== '*' ? app.ports.resourcePolicies.get(ctx.model!.signingName)?.(resource) : undefined;
+  const rp = resourcePolicy(ctx, app, action, resource);
   const resourceAccount = rp?.account ?? (parseArn(resource)?.account || ctx.account);
   const resourceOrg = app.ports.org?.accountInfo(resourceAccount);
   return {
@@ -124,11 +136,25 @@ export function authzRequest(ctx: RequestContext, app: Drydock, action: string, 
     sessionPolicies: hasSession ? sessionPolicies : undefined,
     scpLevels: org?.scpLevels.map((l) => ({ level: l.level, policies: l.policies.map((x) => compile(x, 'scp')) })),
     rcpLevels: resourceOrg?.rcpLevels.map((l) => ({ level: l.level, policies: l.policies.map((x) => compile(x, 'rcp')) })),
-    resourcePolicy: rp ? { policy: compile({ id: rp.id ?? resource, name: 'resource policy', document: rp.document }, rp.required ? 'key' : 'resource'), resourceAccount: rp.account, required: rp.required } : undefined,
+    resourcePolicy: rp ? { policy: compile({ id: rp.id ?? resource, name: 'resource policy', document: rp.document }, rp.kind ?? (rp.required ? 'key' : 'resource')), resourceAccount: rp.account, required: rp.required } : undefined,
     resourceAccount,
     isManagementAccount: org ? org.managementAccount === p.account : undefined,
     isResourceManagementAccount: resourceOrg ? resourceOrg.managementAccount === resourceAccount : undefined,
     now: app.clock.now(),
+  };
+}
+
+/**
+ * A federated user (GetFederationToken) gets only what its session policy allows; without
+ * one it may do nothing, whatever the user's own policies say.
+ */
+function federatedWithoutPolicy(ctx: RequestContext): Decision | undefined {
+  const p = ctx.principal!;
+  if (p.type !== 'federated-user' || p.sessionPolicy !== undefined || (p.sessionPolicyArns?.length ?? 0) > 0) return undefined;
+  const action = iamAction(ctx.model!.signingName, ctx.service!, ctx.match!.name, ctx.http.method);
+  return {
+    decision: 'ImplicitDeny', reason: [], missing: { policyType: 'session' }, resource: '*',
+    message: `because no session policy allows the ${action} action`,
   };
 }
 
@@ -154,11 +180,13 @@ export async function authorize(ctx: RequestContext, app: Drydock): Promise<void
   await loadPorts(ctx, app);
   const action = iamAction(ctx.model!.signingName, ctx.service!, ctx.match!.name, ctx.http.method);
   if (isAlwaysAllowed(action)) return;
+  // Federation calls carry their own proof (the token); STS checks it against the trust policy.
+  if (ctx.principal!.type === 'anonymous' && ctx.service === 'sts') return;
   const resources = iamResources(ctx.service!, ctx.match!.name, ctx.input ?? {}, { region: ctx.region, account: ctx.account, path: ctx.wire.path });
   if (unrestrictedRoot(ctx, app) && resources.every((r) => !app.ports.resourcePolicies.get(ctx.model!.signingName)?.(r))) return;
   for (const resource of resources) {
     const request = authzRequest(ctx, app, action, resource);
-    const decision = evaluate(request);
+    const decision = federatedWithoutPolicy(ctx) ?? evaluate(request);
     app.explanations.record({
       requestId: ctx.requestId, action, principal: ctx.principal!.arn, decision: decision.decision, lines: explainDecision(decision),
     });
