@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -14,6 +14,7 @@ const USAGE = `usage:
   drydock clock [advance SECONDS | set ISO | freeze | unfreeze | scale X]
   drydock fault [list | add TYPE key=value... | remove ID | clear]
   drydock explain [REQUEST-ID]                        why a request was allowed or denied
+  drydock landing-zone [--file SPEC.json]             organization, OUs and guardrail SCPs (idempotent)
     types: region-outage region=us-east-1 | az-outage region= az= | latency ms= |
            error-rate rate=0.5 code= | dx-link-down connectionId=
 environment: DRYDOCK_PORT, DRYDOCK_HOST, DRYDOCK_DATA_DIR, DRYDOCK_ENDPOINT`;
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'clock': return await clock(rest);
       case 'fault': return await fault(rest);
       case 'explain': return await explain(rest);
+      case 'landing-zone': return await landingZone(rest);
       case undefined: case 'help': case '--help': case '-h':
         console.log(USAGE);
         return command === undefined ? 1 : 0;
@@ -161,5 +163,13 @@ async function explain(args: string[]): Promise<number> {
     console.log(`${d.requestId}  ${d.decision}  ${d.principal} → ${d.action}`);
     for (const line of d.lines) console.log(`  ${line}`);
   }
+  return 0;
+}
+
+async function landingZone(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { file: { type: 'string' } } });
+  const spec: unknown = values.file ? JSON.parse(readFileSync(values.file, 'utf8')) : {};
+  const r = await admin('POST', '/_drydock/landing-zone', spec);
+  console.log(String(r['summary']));
   return 0;
 }

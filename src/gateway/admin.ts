@@ -76,6 +76,16 @@ export async function handleAdmin(app: Drydock, req: AppRequest): Promise<AppRes
     const found = app.explanations.get(id);
     return found ? json(200, { requestId: id, decisions: found }) : bad(`no authorization decision recorded for request \`${id}\``, 404);
   }
+  if (path === '/_drydock/landing-zone' && m === 'POST') return landingZone(app, req);
+  if (path === '/_drydock/web-identity-keys' && m === 'POST') {
+    const body = readJson(req);
+    if (!body || typeof body['issuer'] !== 'string' || !Array.isArray((body['jwks'] as { keys?: unknown })?.keys)) {
+      return bad('give `issuer` and `jwks` ({"keys": [...]})');
+    }
+    const { registerWebIdentityKeys } = await import('../services/sts/web-identity-keys.js');
+    registerWebIdentityKeys(app.stores, body['issuer'], body['jwks'] as never);
+    return json(200, { issuer: body['issuer'] });
+  }
   if (path === '/_drydock/usage' && m === 'GET') return json(200, { usage: app.meter.usage() });
   return bad(`no admin route for ${m} ${path}`, 404);
 }
@@ -114,4 +124,17 @@ function faults(app: Drydock, req: AppRequest, path: string): AppResponse {
   }
   if (id && req.method === 'DELETE') return app.faults.remove(id) ? json(200, { removed: id }) : bad(`no fault \`${id}\``, 404);
   return bad(`no admin route for ${req.method} ${path}`, 404);
+}
+
+/** Builds the landing zone (organization, OUs, guardrail SCPs) from a spec; idempotent. */
+async function landingZone(app: Drydock, req: AppRequest): Promise<AppResponse> {
+  const spec = readJson(req);
+  if (!spec) return bad('the body must be a JSON object (a landing-zone spec, or {} for the defaults)');
+  await Promise.all([app.service('iam'), app.service('organizations')]);
+  const { buildLandingZone } = await import('../services/organizations/landing-zone.js');
+  try {
+    return json(200, buildLandingZone({ stores: app.stores, clock: app.clock, ports: app.ports }, spec));
+  } catch (e) {
+    return bad((e as Error).message);
+  }
 }
