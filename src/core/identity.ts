@@ -66,7 +66,9 @@ export class Identities {
     return undefined;
   }
 
-  clear(): void {
-    this.#keys.clear();
+  /** Forgets every key, or those matching `which` (e.g. IAM's long-term keys on an IAM reset). */
+  clear(which?: (rec: CredentialRecord) => boolean): void {
+    if (!which) return this.#keys.clear();
+    for (const [id, rec] of this.#keys) if (which(rec)) this.#keys.delete(id);
   }
 }

@@ -45,6 +45,12 @@ export interface IamDirectory {
   managedPolicy(arn: string): StoredPolicy | undefined;
   /** Tags of a principal's user or role (aws:PrincipalTag/*). */
   principalTags(principal: Principal): Record<string, string>;
+  /** GetAccessKeyLastUsed data, recorded by the gateway for IAM users' keys. */
+  recordAccessKeyUse?(account: string, accessKeyId: string, service: string, region: string, when: Date): void;
+  /** RoleLastUsed, recorded by STS when a role is assumed. */
+  recordRoleUse?(account: string, roleName: string, region: string, when: Date): void;
+  /** Checks a TOTP code of a virtual MFA device (STS TokenCode). */
+  checkMfaCode?(account: string, serialNumber: string, code: string, now: Date): boolean;
   /**
    * Creates a role on another service's behalf (Organizations makes
    * `OrganizationAccountAccessRole` in each new account). Idempotent: an existing role of
@@ -117,8 +123,8 @@ export type ResourceTagLookup = (arn: string) => Record<string, string> | undefi
 export class Ports {
   iam?: IamDirectory;
   org?: OrgDirectory;
-  /** STS has restored the sessions it issued (with a data directory, across restarts). */
-  stsLoaded = false;
+  /** IAM and STS have restored the keys and sessions they issued (with a data directory). */
+  credentialsRestored = false;
   /** Per IAM service prefix (`s3`, `sqs`, `kms`, …). */
   readonly resourcePolicies = new Map<string, ResourcePolicyLookup>();
   readonly resourceTags = new Map<string, ResourceTagLookup>();

@@ -121,6 +121,9 @@ export class Drydock {
   /** Drops all state, or one service's. */
   reset(service?: string): void {
     this.stores.reset(service);
+    // Keys made by IAM (AKIA…) and sessions made by STS (ASIA…) go with their service's state.
+    if (service === 'iam') this.identities.clear((r) => r.accessKeyId.startsWith('AKIA'));
+    if (service === 'sts') this.identities.clear((r) => r.accessKeyId.startsWith('ASIA'));
     if (!service) {
       this.faults.clear();
       this.audit.reset();

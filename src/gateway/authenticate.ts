@@ -80,10 +80,10 @@ export async function authenticate(ctx: RequestContext, app: Drydock): Promise<v
   }
   if (isAuthProblem(parsed)) throw problemError(ctx, parsed);
   let cred = app.identities.lookup(parsed.accessKeyId);
-  if (!cred && !app.ports.stsLoaded) {
-    // Temporary credentials issued before a restart come back when STS loads its store.
-    await app.service('sts');
-    app.ports.stsLoaded = true;
+  if (!cred && !app.ports.credentialsRestored) {
+    // Keys and sessions issued before a restart come back when IAM and STS load their stores.
+    await Promise.all([app.service('iam'), app.service('sts')]);
+    app.ports.credentialsRestored = true;
     cred = app.identities.lookup(parsed.accessKeyId);
   }
   if (!cred) throw fail(UNKNOWN_KEY[family(ctx)]);
@@ -110,6 +110,9 @@ export async function authenticate(ctx: RequestContext, app: Drydock): Promise<v
   ctx.auth = parsed;
   ctx.accessKeyId = parsed.accessKeyId;
   ctx.principal = cred.principal;
+  if (cred.principal.type === 'user') {
+    app.ports.iam?.recordAccessKeyUse?.(cred.principal.account, parsed.accessKeyId, ctx.model?.signingName ?? ctx.service ?? '', ctx.region || parsed.region, ctx.receivedAt);
+  }
 }
 
 /** An unsigned caller: its account is the one the resource or role belongs to. */

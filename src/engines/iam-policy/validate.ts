@@ -162,7 +162,9 @@ function checkResourceFormat(r: string): void {
     throw new PolicyIssue('resource-vendor', `resource \`${r}\` must name its service without wildcards`, { value: r });
   }
   if (segs.length < 6) throw new PolicyIssue('legacy-parsing', `resource \`${r}\` has fewer than six arn segments`, { value: r });
-  if ((service === 'iam' && segs[3] !== '') || (service === 's3' && (segs[3] !== '' || segs[4] !== ''))) {
+  // IAM refuses a region in IAM ARNs; S3 ARNs with a region or account (access points,
+  // `arn:aws:s3::*:bucket`) are accepted, as AWS's own managed policies show.
+  if (service === 'iam' && segs[3] !== '' && segs[3] !== '*') {
     throw new PolicyIssue('resource-region', `\`${service}\` resource \`${r}\` cannot name a region`, { value: r, service });
   }
 }
