@@ -119,6 +119,27 @@ export type ResourcePolicyLookup = (arn: string) => ResourcePolicyInfo | undefin
 /** Looks up the tags of a resource ARN (aws:ResourceTag/*) in the service that owns it. */
 export type ResourceTagLookup = (arn: string) => Record<string, string> | undefined;
 
+/** One resource a call touches, as the service that owns it names it. */
+export interface ResourceRef {
+  arn: string;
+  /** The IAM action for this resource when it differs from the call's (KMS ReEncryptFrom/To). */
+  action?: string;
+  /** The grant operation a grant may allow on it (KMS); absent when only policies can. */
+  grantOperation?: string;
+  encryptionContext?: Record<string, string>;
+}
+
+/**
+ * Resources of a call, for services whose ARNs need their state to work out (a KMS alias or a
+ * ciphertext names a key). An empty list: the call names no resource (`*`).
+ */
+export type ResourceResolver = (operation: string, input: Record<string, unknown>, account: string, region: string) => ResourceRef[];
+
+/** Whether a grant (KMS) lets the caller perform `operation` on `arn`. */
+export type GrantCheck = (
+  arn: string, principal: { arn: string; issuerArn?: string; account?: string }, operation: string, encryptionContext?: Record<string, string>,
+) => { grantId: string; name?: string } | undefined;
+
 /** The ports of one app; each is set by its service when that service loads. */
 export class Ports {
   iam?: IamDirectory;
@@ -128,4 +149,6 @@ export class Ports {
   /** Per IAM service prefix (`s3`, `sqs`, `kms`, …). */
   readonly resourcePolicies = new Map<string, ResourcePolicyLookup>();
   readonly resourceTags = new Map<string, ResourceTagLookup>();
+  readonly resourceResolvers = new Map<string, ResourceResolver>();
+  readonly grants = new Map<string, GrantCheck>();
 }

@@ -1,7 +1,7 @@
 import { AwsError } from '../core/errors.js';
 import { parseArn } from '../core/ids.js';
 import type { Principal } from '../core/identity.js';
-import type { ResourcePolicyInfo, StoredPolicy } from '../core/ports.js';
+import type { ResourcePolicyInfo, ResourceRef, StoredPolicy } from '../core/ports.js';
 import type { AuthzRequest, ContextValue, Decision, Policy, PolicyKind, RequestPrincipal } from '../engines/iam-policy/index.js';
 import { accessDeniedMessage, evaluate, explainDecision, parsePolicy } from '../engines/iam-policy/index.js';
 import type { Drydock } from './app.js';
@@ -176,20 +176,47 @@ async function loadPorts(ctx: RequestContext, app: Drydock): Promise<void> {
   await Promise.all([app.service('iam'), app.service('organizations')]);
 }
 
+/** The resources of the call: from the owning service when it resolves them, else the table. */
+function resourcesOf(ctx: RequestContext, app: Drydock, action: string): ResourceRef[] {
+  const prefix = ctx.model!.signingName;
+  const resolver = app.ports.resourceResolvers.get(prefix);
+  if (resolver) {
+    const refs = resolver(ctx.match!.name, ctx.input ?? {}, ctx.account, ctx.region);
+    return refs.length ? refs : [{ arn: '*' }];
+  }
+  return iamResources(ctx.service!, ctx.match!.name, ctx.input ?? {}, { region: ctx.region, account: ctx.account, path: ctx.wire.path })
+    .map((arn) => ({ arn, action }));
+}
+
+/** An implicit deny that a grant can lift: no identity or key policy allowed, nothing denied. */
+function grantLifts(ctx: RequestContext, app: Drydock, ref: ResourceRef, decision: Decision): string | undefined {
+  if (decision.decision !== 'ImplicitDeny' || !ref.grantOperation) return undefined;
+  const missing = decision.missing?.policyType;
+  if (missing !== 'identity' && missing !== 'resource') return undefined;
+  const p = ctx.principal!;
+  const grant = app.ports.grants.get(ctx.model!.signingName)?.(ref.arn, { arn: p.arn, issuerArn: p.issuerArn, account: p.account }, ref.grantOperation, ref.encryptionContext);
+  return grant?.grantId;
+}
+
 export async function authorize(ctx: RequestContext, app: Drydock): Promise<void> {
   await loadPorts(ctx, app);
-  const action = iamAction(ctx.model!.signingName, ctx.service!, ctx.match!.name, ctx.http.method);
-  if (isAlwaysAllowed(action)) return;
+  const callAction = iamAction(ctx.model!.signingName, ctx.service!, ctx.match!.name, ctx.http.method);
+  if (isAlwaysAllowed(callAction)) return;
   // Federation calls carry their own proof (the token); STS checks it against the trust policy.
   if (ctx.principal!.type === 'anonymous' && ctx.service === 'sts') return;
-  const resources = iamResources(ctx.service!, ctx.match!.name, ctx.input ?? {}, { region: ctx.region, account: ctx.account, path: ctx.wire.path });
-  if (unrestrictedRoot(ctx, app) && resources.every((r) => !app.ports.resourcePolicies.get(ctx.model!.signingName)?.(r))) return;
-  for (const resource of resources) {
-    const request = authzRequest(ctx, app, action, resource);
+  const refs = resourcesOf(ctx, app, callAction);
+  const prefix = ctx.model!.signingName;
+  if (unrestrictedRoot(ctx, app) && refs.every((r) => r.arn === '*' || !app.ports.resourcePolicies.get(prefix)?.(r.arn))) return;
+  for (const ref of refs) {
+    const action = ref.action ?? callAction;
+    const request = authzRequest(ctx, app, action, ref.arn);
     const decision = federatedWithoutPolicy(ctx) ?? evaluate(request);
+    const grantId = grantLifts(ctx, app, ref, decision);
+    const lines = explainDecision(decision);
+    if (grantId) lines.push(`  Allow by grant \`${grantId}\``);
     app.explanations.record({
-      requestId: ctx.requestId, action, principal: ctx.principal!.arn, decision: decision.decision, lines: explainDecision(decision),
+      requestId: ctx.requestId, action, principal: ctx.principal!.arn, decision: grantId ? 'Allow' : decision.decision, lines,
     });
-    if (decision.decision !== 'Allow') throw denialError(ctx, accessDeniedMessage(request, decision));
+    if (decision.decision !== 'Allow' && !grantId) throw denialError(ctx, accessDeniedMessage(request, decision));
   }
 }

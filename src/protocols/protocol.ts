@@ -2,6 +2,7 @@ import { AwsError, validationMessage } from '../core/errors.js';
 import type { ProtocolName, ServiceModel } from './model.js';
 import { errorShape, shapeOf } from './model.js';
 import { Problems, SerdeError } from './values.js';
+import { quirksOf } from './quirks.js';
 
 /** A request as the wire layer sees it: the body fully read, the path still percent-encoded. */
 export interface WireRequest {
@@ -81,6 +82,7 @@ export function errorMembers(model: ServiceModel, err: AwsError): { shapeId?: st
 /** Status of an error: the model's httpError (or awsQueryError) wins over the default. */
 export function errorStatus(model: ServiceModel, err: AwsError): number {
   const shape = errorShape(model, err.code);
+  if (quirksOf(model).clientErrorsAre400 && err.status < 500 && (shape?.traits?.httpError ?? 400) < 500) return 400;
   return shape?.traits?.httpError ?? err.status;
 }
 

@@ -12,14 +12,24 @@ export interface ServiceQuirks {
   queryXmlNamespace?: string;
   /** S3: bucket addressed by host or first path segment; errors as a bare `<Error>`. */
   s3?: boolean;
+  /** SigV4 service names besides the model's own that clients sign with (S3 Express: `s3express`). */
+  alsoSignedAs?: string[];
+  /** The service answers every client error with 400, whatever `httpError` its model declares. */
+  clientErrorsAre400?: boolean;
 }
 
 const QUIRKS: Record<string, ServiceQuirks> = {
   sqs: { validation: 'MissingParameter', queryXmlNamespace: 'http://queue.amazonaws.com/doc/2012-11-05/' },
   ec2: { validation: 'MissingParameter' },
-  s3: { s3: true, validation: 'MissingParameter' },
+  kms: { clientErrorsAre400: true },
+  s3: { s3: true, validation: 'MissingParameter', alsoSignedAs: ['s3express'] },
 };
 
 export function quirksOf(model: ServiceModel): ServiceQuirks {
-  return QUIRKS[model.service] ?? {};
+  return quirksFor(model.service);
+}
+
+/** The quirks of a service by its key, for code that works from the model index alone. */
+export function quirksFor(service: string): ServiceQuirks {
+  return QUIRKS[service] ?? {};
 }
