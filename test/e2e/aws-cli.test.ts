@@ -54,29 +54,23 @@ describe('AWS CLI v2', { concurrency: 3 }, () => {
     assert.match(r.stderr, /An error occurred \(SignatureDoesNotMatch\) when calling the GetCallerIdentity operation/);
   });
 
-  test('an STS operation without a handler answers NotImplemented (501) in the query protocol', async () => {
-    const r = await aws(['sts', 'get-session-token', '--debug']);
-    const { body } = assertNotImplemented(r, 'sts', 'GetSessionToken');
-    assert.match(body, /^<ErrorResponse[^>]*><Error><Type>\w+<\/Type><Code>NotImplemented<\/Code>/);
-  });
-
-  test('sqs list-queues (query protocol in CLI 2.9) answers NotImplemented as a query ErrorResponse', async () => {
-    const r = await aws(['sqs', 'list-queues', '--debug']);
-    assert.match(r.stderr, /application\/x-www-form-urlencoded.*'body': \{'Action': 'ListQueues'/, 'CLI 2.9 should speak the query protocol to SQS');
-    const { body } = assertNotImplemented(r, 'sqs', 'ListQueues');
+  // Operations picked because no issue plans them: they stay unimplemented while services land.
+  test('an operation without a handler answers NotImplemented (501) as a query ErrorResponse', async () => {
+    const r = await aws(['sns', 'get-data-protection-policy', '--resource-arn', 'arn:aws:sns:us-east-1:000000000000:t', '--debug']);
+    const { body } = assertNotImplemented(r, 'sns', 'GetDataProtectionPolicy');
     assert.match(body, /^<ErrorResponse[^>]*><Error><Type>\w+<\/Type><Code>NotImplemented<\/Code>/);
     assert.match(body, /<RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>$/);
   });
 
-  test('s3api list-buckets answers NotImplemented in S3\'s <Error> form', async () => {
-    const r = await aws(['s3api', 'list-buckets', '--debug']);
-    const { body } = assertNotImplemented(r, 's3', 'ListBuckets');
+  test('s3api get-bucket-analytics-configuration answers NotImplemented in S3\'s <Error> form', async () => {
+    const r = await aws(['s3api', 'get-bucket-analytics-configuration', '--bucket', 'b', '--id', 'x', '--debug']);
+    const { body } = assertNotImplemented(r, 's3', 'GetBucketAnalyticsConfiguration');
     assert.match(body, /^(<\?xml[^>]*\?>)?<Error><Code>NotImplemented<\/Code><Message>[^<]+<\/Message><RequestId>[^<]+<\/RequestId><HostId>[^<]+<\/HostId><\/Error>$/);
   });
 
-  test('ec2 describe-vpcs answers NotImplemented in EC2\'s <Response><Errors> form', async () => {
-    const r = await aws(['ec2', 'describe-vpcs', '--debug']);
-    const { body } = assertNotImplemented(r, 'ec2', 'DescribeVpcs');
+  test('ec2 describe-fpga-images answers NotImplemented in EC2\'s <Response><Errors> form', async () => {
+    const r = await aws(['ec2', 'describe-fpga-images', '--debug']);
+    const { body } = assertNotImplemented(r, 'ec2', 'DescribeFpgaImages');
     assert.match(body, /^(<\?xml[^>]*\?>)?<Response><Errors><Error><Code>NotImplemented<\/Code><Message>[^<]+<\/Message><\/Error><\/Errors><RequestID>[^<]+<\/RequestID><\/Response>$/);
   });
 

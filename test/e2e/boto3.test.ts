@@ -16,8 +16,7 @@ interface Seen {
   identityRequestId: string;
   wrongSecret: SeenError;
   notImplemented: SeenError;
-  sqsProtocol: string;
-  sqsListQueues: SeenError;
+  snsProtocol: string;
   presign: { generatedAtMs: number; v4Expiring: string; v4Valid: string; defaultExpiring: string };
 }
 
@@ -51,18 +50,15 @@ test('a wrong secret raises ClientError SignatureDoesNotMatch (403)', () => {
   assert.equal(seen.wrongSecret.status, 403);
 });
 
-test('an STS operation without a handler raises NotImplemented with HTTP 501, naming it', () => {
+test('an operation without a handler raises NotImplemented with HTTP 501, naming it', () => {
   assert.equal(seen.notImplemented.code, 'NotImplemented', JSON.stringify(seen.notImplemented));
   assert.equal(seen.notImplemented.status, 501);
-  assert.match(seen.notImplemented.message ?? '', /sts:GetSessionToken/);
+  assert.match(seen.notImplemented.message ?? '', /sns:GetDataProtectionPolicy/);
   assert.match(seen.notImplemented.requestId ?? '', /^[0-9a-f-]{36}$/);
 });
 
-test('sqs.list_queues() over the query protocol raises NotImplemented (501)', () => {
-  assert.equal(seen.sqsProtocol, 'query');
-  assert.equal(seen.sqsListQueues.code, 'NotImplemented', JSON.stringify(seen.sqsListQueues));
-  assert.equal(seen.sqsListQueues.status, 501);
-  assert.match(seen.sqsListQueues.message ?? '', /sqs:ListQueues/);
+test('sns (query protocol in boto3 1.26) speaks query', () => {
+  assert.equal(seen.snsProtocol, 'query');
 });
 
 /** Waits until an `X-Amz-Expires=1` URL is surely past its expiry (by ≥ 1 s of real time). */

@@ -49,3 +49,18 @@ test('a key policy Deny binds even the root user of the account', async () => {
     return true;
   });
 });
+
+test('another account\'s queue is reached only through its queue policy', async () => {
+  const { SQSClient, CreateQueueCommand, SendMessageCommand, SetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
+  const owner = new SQSClient(sdkConfig(h.dd, { credentials: { accessKeyId: '111111111111', secretAccessKey: 'test' } }));
+  const { QueueUrl } = await owner.send(new CreateQueueCommand({ QueueName: 'shared' }));
+  const other = new SQSClient(h.config());
+  await assert.rejects(other.send(new SendMessageCommand({ QueueUrl, MessageBody: 'hi' })), (e: Error) => {
+    assert.match(e.message, /not authorized to perform: sqs:SendMessage on resource: arn:aws:sqs:us-east-1:111111111111:shared/);
+    return true;
+  });
+  const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '000000000000' }, Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:us-east-1:111111111111:shared' }] };
+  await owner.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy: JSON.stringify(policy) } }));
+  const sent = await other.send(new SendMessageCommand({ QueueUrl, MessageBody: 'hi' }));
+  assert.ok(sent.MessageId);
+});

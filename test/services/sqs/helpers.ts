@@ -1,0 +1,39 @@
+/** Shared plumbing for the SQS suites: a client per Drydock, unique queue names, error capture. */
+import { randomBytes } from 'node:crypto';
+import { CreateQueueCommand, SQSClient, type CreateQueueCommandInput } from '@aws-sdk/client-sqs';
+import type { RunningDrydock } from '../../../src/embedded/index.js';
+import { sdkConfig } from '../../helpers.js';
+
+export function sqsClient(dd: RunningDrydock, overrides: { accessKeyId?: string; region?: string } = {}): SQSClient {
+  const cfg = sdkConfig(dd, overrides.region ? { region: overrides.region } : {});
+  if (overrides.accessKeyId) cfg.credentials = { accessKeyId: overrides.accessKeyId, secretAccessKey: 'test' };
+  return new SQSClient(cfg);
+}
+
+/** A queue name no other test uses. */
+export function uniqueName(prefix = 'q'): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+export async function createQueue(c: SQSClient, input: Partial<CreateQueueCommandInput> = {}): Promise<string> {
+  const out = await c.send(new CreateQueueCommand({ QueueName: uniqueName(), ...input }));
+  return out.QueueUrl!;
+}
+
+export async function createFifo(c: SQSClient, attributes: Record<string, string> = {}): Promise<string> {
+  return createQueue(c, { QueueName: `${uniqueName('f')}.fifo`, Attributes: { FifoQueue: 'true', ...attributes } });
+}
+
+/** What an SDK error shows: name, the query-compatible code, message and HTTP status. */
+export interface SeenError { name: string; code?: string; message: string; status?: number }
+
+/** Runs `fn`, expecting it to fail; returns what the SDK reported. */
+export async function failure(fn: () => Promise<unknown>): Promise<SeenError> {
+  try {
+    await fn();
+  } catch (e) {
+    const err = e as { name: string; Code?: string; message: string; $metadata?: { httpStatusCode?: number } };
+    return { name: err.name, code: err.Code, message: err.message, status: err.$metadata?.httpStatusCode };
+  }
+  throw new Error('expected the call to fail');
+}
