@@ -140,6 +140,22 @@ export type GrantCheck = (
   arn: string, principal: { arn: string; issuerArn?: string; account?: string }, operation: string, encryptionContext?: Record<string, string>,
 ) => { grantId: string; name?: string } | undefined;
 
+/** A message handed from one service to another (SNS → SQS, EventBridge → SQS, S3 events …). */
+export interface DeliveryMessage {
+  body: string;
+  /** SQS-style message attributes: `{ DataType, StringValue?, BinaryValue? }`. */
+  attributes?: Record<string, { DataType: string; StringValue?: string; BinaryValue?: Uint8Array }>;
+  messageGroupId?: string;
+  messageDeduplicationId?: string;
+  /** The principal (service or role ARN) delivering, for the target's resource policy. */
+  sourceArn?: string;
+  /** The service principal delivering, e.g. `sns.amazonaws.com`. */
+  servicePrincipal?: string;
+}
+
+/** Delivers to a target ARN of the service that owns it; rejects with an AwsError-like reason. */
+export type Deliver = (targetArn: string, message: DeliveryMessage) => Promise<void>;
+
 /** The ports of one app; each is set by its service when that service loads. */
 export class Ports {
   iam?: IamDirectory;
@@ -151,4 +167,6 @@ export class Ports {
   readonly resourceTags = new Map<string, ResourceTagLookup>();
   readonly resourceResolvers = new Map<string, ResourceResolver>();
   readonly grants = new Map<string, GrantCheck>();
+  /** Per target service prefix (`sqs`, `lambda`, `sns`, `events`…). */
+  readonly deliver = new Map<string, Deliver>();
 }
