@@ -34,6 +34,9 @@ export interface ServiceHost {
   bus: EventBus;
   identities: Identities;
   ports: Ports;
+  meter: Meter;
+  /** Loads another service into this app (so it fills its ports) without importing it. */
+  service(name: string): Promise<unknown>;
 }
 
 /** A handler reads typed input (as parsed from the model) and returns typed output. */
