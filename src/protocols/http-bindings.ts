@@ -17,6 +17,13 @@ export interface Route {
   segments: Segment[];
   /** Literal query keys (and values) the URI template requires, e.g. `?acl` or `?list-type=2`. */
   query: [string, string | undefined][];
+  /** The operation name the URI template puts in `x-id`, which SDKs send and other clients do not. */
+  xId?: string;
+  /** Query keys and (lower-case) headers of required input members: they tell apart routes with one URI. */
+  requiredQuery: string[];
+  requiredHeaders: string[];
+  /** The operation is addressed by a host prefix with labels (S3's `{RequestRoute}.`). */
+  hostLabels: boolean;
   score: number;
 }
 
@@ -36,12 +43,21 @@ export function routesOf(model: ServiceModel): Route[] {
       const m = /^\{([^}+]+)(\+?)\}$/.exec(seg);
       return m ? { label: m[1], greedy: m[2] === '+' } : { literal: seg };
     });
-    const query = q.split('&').filter(Boolean)
-      .map((kv): [string, string | undefined] => { const [k, v] = kv.split('='); return [k!, v]; })
-      .filter(([k]) => k !== 'x-id');
+    const literal = q.split('&').filter(Boolean)
+      .map((kv): [string, string | undefined] => { const [k, v] = kv.split('='); return [k!, v]; });
+    // `x-id` names the operation for clients that send it (SDKs) and is absent from others'.
+    const query = literal.filter(([k]) => k !== 'x-id');
     const literals = segments.filter((s) => s.literal).length;
     const greedy = segments.some((s) => s.greedy) ? 1 : 0;
-    routes.push({ operation, method, segments, query, score: literals * 100 + query.length * 10 + segments.length - greedy * 5 });
+    const input = shapeOf(model, op.input);
+    const required = (input.required ?? []).map((n) => input.members?.[n]?.traits ?? {});
+    routes.push({
+      operation, method, segments, query, xId: literal.find(([k]) => k === 'x-id')?.[1],
+      requiredQuery: required.flatMap((t) => (t.httpQuery ? [t.httpQuery] : [])),
+      requiredHeaders: required.flatMap((t) => (t.httpHeader ? [t.httpHeader.toLowerCase()] : [])),
+      hostLabels: (op.traits?.endpoint?.[0] ?? '').includes('{'),
+      score: literals * 100 + query.length * 10 + segments.length - greedy * 5,
+    });
   }
   routes.sort((a, b) => b.score - a.score);
   routeCache.set(model, routes);
@@ -90,13 +106,16 @@ function headerValue(h: string | string[] | undefined): string | undefined {
  * values read and the name of the payload member, if one is bound.
  */
 export function readBoundMembers(
-  model: ServiceModel, shape: Shape, labels: Record<string, string>, query: URLSearchParams,
+  model: ServiceModel, operation: string, labels: Record<string, string>, query: URLSearchParams,
   headers: Record<string, string | string[] | undefined>,
 ): { values: Record<string, unknown>; payloadMember?: string; hasBodyMembers: boolean } {
-  const values: Record<string, unknown> = {};
+  const shape = shapeOf(model, model.operations[operation]!.input);
+  const route = routesOf(model).find((r) => r.operation === operation);
+  const values: Record<string, unknown> = readHostLabels(model, operation, shape, headers);
   let payloadMember: string | undefined;
   let hasBodyMembers = false;
-  const boundQuery = new Set<string>();
+  // Keys the URI template itself fixes (`?mode=import`) belong to no member.
+  const boundQuery = new Set<string>(route?.query.map(([k]) => k) ?? []);
   let paramsMember: string | undefined;
   for (const [name, m] of Object.entries(shape.members ?? {})) {
     const t = m.traits ?? {};
@@ -121,7 +140,8 @@ export function readBoundMembers(
       if (raw === undefined) continue;
       if (target.type === 'list') {
         const item = shapeOf(model, target.member!.target);
-        values[name] = splitHeaderList(raw).map((v) => readScalar(item, v, path));
+        const fmt = mergedTraits(model, target.member!).timestampFormat ?? 'http-date';
+        values[name] = splitHeaderList(raw, item.type === 'timestamp' && fmt === 'http-date').map((v) => readScalar(item, v, path));
       } else if (target.type === 'string' && mergedTraits(model, m).mediaType === 'application/json') {
         values[name] = Buffer.from(raw, 'base64').toString('utf8');
       } else {
@@ -153,9 +173,61 @@ export function readBoundMembers(
   return { values, payloadMember, hasBodyMembers };
 }
 
-function splitHeaderList(raw: string): string[] {
-  // http-date timestamps contain a comma, so they come in pairs of pieces.
-  return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+/**
+ * Members bound by `hostLabel` to the operation's host prefix (`{RequestRoute}.` in S3's
+ * WriteGetObjectResponse), read back from the Host header.
+ */
+function readHostLabels(
+  model: ServiceModel, operation: string, shape: Shape, headers: Record<string, string | string[] | undefined>,
+): Record<string, unknown> {
+  const prefix = model.operations[operation]!.traits?.endpoint?.[0];
+  const host = headerValue(headers['host']);
+  if (!prefix || !host || !prefix.includes('{')) return {};
+  const names: string[] = [];
+  const pattern = prefix.replace(/\{([^}]+)\}|[^{]+/g, (part, name?: string) => {
+    if (name) { names.push(name); return '([^.]+)'; }
+    return part.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+  });
+  const m = new RegExp(`^${pattern}`).exec(host);
+  const out: Record<string, unknown> = {};
+  names.forEach((n, i) => { if (m && shape.members?.[n]?.traits?.hostLabel) out[n] = m[i + 1]; });
+  return out;
+}
+
+/**
+ * Splits a list-valued header as clients write it: items joined by commas, an item that holds
+ * a comma or a quote wrapped in double quotes with `\\` escapes. Unquoted http-date
+ * timestamps hold a comma of their own, so their pieces are paired up again.
+ */
+export function splitHeaderList(raw: string, httpDates = false): string[] {
+  if (raw.trim() === '') return [];
+  const items: string[] = [];
+  let quoted = false;
+  let escaped = false;
+  let start = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c === '"' && !escaped) quoted = !quoted;
+    else if (c === ',' && !quoted) { items.push(raw.slice(start, i)); start = i + 1; }
+    escaped = c === '\\' && !escaped;
+  }
+  items.push(raw.slice(start));
+  const out = items.map((v) => {
+    const t = v.trim();
+    return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).replace(/\\(["\\])/g, '$1') : t;
+  });
+  if (!httpDates) return out;
+  const dates: string[] = [];
+  for (let i = 0; i < out.length; i++) {
+    if (/^[A-Za-z]{3}$/.test(out[i]!) && i + 1 < out.length) dates.push(`${out[i]}, ${out[++i]}`);
+    else dates.push(out[i]!);
+  }
+  return dates;
+}
+
+/** Quotes a header list item the way clients read it back (see `splitHeaderList`). */
+function quoteHeaderItem(s: string): string {
+  return /[",]/.test(s) ? `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : s;
 }
 
 /** Writes output members bound to headers and the status code. */
@@ -172,16 +244,19 @@ export function writeBoundMembers(
     if (t.httpPayload) { payloadMember = name; continue; }
     if (t.httpResponseCode) { if (typeof v === 'number') status = v; continue; }
     if (!t.httpHeader && t.httpPrefixHeaders === undefined) {
-      if (!t.httpQuery && !t.httpLabel && !t.httpQueryParams) hasBodyMembers = true;
+      // httpQuery and httpLabel mean nothing in a response: such members travel in the body.
+      hasBodyMembers = true;
       continue;
     }
     if (v === undefined || v === null) continue;
     const target = shapeOf(model, m.target);
     if (t.httpPrefixHeaders !== undefined) {
-      for (const [k, val] of Object.entries(v as Record<string, string>)) headers[`${t.httpPrefixHeaders}${k}`] = String(val);
+      for (const [k, val] of Object.entries(v as Record<string, string>)) headers[`${t.httpPrefixHeaders}${k}`.toLowerCase()] = String(val);
       continue;
     }
-    headers[t.httpHeader!] = headerText(model, target, mergedTraits(model, m).timestampFormat, v);
+    // Header names go out lower-case, as HTTP/2 requires and node delivers them, so that a
+    // default set later (`content-type`) is seen and not sent twice.
+    headers[t.httpHeader!.toLowerCase()] = headerText(model, target, mergedTraits(model, m).timestampFormat, v);
   }
   return { status, headers, payloadMember, hasBodyMembers };
 }
@@ -191,7 +266,11 @@ function headerText(model: ServiceModel, target: Shape, fmt: string | undefined,
     case 'timestamp': return String(formatTimestamp(v, (fmt as 'http-date') ?? 'http-date'));
     case 'list': {
       const item = shapeOf(model, target.member!.target);
-      return (v as unknown[]).map((e) => headerText(model, item, undefined, e)).join(', ');
+      const fmt = mergedTraits(model, target.member!).timestampFormat;
+      return (v as unknown[]).map((e) => {
+        const text = headerText(model, item, fmt, e);
+        return item.type === 'timestamp' ? text : quoteHeaderItem(text);
+      }).join(', ');
     }
     case 'blob': return toBuffer(v).toString('base64');
     default: return String(v);

@@ -13,6 +13,8 @@ import {
 export interface JsonSettings {
   useJsonName: boolean;
   timestampFormat: TimestampFormat;
+  /** restJson1: members bound to headers and the status code are left out of the body. */
+  httpBindings: boolean;
 }
 
 function wireName(name: string, m: Member, s: JsonSettings): string {
@@ -96,7 +98,9 @@ function write(model: ServiceModel, shape: Shape, v: unknown, s: JsonSettings, t
       const obj = v as Record<string, unknown>;
       for (const [name, m] of Object.entries(shape.members ?? {})) {
         const traits = m.traits;
-        if (traits && (traits.httpHeader || traits.httpQuery || traits.httpLabel || traits.httpPrefixHeaders || traits.httpResponseCode)) continue;
+        // Output members bound to headers and the status code travel outside the body;
+        // httpQuery and httpLabel mean nothing in a response, so those members stay in it.
+        if (s.httpBindings && traits && (traits.httpHeader || traits.httpPrefixHeaders !== undefined || traits.httpResponseCode)) continue;
         const w = write(model, shapeOf(model, m.target), obj[name], s, mergedTraits(model, m).timestampFormat);
         if (w !== undefined) out[wireName(name, m, s)] = w;
       }

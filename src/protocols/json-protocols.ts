@@ -26,8 +26,11 @@ function jsonError(model: ServiceModel, err: AwsError, rc: ResponseContext, sett
     'content-type': rest ? 'application/json' : `application/x-amz-json-${model.protocol === 'awsJson1_1' ? '1.1' : '1.0'}`,
     'x-amzn-requestid': rc.requestId,
     'x-amzn-errortype': err.code,
+    ...(rest && shapeId ? writeBoundMembers(model, shapeOf(model, shapeId), values, 0).headers : {}),
     ...err.headers,
   };
+  // Clients read the message from `message` (or `Message`) even when the shape declares none.
+  if (!Object.keys(body).some((k) => k.toLowerCase() === 'message')) body['message'] = err.message;
   if (!rest) body['__type'] = `${model.namespace}#${err.code}`;
   if (model.awsQueryCompatible) {
     const q = err.queryCode ?? queryErrorCode(model, err.code).code;
@@ -38,7 +41,7 @@ function jsonError(model: ServiceModel, err: AwsError, rc: ResponseContext, sett
 
 /** awsJson1_0 and awsJson1_1: POST `/`, operation in `X-Amz-Target`, members by name. */
 export class AwsJsonProtocol implements Protocol {
-  readonly #settings: JsonSettings = { useJsonName: false, timestampFormat: 'epoch-seconds' };
+  readonly #settings: JsonSettings = { useJsonName: false, timestampFormat: 'epoch-seconds', httpBindings: false };
   constructor(readonly name: ProtocolName) {}
 
   match(model: ServiceModel, req: WireRequest): OperationMatch | undefined {
@@ -77,7 +80,7 @@ export class AwsJsonProtocol implements Protocol {
 /** restJson1: HTTP bindings plus a JSON body named by `jsonName`. */
 export class RestJsonProtocol implements Protocol {
   readonly name = 'restJson1' as const;
-  readonly #settings: JsonSettings = { useJsonName: true, timestampFormat: 'epoch-seconds' };
+  readonly #settings: JsonSettings = { useJsonName: true, timestampFormat: 'epoch-seconds', httpBindings: true };
 
   match(model: ServiceModel, req: WireRequest): OperationMatch | undefined {
     return matchRest(model, req);
@@ -88,7 +91,7 @@ export class RestJsonProtocol implements Protocol {
     const shape = shapeOf(model, op.input);
     const style = quirksOf(model).validation ?? 'ValidationException';
     return readInput(style, 'SerializationException', (p) => {
-      const { values, payloadMember, hasBodyMembers } = readBoundMembers(model, shape, match.labels ?? {}, req.query, req.headers);
+      const { values, payloadMember, hasBodyMembers } = readBoundMembers(model, match.name, match.labels ?? {}, req.query, req.headers);
       if (payloadMember) {
         const m = shape.members![payloadMember]!;
         const target = shapeOf(model, m.target);
@@ -124,12 +127,12 @@ export class RestJsonProtocol implements Protocol {
           headers['content-type'] ??= 'application/octet-stream';
         } else {
           body = JSON.stringify(writeJson(model, m.target, v, this.#settings));
-          headers['content-type'] = 'application/json';
+          headers['content-type'] ??= 'application/json';
         }
       }
     } else if (bound.hasBodyMembers) {
       body = JSON.stringify(writeJson(model, op.output, output, this.#settings));
-      headers['content-type'] = 'application/json';
+      headers['content-type'] ??= 'application/json';
     }
     return { status: bound.status, headers, body };
   }

@@ -1,6 +1,7 @@
 import type { ServiceModel } from './model.js';
 import { loadModel, modelIndex } from './model.js';
 import { matchRest } from './rest-routing.js';
+import { quirksFor } from './quirks.js';
 import type { WireRequest } from './protocol.js';
 
 /**
@@ -35,7 +36,9 @@ function lookupTables(): Tables {
   const t: Tables = { byTarget: new Map(), bySigning: new Map(), byPrefix: new Map(), byVersion: new Map() };
   for (const [service, e] of Object.entries(modelIndex())) {
     if (e.targetPrefix && e.protocol.startsWith('awsJson')) t.byTarget.set(e.targetPrefix, service);
-    t.bySigning.set(e.signingName, [...(t.bySigning.get(e.signingName) ?? []), service]);
+    for (const name of [e.signingName, ...(quirksFor(service).alsoSignedAs ?? [])]) {
+      t.bySigning.set(name, [...(t.bySigning.get(name) ?? []), service]);
+    }
     if (!t.byPrefix.has(e.endpointPrefix)) t.byPrefix.set(e.endpointPrefix, service);
     if (e.protocol === 'awsQuery' || e.protocol === 'ec2Query' || service === 'sqs') t.byVersion.set(e.apiVersion, service);
   }
@@ -44,6 +47,11 @@ function lookupTables(): Tables {
 
 function header(h: string | string[] | undefined): string | undefined {
   return Array.isArray(h) ? h[0] : h;
+}
+
+/** Whether a SigV4 signing name (e.g. `states`) belongs to a modelled service. */
+export function isModelledSigningName(name: string): boolean {
+  return lookupTables().bySigning.has(name);
 }
 
 /** Parses a Host header into service, region and (for S3 virtual hosts) bucket. */

@@ -1,4 +1,5 @@
-import { XMLParser } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type { XMLParser as XMLParserType } from 'fast-xml-parser';
 import type { Member, ServiceModel, Shape, Traits } from './model.js';
 import { mergedTraits, shapeOf } from './model.js';
 import type { Problems } from './values.js';
@@ -61,7 +62,8 @@ function structChildren(model: ServiceModel, shape: Shape, obj: Record<string, u
     const v = obj[name];
     if (v === undefined || v === null) continue;
     const t = m.traits;
-    if (t && (t.xmlAttribute || t.httpHeader || t.httpQuery || t.httpLabel || t.httpPrefixHeaders || t.httpResponseCode || t.httpPayload)) continue;
+    // httpQuery and httpLabel mean nothing in a response, so those members stay in the body.
+    if (t && (t.xmlAttribute || t.httpHeader || t.httpPrefixHeaders !== undefined || t.httpResponseCode || t.httpPayload)) continue;
     out += element(model, t?.xmlName ?? name, m, v);
   }
   return out;
@@ -109,7 +111,40 @@ function element(model: ServiceModel, name: string, m: Member, v: unknown): stri
   }
 }
 
-const parser = new XMLParser({
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/**
+ * XML's own entities and numeric character references (`&#x0A;`, which SDK serializers write
+ * for line breaks), decoded in one pass so that `&amp;#x0A;` stays literal text. Entities a
+ * DOCTYPE declares are never expanded.
+ */
+function decodeXmlEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-zA-Z]+);/g, (whole, ref: string) => {
+    if (ref[0] !== '#') return XML_ENTITIES[ref] ?? whole;
+    const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
+
+const entityDecoder = {
+  decode: decodeXmlEntities,
+  setExternalEntities(): void {},
+  addInputEntities(): void {},
+  reset(): void {},
+  setXmlVersion(): void {},
+};
+
+// fast-xml-parser is loaded on the first XML request body: its ESM entry is ~50 files, a
+// visible part of start-up, and most requests never carry XML. The CJS build is one file.
+let parser: XMLParserType | undefined;
+function xmlParser(): XMLParserType {
+  if (parser) return parser;
+  const { XMLParser } = createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
+  parser = new XMLParser(PARSER_OPTIONS);
+  return parser;
+}
+
+const PARSER_OPTIONS = {
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
   parseTagValue: false,
@@ -117,18 +152,20 @@ const parser = new XMLParser({
   trimValues: false,
   removeNSPrefix: true,
   processEntities: true,
-  htmlEntities: false,
+  entityDecoder,
   ignoreDeclaration: true,
-});
+};
 
 /** Parses an XML document into fast-xml-parser's object form; malformed input throws SerdeError. */
 export function parseXmlDocument(text: string): Record<string, unknown> {
   try {
-    return parser.parse(text, true) as Record<string, unknown>;
+    return xmlParser().parse(text, true) as Record<string, unknown>;
   } catch (e) {
     throw new SerdeError('', `malformed XML: ${(e as Error).message}`);
   }
 }
+
+const localName = (name: string): string => name.slice(name.indexOf(':') + 1);
 
 const asArray = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -139,9 +176,14 @@ function textOf(v: unknown): string {
   return v === undefined ? '' : String(v);
 }
 
-/** Reads an XML element (in parsed form) as shape `shapeId`. */
-export function readXml(model: ServiceModel, shapeId: string, node: unknown, path: string, problems: Problems): unknown {
-  return readNode(model, shapeOf(model, shapeId), {}, node, path, problems);
+/**
+ * Reads an XML element (in parsed form) as shape `shapeId`. `topRequired` false leaves the
+ * required check of the top structure to the caller (members bound to the URI or headers
+ * are not in the body).
+ */
+export function readXml(model: ServiceModel, shapeId: string, node: unknown, path: string, problems: Problems, topRequired = true): unknown {
+  const shape = shapeOf(model, shapeId);
+  return readNode(model, topRequired ? shape : { ...shape, required: undefined }, {}, node, path, problems);
 }
 
 function readNode(model: ServiceModel, shape: Shape, traits: Traits, node: unknown, path: string, problems: Problems): unknown {
@@ -152,7 +194,8 @@ function readNode(model: ServiceModel, shape: Shape, traits: Traits, node: unkno
       const out: Record<string, unknown> = {};
       for (const [name, m] of Object.entries(shape.members ?? {})) {
         const mt = mergedTraits(model, m);
-        const wire = m.traits?.xmlName ?? name;
+        // The parser drops namespace prefixes (`xsi:type` arrives as `type`).
+        const wire = localName(m.traits?.xmlName ?? name);
         const raw = m.traits?.xmlAttribute ? obj[`@_${wire}`] : obj[wire];
         if (raw === undefined) continue;
         const value = readNode(model, shapeOf(model, m.target), mt, raw, memberPath(path, name), problems);

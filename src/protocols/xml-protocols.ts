@@ -1,6 +1,6 @@
 import { AwsError } from '../core/errors.js';
 import type { ServiceModel } from './model.js';
-import { queryErrorCode, shapeOf } from './model.js';
+import { errorShape, queryErrorCode, shapeOf } from './model.js';
 import { readBoundMembers, writeBoundMembers } from './http-bindings.js';
 import { queryTree, readQuery } from './query-codec.js';
 import { matchRest } from './rest-routing.js';
@@ -16,12 +16,18 @@ const DECL = '<?xml version="1.0" encoding="UTF-8"?>';
 export function queryParams(req: WireRequest): URLSearchParams {
   const ct = String(req.headers['content-type'] ?? '');
   if (req.body.length && (ct.startsWith('application/x-www-form-urlencoded') || ct === '')) {
+    // Routing, matching and parsing all ask; the body is read once per request.
+    const cached = parsedForms.get(req.body);
+    if (cached && cached.query === req.query) return cached.params;
     const params = new URLSearchParams(req.body.toString('utf8'));
     for (const [k, v] of req.query) if (!params.has(k)) params.append(k, v);
+    parsedForms.set(req.body, { query: req.query, params });
     return params;
   }
   return req.query;
 }
+
+const parsedForms = new WeakMap<Buffer, { query: URLSearchParams; params: URLSearchParams }>();
 
 function xmlResponse(status: number, requestId: string, body: string, extra: Record<string, string> = {}): WireResponse {
   return { status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId, ...extra }, body };
@@ -101,7 +107,7 @@ export class RestXmlProtocol implements Protocol {
     const shape = shapeOf(model, op.input);
     const style = quirksOf(model).validation ?? 'ValidationException';
     return readInput(style, 'MalformedXML', (p) => {
-      const { values, payloadMember, hasBodyMembers } = readBoundMembers(model, shape, match.labels ?? {}, req.query, req.headers);
+      const { values, payloadMember, hasBodyMembers } = readBoundMembers(model, match.name, match.labels ?? {}, req.query, req.headers);
       if (payloadMember) {
         const m = shape.members![payloadMember]!;
         const target = shapeOf(model, m.target);
@@ -115,7 +121,7 @@ export class RestXmlProtocol implements Protocol {
       } else if (hasBodyMembers && req.body.length) {
         const doc = parseXmlDocument(req.body.toString('utf8'));
         const root = Object.keys(doc).find((k) => !k.startsWith('?'));
-        const body = root ? readXml(model, op.input, doc[root], '', p) as Record<string, unknown> : {};
+        const body = root ? readXml(model, op.input, doc[root], '', p, false) as Record<string, unknown> : {};
         for (const [k, v] of Object.entries(body)) if (values[k] === undefined) values[k] = v;
       }
       for (const r of shape.required ?? []) if (values[r] === undefined) p.missing(r[0]!.toLowerCase() + r.slice(1));
@@ -145,7 +151,7 @@ export class RestXmlProtocol implements Protocol {
     } else if (bound.hasBodyMembers) {
       const name = shape.traits?.xmlName ?? op.output;
       body = DECL + writeXmlElement(model, name, { target: op.output, traits: { xmlNamespace: model.xmlNamespace } }, output);
-      headers['content-type'] = 'application/xml';
+      headers['content-type'] ??= 'application/xml';
     }
     return { status: bound.status, headers, body };
   }
@@ -157,22 +163,25 @@ export class RestXmlProtocol implements Protocol {
   }
 
   serializeError(model: ServiceModel, err: AwsError, rc: ResponseContext): WireResponse {
-    const headers: Record<string, string> = { ...this.#idHeaders(model, rc), 'content-type': 'application/xml', ...err.headers };
+    const { shapeId, values } = errorMembers(model, err);
+    const bound = shapeId ? writeBoundMembers(model, shapeOf(model, shapeId), values, 0).headers : {};
+    const headers: Record<string, string> = { ...this.#idHeaders(model, rc), 'content-type': 'application/xml', ...bound, ...err.headers };
     const status = errorStatus(model, err);
     // HEAD responses carry no body; clients read the status alone.
     if (rc.method === 'HEAD') return { status, headers, body: '' };
     const inner = `<Code>${escapeXml(err.code)}</Code><Message>${escapeXml(err.message)}</Message>${errorDetail(model, err)}`;
     const body = quirksOf(model).s3
-      ? `${DECL}<Error>${inner}${extraFields(err)}<RequestId>${rc.requestId}</RequestId><HostId>${headers['x-amz-id-2'] ?? ''}</HostId></Error>`
+      ? `${DECL}<Error>${inner}${extraFields(model, err)}<RequestId>${rc.requestId}</RequestId><HostId>${headers['x-amz-id-2'] ?? ''}</HostId></Error>`
       : `${DECL}<ErrorResponse xmlns="${model.xmlNamespace ?? ''}"><Error><Type>${err.sender}</Type>${inner}</Error><RequestId>${rc.requestId}</RequestId></ErrorResponse>`;
     return { status, headers, body };
   }
 }
 
 /** S3 errors carry details (BucketName, Key, …) the model does not declare on the error shape. */
-function extraFields(err: AwsError): string {
+function extraFields(model: ServiceModel, err: AwsError): string {
+  const declared = errorShape(model, err.code)?.members ?? {};
   return Object.entries(err.fields)
-    .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
+    .filter(([k, v]) => !(k in declared) && (typeof v === 'string' || typeof v === 'number'))
     .map(([k, v]) => `<${k}>${escapeXml(String(v))}</${k}>`).join('');
 }
 

@@ -1,5 +1,6 @@
 import type { ServiceModel } from '../../../src/protocols/model.js';
-import { shapeOf } from '../../../src/protocols/model.js';
+import { mergedTraits, shapeOf } from '../../../src/protocols/model.js';
+import { asCarried, placeOf, type Direction } from './wire-limits.js';
 
 /**
  * Normal forms for comparing what was generated with what came out the other side: Dates by
@@ -31,26 +32,37 @@ export async function normalize(v: unknown): Promise<unknown> {
   return v;
 }
 
-/** Headers the client sets on its own (framing, checksums): members bound to them may appear unasked. */
-const CLIENT_HEADERS = /^(content-type|content-length|content-md5|expect|x-amz-checksum-.*|x-amz-sdk-checksum-algorithm)$/i;
+/** Headers senders set on their own (framing, checksums, `Accept`): members bound to them may appear unasked. */
+const FRAMING_HEADERS = /^(accept|content-type|content-length|content-md5|expect|x-amz-checksum-.*|x-amz-sdk-checksum-algorithm)$/i;
 
 /**
- * Drops from the parsed input the top-level members the client fills in by itself when the
- * user leaves them out: idempotency tokens, framing and checksum headers, and the members
- * named in `clientFilled` (SDK customizations, e.g. EC2 CopySnapshot's presigned URL).
+ * Drops from what was received the top-level members the sender fills in by itself when
+ * they were left out: idempotency tokens, framing and checksum headers, and the members named
+ * in `filled` (SDK customizations, e.g. EC2 CopySnapshot's presigned URL).
  */
-export function dropClientFilled(
-  model: ServiceModel, inputShape: string, generated: Record<string, unknown>, parsed: Record<string, unknown>,
-  clientFilled: ReadonlySet<string>,
+export function dropSenderFilled(
+  model: ServiceModel, shapeId: string, generated: Record<string, unknown>, received: Record<string, unknown>,
+  filled: ReadonlySet<string>,
 ): Record<string, unknown> {
-  const shape = shapeOf(model, inputShape);
-  const out = { ...parsed };
+  const shape = shapeOf(model, shapeId);
+  const out = { ...received };
   for (const [name, m] of Object.entries(shape.members ?? {})) {
     if (generated[name] !== undefined || out[name] === undefined) continue;
-    const t = { ...shapeOf(model, m.target).traits, ...m.traits };
-    if (t.idempotencyToken || (t.httpHeader && CLIENT_HEADERS.test(t.httpHeader)) || clientFilled.has(`${inputShape}.${name}`)) {
+    const t = mergedTraits(model, m);
+    if (t.idempotencyToken || (t.httpHeader && FRAMING_HEADERS.test(t.httpHeader)) || filled.has(`${shapeId}.${name}`)) {
       delete out[name];
     }
+  }
+  return out;
+}
+
+/** The generated top-level structure as it should arrive, without what the wire cannot carry. */
+export function expectedAfterWire(model: ServiceModel, shapeId: string, value: Record<string, unknown>, direction: Direction): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const ctx = { protocol: model.protocol, direction };
+  for (const [name, m] of Object.entries(shapeOf(model, shapeId).members ?? {})) {
+    const v = asCarried(model, m, value[name], placeOf(model, m, false), ctx);
+    if (v !== undefined) out[name] = v;
   }
   return out;
 }

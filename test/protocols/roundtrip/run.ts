@@ -5,7 +5,7 @@ import type { ServiceModel } from '../../../src/protocols/model.js';
 import { shapeOf } from '../../../src/protocols/model.js';
 import { protocolFor, protocolNamed } from '../../../src/protocols/protocols.js';
 import { generatorFor, type Generator } from './arbitraries.js';
-import { assertSame, dropClientFilled, normalize } from './compare.js';
+import { assertSame, dropSenderFilled, expectedAfterWire, normalize } from './compare.js';
 import { sdkHarness, toWire, type SdkHarness } from './sdk.js';
 
 /**
@@ -20,8 +20,8 @@ export interface RunOptions {
   seed: number;
   /** Members the generator leaves out, as `Shape.member` or `*.member`. */
   exclusions: ReadonlySet<string>;
-  /** Members the client fills in itself, as `Shape.member`. */
-  clientFilled: ReadonlySet<string>;
+  /** Members the sender (client, or Drydock in responses) fills in itself, as `Shape.member`. */
+  senderFilled: ReadonlySet<string>;
 }
 
 export class ServiceRun {
@@ -49,8 +49,10 @@ export class ServiceRun {
       const match = protocol.match(model, wire);
       assert.equal(match?.name, operation, `${wire.method} ${wire.path} matched ${match?.name}`);
       const parsed = protocol.parse(model, match!, wire);
-      const actual = await normalize(dropClientFilled(model, op.input, input, parsed, this.#opts.clientFilled));
-      assertSame(actual ?? {}, (await normalize(input)) ?? {});
+      // Both sides in the form the wire carries (an empty payload structure is no payload).
+      const received = dropSenderFilled(model, op.input, input, parsed, this.#opts.senderFilled);
+      const actual = await normalize(expectedAfterWire(model, op.input, received, 'request'));
+      assertSame(actual ?? {}, (await normalize(expectedAfterWire(model, op.input, input, 'request'))) ?? {});
     });
   }
 
@@ -58,11 +60,14 @@ export class ServiceRun {
   async response(operation: string): Promise<Failure | undefined> {
     const model = this.model;
     const input = this.#sampleInput(operation);
-    const method = model.operations[operation]!.traits?.http?.[0] ?? 'POST';
+    const op = model.operations[operation]!;
+    const method = op.traits?.http?.[0] ?? 'POST';
     return this.#check('response', operation, this.#gen.output(operation), async (output) => {
       const wire = protocolNamed(model.protocol).serialize(model, operation, structuredClone(output), { requestId: 'req-1', method });
       const got = await this.#sdk.respond(operation, structuredClone(input), wire);
-      assertSame((await normalize(got)) ?? {}, (await normalize(output)) ?? {});
+      const received = dropSenderFilled(model, op.output, output, got, this.#opts.senderFilled);
+      const actual = await normalize(expectedAfterWire(model, op.output, received, 'response'));
+      assertSame(actual ?? {}, (await normalize(expectedAfterWire(model, op.output, output, 'response'))) ?? {});
     });
   }
 
@@ -89,7 +94,7 @@ export class ServiceRun {
       assert.equal(thrown.message, `the ${code} message`);
       const got: Record<string, unknown> = {};
       for (const k of Object.keys(values)) got[k] = thrown[k];
-      assertSame(await normalize(got), await normalize(values));
+      if (shape?.error) assertSame(await normalize(got), await normalize(expectedAfterWire(model, code, values, 'response')));
     });
   }
 
@@ -114,7 +119,7 @@ export class ServiceRun {
     });
     if (!details.failed) return undefined;
     const e = details.errorInstance;
-    const message = e instanceof Error ? e.message : String(e);
+    const message = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').slice(0, 400);
     return {
       service: this.model.service, operation: name, direction, message,
       counterexample: `${fc.stringify(details.counterexample?.[0])} (seed ${seed}, path ${details.counterexamplePath})`,
