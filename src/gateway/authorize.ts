@@ -89,13 +89,28 @@ function contextKeys(ctx: RequestContext, app: Drydock, resource: string): Recor
   const prefix = ctx.model!.signingName;
   const resourceTags = resource !== '*' ? app.ports.resourceTags.get(prefix)?.(resource) : undefined;
   for (const [k, v] of Object.entries(resourceTags ?? {})) c[`aws:ResourceTag/${k}`] = v;
+  // iam:PermissionsBoundary: the boundary being set, or the one the target role already has
+  // (AttachRolePolicy, PutRolePolicy, … are conditioned on it in the delegation pattern).
   if (typeof input['PermissionsBoundary'] === 'string') c['iam:PermissionsBoundary'] = input['PermissionsBoundary'];
+  else if (ctx.service === 'iam' && typeof input['RoleName'] === 'string') {
+    const boundary = app.ports.iam?.role(ctx.account, input['RoleName'])?.permissionsBoundaryArn;
+    if (boundary) c['iam:PermissionsBoundary'] = boundary;
+  }
   if (typeof input['ExternalId'] === 'string') c['sts:ExternalId'] = input['ExternalId'];
   if (ctx.service === 's3') {
     if (typeof input['Prefix'] === 'string') c['s3:prefix'] = input['Prefix'];
     if (typeof input['Delimiter'] === 'string') c['s3:delimiter'] = input['Delimiter'];
   }
   return c;
+}
+
+/**
+ * The account a resource belongs to. ARNs without an account (S3 buckets) and AWS-owned ones
+ * (`arn:aws:iam::aws:policy/…`, readable by every account) count as the caller's own.
+ */
+function ownerOf(arn: string, caller: string): string {
+  const account = arn === '*' ? '' : parseArn(arn)?.account ?? '';
+  return account === '' || account === 'aws' ? caller : account;
 }
 
 /** The resource's own policy; for AssumeRole* it is the role's trust policy, which must allow. */
@@ -124,7 +139,7 @@ export function authzRequest(ctx: RequestContext, app: Drydock, action: string, 
   }
   const hasSession = p.sessionPolicy !== undefined || (p.sessionPolicyArns?.length ?? 0) > 0;
   const rp = resourcePolicy(ctx, app, action, resource);
-  const resourceAccount = rp?.account ?? (parseArn(resource)?.account || ctx.account);
+  const resourceAccount = rp?.account ?? ownerOf(resource, ctx.account);
   const resourceOrg = app.ports.org?.accountInfo(resourceAccount);
   return {
     principal: enginePrincipal(p, app),
@@ -208,7 +223,7 @@ export async function authorize(ctx: RequestContext, app: Drydock): Promise<void
   const prefix = ctx.model!.signingName;
   // A standalone root acting on its own account's resources with no resource policy in play
   // is allowed everything: skip the evaluation (the common case with test/test).
-  const own = (arn: string) => arn === '*' || [ctx.account, ''].includes(parseArn(arn)?.account ?? ctx.account);
+  const own = (arn: string) => ownerOf(arn, ctx.account) === ctx.account;
   if (unrestrictedRoot(ctx, app) && refs.every((r) => own(r.arn) && (r.arn === '*' || !app.ports.resourcePolicies.get(prefix)?.(r.arn)))) return;
   for (const ref of refs) {
     const action = ref.action ?? callAction;

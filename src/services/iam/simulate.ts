@@ -228,10 +228,16 @@ export const simulateCustomPolicy: Handler = (input, ctx) => {
   const identity = inputPolicies(sources, input);
   const caller = str(input, 'CallerArn') ?? `arn:aws:iam::${ctx.account}:user/drydock-simulated-user`;
   const principal = principalOf(caller, ctx.account, 'AIDASIMULATEDUSER0000', {});
-  const orgList = strings(input, 'OrderedOrganizationPolicyInputList');
+  // One entry per level, root first; each lists the SCPs attached at that level.
+  const raw = input['OrderedOrganizationPolicyInputList'];
+  const orgList = Array.isArray(raw) ? (raw as { ServiceControlPolicyInputList?: string[] }[]) : [];
   const sim = common({ sources, principal, identity, withOrgDetail: orgList.length > 0 }, input);
   if (orgList.length > 0) {
-    sim.scpLevels = orgList.map((text, i) => ({ level: `OrderedOrganizationPolicyInputList.${i + 1}`, policies: [sources.add(text, 'scp', `OrderedOrganizationPolicyInputList.${i + 1}`, 'Organizations Policy')] }));
+    sim.scpLevels = orgList.map((level, i) => ({
+      level: `OrderedOrganizationPolicyInputList.${i + 1}`,
+      policies: (level.ServiceControlPolicyInputList ?? []).map((text, j) =>
+        sources.add(text, 'scp', `OrderedOrganizationPolicyInputList.${i + 1}.${j + 1}`, 'Organizations Policy')),
+    }));
   }
   return results(sim, input, ctx);
 };
