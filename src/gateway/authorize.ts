@@ -235,6 +235,13 @@ export async function authorize(ctx: RequestContext, app: Drydock): Promise<void
     app.explanations.record({
       requestId: ctx.requestId, action, principal: ctx.principal!.arn, decision: grantId ? 'Allow' : decision.decision, lines,
     });
-    if (decision.decision !== 'Allow' && !grantId) throw denialError(ctx, accessDeniedMessage(request, decision));
+    if (decision.decision !== 'Allow' && !grantId) {
+      // STS words AssumeRole refusals without the reason, whichever side refused (and whether
+      // or not the role exists), so callers learn nothing about other accounts' roles.
+      const message = action.startsWith('sts:AssumeRole')
+        ? `User: ${ctx.principal!.arn} is not authorized to perform: ${action} on resource: ${ref.arn}`
+        : accessDeniedMessage(request, decision);
+      throw denialError(ctx, message);
+    }
   }
 }

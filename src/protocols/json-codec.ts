@@ -26,11 +26,15 @@ export function readJson(
   model: ServiceModel, shapeId: string, value: unknown, path: string, s: JsonSettings, problems: Problems, topRequired = true,
 ): unknown {
   const shape = shapeOf(model, shapeId);
-  return read(model, topRequired ? shape : { ...shape, required: undefined }, value, path, s, problems, undefined);
+  return read(model, topRequired ? shape : { ...shape, required: undefined }, value, path, s, problems, 0);
 }
 
-function read(model: ServiceModel, shape: Shape, v: unknown, path: string, s: JsonSettings, problems: Problems, tsFormat: string | undefined): unknown {
+/** Deeper than any AWS API nests (DynamoDB allows 32 levels of attribute values). */
+const MAX_DEPTH = 100;
+
+function read(model: ServiceModel, shape: Shape, v: unknown, path: string, s: JsonSettings, problems: Problems, depth: number): unknown {
   if (v === null || v === undefined) return undefined;
+  if (depth > MAX_DEPTH) throw new SerdeError(path, `the request nests deeper than ${MAX_DEPTH} levels`);
   switch (shape.type) {
     case 'structure':
     case 'union': {
@@ -41,7 +45,7 @@ function read(model: ServiceModel, shape: Shape, v: unknown, path: string, s: Js
         const raw = obj[wireName(name, m, s)];
         if (raw === undefined || raw === null) continue;
         const t = shapeOf(model, m.target);
-        out[name] = read(model, t, raw, memberPath(path, name), s, problems, mergedTraits(model, m).timestampFormat);
+        out[name] = read(model, t, raw, memberPath(path, name), s, problems, depth + 1);
       }
       if (shape.type === 'structure') checkRequired(shape, out, path, problems);
       return out;
@@ -49,15 +53,14 @@ function read(model: ServiceModel, shape: Shape, v: unknown, path: string, s: Js
     case 'list': {
       if (!Array.isArray(v)) throw new SerdeError(path, `expected a list at '${path}'`);
       const t = shapeOf(model, shape.member!.target);
-      const fmt = mergedTraits(model, shape.member!).timestampFormat;
-      return v.map((e, i) => read(model, t, e, `${path}.${i + 1}.member`, s, problems, fmt) ?? null);
+      return v.map((e, i) => read(model, t, e, `${path}.${i + 1}.member`, s, problems, depth + 1) ?? null);
     }
     case 'map': {
       if (typeof v !== 'object' || Array.isArray(v)) throw new SerdeError(path, `expected a map at '${path}'`);
       const t = shapeOf(model, shape.value!.target);
       const out: Record<string, unknown> = {};
       for (const [k, e] of Object.entries(v as Record<string, unknown>)) {
-        out[k] = read(model, t, e, `${path}.${k}.member`, s, problems, undefined) ?? null;
+        out[k] = read(model, t, e, `${path}.${k}.member`, s, problems, depth + 1) ?? null;
       }
       return out;
     }
@@ -77,7 +80,6 @@ function read(model: ServiceModel, shape: Shape, v: unknown, path: string, s: Js
       if (typeof v !== 'string') throw new SerdeError(path, `expected a base64 string at '${path}'`);
       return fromBase64(v, path);
     case 'timestamp':
-      void tsFormat;
       return parseTimestamp(v, path);
     case 'document':
       return v;

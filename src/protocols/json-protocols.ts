@@ -50,7 +50,7 @@ export class AwsJsonProtocol implements Protocol {
     const dot = target.lastIndexOf('.');
     const prefix = target.slice(0, dot);
     const name = target.slice(dot + 1);
-    if (prefix !== model.targetPrefix || !model.operations[name]) return undefined;
+    if (prefix !== model.targetPrefix || !Object.hasOwn(model.operations, name)) return undefined;
     return { name };
   }
 
@@ -104,7 +104,7 @@ export class RestJsonProtocol implements Protocol {
         }
       } else if (hasBodyMembers) {
         const body = readJson(model, op.input, parseJsonBody(req.body), '', this.#settings, p, false) as Record<string, unknown>;
-        for (const [k, v] of Object.entries(body)) if (values[k] === undefined) values[k] = v;
+        for (const [k, v] of Object.entries(body ?? {})) if (values[k] === undefined) values[k] = v;
       }
       for (const r of shape.required ?? []) if (values[r] === undefined) p.missing(r[0]!.toLowerCase() + r.slice(1));
       return values;

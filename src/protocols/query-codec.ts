@@ -50,13 +50,13 @@ function readStruct(model: ServiceModel, shape: Shape, node: Node, path: string,
 }
 
 function indexed(node: Node, path: string): Node[] {
-  const entries = [...node.children.entries()];
-  const out: Node[] = [];
-  for (const [k, n] of entries) {
-    if (!/^[1-9]\d*$/.test(k)) throw new SerdeError(path, `invalid list index \`${k}\` at '${path}'`);
-    out[Number(k) - 1] = n;
+  // Sorted pairs, not a sparse array: `Tags.member.4294967295` must not allocate 2^32 slots.
+  const pairs: [number, Node][] = [];
+  for (const [k, n] of node.children) {
+    if (!/^[1-9]\d{0,9}$/.test(k)) throw new SerdeError(path, `invalid list index \`${k}\` at '${path}'`);
+    pairs.push([Number(k), n]);
   }
-  return out.filter((n) => n !== undefined);
+  return pairs.sort((a, b) => a[0] - b[0]).map(([, n]) => n);
 }
 
 function readValue(model: ServiceModel, m: Member, node: Node, path: string, s: QuerySettings, problems: Problems): unknown {

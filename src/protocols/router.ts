@@ -83,7 +83,10 @@ export function parseHost(host: string): { service?: string; region?: string; bu
 function s3PathStyle(path: string): { bucket?: string; path: string } {
   const m = /^\/([^/]+)(\/.*)?$/.exec(path);
   if (!m) return { path: '/' };
-  return { bucket: decodeURIComponent(m[1]!), path: m[2] ?? '/' };
+  // An undecodable bucket segment is passed on as sent: S3 then refuses the name itself.
+  let bucket = m[1]!;
+  try { bucket = decodeURIComponent(bucket); } catch { /* kept raw */ }
+  return { bucket, path: m[2] ?? '/' };
 }
 
 function withS3(route: RouteResult, hostBucket: string | undefined, path: string): RouteResult {

@@ -43,7 +43,8 @@ export class QueryProtocol implements Protocol {
 
   match(model: ServiceModel, req: WireRequest): OperationMatch | undefined {
     const action = queryParams(req).get('Action');
-    return action && model.operations[action] ? { name: action } : undefined;
+    // Own properties only: an Action named `constructor` or `__proto__` is not an operation.
+    return action && Object.hasOwn(model.operations, action) ? { name: action } : undefined;
   }
 
   parse(model: ServiceModel, match: OperationMatch, req: WireRequest): Record<string, unknown> {
