@@ -4,7 +4,7 @@
 // src/protocols/model.ts are the only places that know the SDK's compact schema encoding and
 // the model file format respectively; a change of model source touches this file only.
 import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,7 +32,7 @@ export const SERVICES = {
   ec2: { pkg: 'ec2', endpointPrefix: 'ec2' },
   directconnect: { pkg: 'direct-connect', endpointPrefix: 'directconnect' },
   route53: { pkg: 'route-53', endpointPrefix: 'route53' },
-  route53resolver: { pkg: 'route53resolver', endpointPrefix: 'route53resolver' },
+  route53resolver: { pkg: 'route53resolver', endpointPrefix: 'route53resolver', botocore: 'route53resolver' },
   logs: { pkg: 'cloudwatch-logs', endpointPrefix: 'logs' },
 };
 
@@ -202,13 +202,97 @@ function extract(key, meta) {
   return model;
 }
 
+// Where AWS's JSON models (botocore's `service-2.json`) live when Debian's AWS CLI is installed
+// (.ci/run installs it). Used only for a service whose pinned npm client predates static schemas.
+const BOTOCORE_DIRS = ['/usr/lib/python3/dist-packages/botocore/data', '/usr/share/awscli/botocore/data'];
+const BOTOCORE_PROTOCOLS = { json: null, 'rest-json': 'restJson1', 'rest-xml': 'restXml', query: 'awsQuery', ec2: 'ec2Query' };
+const BOTOCORE_TYPES = {
+  structure: 'structure', list: 'list', map: 'map', string: 'string', boolean: 'boolean', blob: 'blob', timestamp: 'timestamp',
+  integer: 'number', long: 'number', float: 'number', double: 'number', byte: 'number', short: 'number', bigdecimal: 'bigDecimal',
+  biginteger: 'bigInteger', document: 'document',
+};
+
+/** Converts a botocore JSON model into Drydock's model format. */
+function fromBotocore(key, meta) {
+  const name = meta.botocore;
+  let file;
+  for (const dir of BOTOCORE_DIRS) {
+    try {
+      const versions = readdirSync(join(dir, name)).sort();
+      const candidate = join(dir, name, versions[versions.length - 1], 'service-2.json');
+      readFileSync(candidate);
+      file = candidate;
+      break;
+    } catch { /* try the next place */ }
+  }
+  if (!file) throw new Error(`no static schemas in the npm client and no botocore model for ${name} (install awscli)`);
+  const src = JSON.parse(readFileSync(file, 'utf8'));
+  const md = src.metadata;
+  const protocol = BOTOCORE_PROTOCOLS[md.protocol] ?? (md.jsonVersion === '1.0' ? 'awsJson1_0' : 'awsJson1_1');
+  const member = (m) => {
+    const traits = {};
+    if (m.locationName && !m.location) traits[protocol === 'ec2Query' ? 'ec2QueryName' : protocol.startsWith('rest') || protocol.startsWith('aws') ? 'xmlName' : 'jsonName'] = m.locationName;
+    if (m.location === 'header') traits.httpHeader = m.locationName;
+    if (m.location === 'querystring') traits.httpQuery = m.locationName;
+    if (m.location === 'uri') traits.httpLabel = true;
+    if (m.location === 'headers') traits.httpPrefixHeaders = m.locationName ?? '';
+    if (m.location === 'statusCode') traits.httpResponseCode = true;
+    if (m.flattened) traits.xmlFlattened = 1;
+    if (m.xmlAttribute) traits.xmlAttribute = 1;
+    if (m.idempotencyToken) traits.idempotencyToken = true;
+    if (m.timestampFormat) traits.timestampFormat = { iso8601: 'date-time', rfc822: 'http-date', unixTimestamp: 'epoch-seconds' }[m.timestampFormat];
+    return Object.keys(traits).length ? { target: m.shape, traits } : { target: m.shape };
+  };
+  const shapes = {};
+  const errors = [];
+  for (const [sname, sh] of Object.entries(src.shapes)) {
+    const shape = { type: BOTOCORE_TYPES[sh.type] ?? 'string' };
+    if (sh.type === 'structure') {
+      shape.members = Object.fromEntries(Object.entries(sh.members ?? {}).map(([n, m]) => [n, member(m)]));
+      if (sh.required?.length) shape.required = sh.required;
+      if (sh.payload) shape.members[sh.payload].traits = { ...shape.members[sh.payload].traits, httpPayload: true };
+      if (sh.exception) {
+        shape.error = true;
+        shape.traits = { error: sh.error?.senderFault === false ? 'server' : 'client', httpError: sh.error?.httpStatusCode ?? 400 };
+        if (sh.error?.code) shape.traits.awsQueryError = [sh.error.code, sh.error.httpStatusCode ?? 400];
+        errors.push(sname);
+      }
+    } else if (sh.type === 'list') shape.member = member(sh.member);
+    else if (sh.type === 'map') { shape.key = member(sh.key); shape.value = member(sh.value); }
+    if (sh.timestampFormat) shape.traits = { ...shape.traits, timestampFormat: { iso8601: 'date-time', rfc822: 'http-date', unixTimestamp: 'epoch-seconds' }[sh.timestampFormat] };
+    if (sh.streaming) shape.traits = { ...shape.traits, streaming: true };
+    shapes[sname] = shape;
+  }
+  const operations = {};
+  for (const [oname, op] of Object.entries(src.operations)) {
+    operations[oname] = {
+      input: op.input?.shape ?? '#unit', output: op.output?.shape ?? '#unit',
+      traits: { http: [op.http.method, op.http.requestUri, op.http.responseCode ?? 200] },
+    };
+  }
+  return {
+    service: key, sdkId: md.serviceId, protocol, apiVersion: md.apiVersion, namespace: `com.amazonaws.${name}`,
+    signingName: md.signingName ?? md.endpointPrefix, endpointPrefix: meta.endpointPrefix, targetPrefix: md.targetPrefix,
+    xmlNamespace: md.xmlNamespace?.uri,
+    // The npm client still speaks to it (with its own serializers); the model comes from botocore.
+    sdkPackage: `@aws-sdk/client-${meta.pkg}@${require(`@aws-sdk/client-${meta.pkg}/package.json`).version}`, modelSource: file,
+    operations: Object.fromEntries(Object.entries(operations).sort(([a], [b]) => a.localeCompare(b))), errors: errors.sort(), shapes,
+  };
+}
+
 const only = process.argv.slice(2);
 mkdirSync(out, { recursive: true });
 const index = {};
 for (const [key, meta] of Object.entries(SERVICES)) {
   if (only.length && !only.includes(key)) continue;
   try {
-    const model = extract(key, meta);
+    let model;
+    try {
+      model = extract(key, meta);
+    } catch (e) {
+      if (!meta.botocore) throw e;
+      model = fromBotocore(key, meta);
+    }
     writeFileSync(join(out, `${key}.json`), JSON.stringify(model));
     index[key] = {
       protocol: model.protocol, signingName: model.signingName, endpointPrefix: model.endpointPrefix,
