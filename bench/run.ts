@@ -1,11 +1,14 @@
 /**
  * All benchmarks, one compact report: start-up time and idle memory (bench/startup.ts), then
  * GetCallerIdentity throughput and latency (bench/throughput.ts), each beside its bare
- * `node:http` peer measured in the same run. Needs `npm run build` first. ~1 minute.
+ * `node:http` peer measured in the same run; then what authorization adds to a request
+ * (bench/authz-overhead.ts) and IAM decisions per second beside `@cloud-copilot/iam-simulate`
+ * (bench/iam-engine.ts), both in this process. Needs `npm run build` first. ~1.5 minutes.
  *
  *   npm run bench
  *   node --import tsx bench/run.ts [--runs 7] [--rounds 2] [--duration 5] [--warmup 1]
- *                                  [--connections 10] [--client raw|http] [--verbose]
+ *                                  [--connections 10] [--client raw|http]
+ *                                  [--authz-calls 20000] [--iam-duration 6] [--verbose]
  *
  * Exits 0 whether or not a target is met (benchmarks are not tests); 1 only when a
  * benchmark could not run.
@@ -14,6 +17,8 @@ import { cpus } from 'node:os';
 import { SCRUBBED_ENV_VARS, flag, fmt, machineLoad } from './lib.js';
 import { benchStartup, startupTable } from './startup.js';
 import { benchThroughput, throughputTable, type ThroughputOptions } from './throughput.js';
+import { authzOverheadTable, benchAuthzOverhead } from './authz-overhead.js';
+import { benchIamEngine, iamEngineTable } from './iam-engine.js';
 
 const WATCHDOG_MS = 5 * 60_000;
 
@@ -40,6 +45,11 @@ async function main(): Promise<void> {
   console.log(`\n${startupTable(startup)}`);
   const throughput = await benchThroughput(opts, log);
   console.log(`\n${throughputTable(throughput, opts)}`);
+  // In this process, authorization first, on a heap not yet holding iam-simulate's service data.
+  const authz = await benchAuthzOverhead({ calls: Number(flag('authz-calls') ?? 20_000) }, log);
+  console.log(`\n${authzOverheadTable(authz)}`);
+  const iam = await benchIamEngine({ durationMs: 1000 * Number(flag('iam-duration') ?? 6) }, log);
+  console.log(`\n${iamEngineTable(iam)}`);
 
   const after = machineLoad();
   console.log(`\ndone in ${fmt((performance.now() - t0) / 1000)} s; load ${fmt(after.load1, 2)}, CPU pressure ${fmt(after.cpuPressure10s)}%`);

@@ -3,6 +3,7 @@ import { wallClock } from '../core/clock.js';
 import { DEFAULT_ACCOUNT, type Principal } from '../core/identity.js';
 import { decodeAwsChunked } from '../protocols/aws-chunked.js';
 import type { AuthProblem, ParsedAuth } from '../protocols/sigv4.js';
+import { parseSigV2, verifySigV2, type SigV2Auth } from '../protocols/sigv2.js';
 import { isAuthProblem, parseAuthorization, payloadHashFor, toAwsError, verifySignature } from '../protocols/sigv4.js';
 import type { RequestContext } from './context.js';
 import type { Drydock } from './app.js';
@@ -68,6 +69,10 @@ function allowsAnonymous(ctx: RequestContext): boolean {
 
 export async function authenticate(ctx: RequestContext, app: Drydock): Promise<void> {
   const parsed = ctx.signature;
+  if (!parsed && ctx.service === 's3') {
+    const v2 = parseSigV2({ method: ctx.http.method, rawPath: ctx.rawPath, rawQuery: ctx.rawQuery, headers: ctx.http.headers });
+    if (v2) return authenticateSigV2(ctx, app, v2);
+  }
   if (!parsed) {
     try {
       if (ctx.protocol && ctx.model) ctx.match ??= ctx.protocol.match(ctx.model, ctx.wire);
@@ -113,6 +118,27 @@ export async function authenticate(ctx: RequestContext, app: Drydock): Promise<v
   if (cred.principal.type === 'user') {
     app.ports.iam?.recordAccessKeyUse?.(cred.principal.account, parsed.accessKeyId, ctx.model?.signingName ?? ctx.service ?? '', ctx.region || parsed.region, ctx.receivedAt);
   }
+}
+
+/** S3's legacy SigV2 (boto3 1.26's default pre-signed URLs). */
+function authenticateSigV2(ctx: RequestContext, app: Drydock, v2: SigV2Auth): void {
+  const cred = app.identities.lookup(v2.accessKeyId);
+  if (!cred) throw fail(UNKNOWN_KEY.s3);
+  // Virtual-host requests sign `/bucket` + path; path-style ones sign the path as sent.
+  const pathStyle = ctx.wire.path !== ctx.rawPath;
+  const resource = !pathStyle && ctx.wire.bucket ? `/${ctx.wire.bucket}${ctx.rawPath}` : ctx.rawPath;
+  const signed = { method: ctx.http.method, rawPath: ctx.rawPath, rawQuery: ctx.rawQuery, headers: ctx.http.headers };
+  if (!verifySigV2(signed, v2, cred.secretAccessKey, resource)) {
+    throw new AwsError('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', 403);
+  }
+  const now = wallClock();
+  if (v2.kind === 'presigned' && v2.expires! * 1000 < now.getTime()) {
+    throw new AwsError('AccessDenied', 'Request has expired', 403, {
+      fields: { Expires: new Date(v2.expires! * 1000).toISOString(), ServerTime: now.toISOString() },
+    });
+  }
+  ctx.accessKeyId = v2.accessKeyId;
+  ctx.principal = cred.principal;
 }
 
 /** An unsigned caller: its account is the one the resource or role belongs to. */

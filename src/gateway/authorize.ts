@@ -14,17 +14,20 @@ import { iamAction, iamResources, isAlwaysAllowed } from './iam-mapping.js';
  * and the resource's own policy. The decision and its reasons are kept for `drydock explain`.
  */
 
-const compiled = new Map<string, Policy>();
+const compiled = new Map<string, { document: string; policy: Policy }>();
 
-/** Policies are compiled once per (kind, id, text): authorization runs on every request. */
+/**
+ * Policies are compiled once per (kind, id) and recompiled when the text changes: authorization
+ * runs on every request. Keyed by id, not by text: hashing a 90 KB managed policy per lookup
+ * cost more than evaluating it.
+ */
 function compile(p: StoredPolicy, kind: PolicyKind): Policy {
-  const key = `${kind}\n${p.id}\n${p.document}`;
-  let policy = compiled.get(key);
-  if (!policy) {
-    policy = parsePolicy(p.document, { kind, id: p.id, name: p.name });
-    if (compiled.size > 5000) compiled.clear();
-    compiled.set(key, policy);
-  }
+  const key = `${kind}\n${p.id}`;
+  const hit = compiled.get(key);
+  if (hit && hit.document === p.document) return hit.policy;
+  const policy = parsePolicy(p.document, { kind, id: p.id, name: p.name });
+  if (compiled.size > 5000) compiled.clear();
+  compiled.set(key, { document: p.document, policy });
   return policy;
 }
 
