@@ -3,7 +3,17 @@ import { parseArn } from '../core/ids.js';
 import type { Principal } from '../core/identity.js';
 import type { ResourcePolicyInfo, ResourceRef, StoredPolicy } from '../core/ports.js';
 import type { AuthzRequest, ContextValue, Decision, Policy, PolicyKind, RequestPrincipal } from '../engines/iam-policy/index.js';
-import { accessDeniedMessage, evaluate, explainDecision, parsePolicy } from '../engines/iam-policy/index.js';
+type Engine = typeof import('../engines/iam-policy/index.js');
+
+/**
+ * The engine loads on the first request that needs a decision: a standalone root (the common
+ * case with test/test) never does, so start-up does not pay for it.
+ */
+let engine: Engine | undefined;
+async function loadEngine(): Promise<Engine> {
+  engine ??= await import('../engines/iam-policy/index.js');
+  return engine;
+}
 import type { Drydock } from './app.js';
 import type { RequestContext } from './context.js';
 import { iamAction, iamResources, isAlwaysAllowed } from './iam-mapping.js';
@@ -25,7 +35,7 @@ function compile(p: StoredPolicy, kind: PolicyKind): Policy {
   const key = `${kind}\n${p.id}`;
   const hit = compiled.get(key);
   if (hit && hit.document === p.document) return hit.policy;
-  const policy = parsePolicy(p.document, { kind, id: p.id, name: p.name });
+  const policy = engine!.parsePolicy(p.document, { kind, id: p.id, name: p.name });
   if (compiled.size > 5000) compiled.clear();
   compiled.set(key, { document: p.document, policy });
   return policy;
@@ -228,6 +238,7 @@ export async function authorize(ctx: RequestContext, app: Drydock): Promise<void
   // is allowed everything: skip the evaluation (the common case with test/test).
   const own = (arn: string) => ownerOf(arn, ctx.account) === ctx.account;
   if (unrestrictedRoot(ctx, app) && refs.every((r) => own(r.arn) && (r.arn === '*' || !app.ports.resourcePolicies.get(prefix)?.(r.arn)))) return;
+  const { accessDeniedMessage, evaluate, explainDecision } = await loadEngine();
   for (const ref of refs) {
     const action = ref.action ?? callAction;
     const request = authzRequest(ctx, app, action, ref.arn);
@@ -239,9 +250,10 @@ export async function authorize(ctx: RequestContext, app: Drydock): Promise<void
       requestId: ctx.requestId, action, principal: ctx.principal!.arn, decision: grantId ? 'Allow' : decision.decision, lines,
     });
     if (decision.decision !== 'Allow' && !grantId) {
-      // STS words AssumeRole refusals without the reason, whichever side refused (and whether
-      // or not the role exists), so callers learn nothing about other accounts' roles.
-      const message = action.startsWith('sts:AssumeRole')
+      // STS gives no reason when the role's side refused (missing role or trust policy), so
+      // callers learn nothing about other accounts' roles; the caller's own side it explains.
+      const trustSide = decision.missing?.policyType === 'resource' || decision.reason.some((r) => r.policyType === 'resource');
+      const message = action.startsWith('sts:AssumeRole') && trustSide
         ? `User: ${ctx.principal!.arn} is not authorized to perform: ${action} on resource: ${ref.arn}`
         : accessDeniedMessage(request, decision);
       throw denialError(ctx, message);
