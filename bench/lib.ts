@@ -7,13 +7,13 @@
  * measured in the same run, and fail only when the benchmark itself cannot run.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash, createHmac } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { NodeSha256 } from '../test/support/node-sha256.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const HOST = '127.0.0.1';
@@ -182,20 +182,6 @@ export async function pollUntil(s: Spawned, path: string, expectStatus = 200, ti
   throw new Error(`${s.kind} did not answer ${path} with ${expectStatus} within ${timeoutMs} ms (last: ${last})\n${s.output()}`);
 }
 
-/** SHA-256 for the smithy signer, on node:crypto (as the test suite does). */
-class NodeSha256 {
-  #h;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    const key = secret === undefined || typeof secret === 'string' ? secret
-      : ArrayBuffer.isView(secret) ? new Uint8Array(secret.buffer, secret.byteOffset, secret.byteLength) : new Uint8Array(secret);
-    this.#h = key === undefined ? createHash('sha256') : createHmac('sha256', key);
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.#h.update(typeof data === 'string' ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data));
-  }
-  async digest(): Promise<Uint8Array> { return new Uint8Array(this.#h.digest()); }
-  reset(): void {}
-}
 
 const signer = new SignatureV4({
   service: 'sts', region: 'us-east-1', sha256: NodeSha256, credentials: { accessKeyId: 'test', secretAccessKey: 'test' },

@@ -3,7 +3,7 @@
 // own key derivation (not ours), so our signer agreeing with our verifier proves nothing alone.
 
 import { strict as assert } from 'node:assert';
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -14,20 +14,8 @@ import {
   deriveSigningKey, EMPTY_SHA256, isAuthProblem, parseAuthorization, payloadHashFor, verifySignature,
   type ParsedAuth, type SignedRequest,
 } from '../../src/protocols/sigv4.js';
+import { NodeSha256 } from '../support/node-sha256.js';
 
-class NodeSha256 {
-  #h;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    const key = secret === undefined || typeof secret === 'string' ? secret
-      : ArrayBuffer.isView(secret) ? new Uint8Array(secret.buffer, secret.byteOffset, secret.byteLength) : new Uint8Array(secret);
-    this.#h = key === undefined ? createHash('sha256') : createHmac('sha256', key);
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.#h.update(typeof data === 'string' ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data));
-  }
-  async digest(): Promise<Uint8Array> { return new Uint8Array(this.#h.digest()); }
-  reset(): void {}
-}
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 

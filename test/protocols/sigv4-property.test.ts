@@ -4,30 +4,17 @@
 // segments, header values with runs of spaces and tabs.
 
 import { strict as assert } from 'node:assert';
-import { createHash, createHmac } from 'node:crypto';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { SignatureV4 } from '@smithy/signature-v4';
 import {
   isAuthProblem, parseAuthorization, payloadHashFor, verifySignature, type SignedRequest,
 } from '../../src/protocols/sigv4.js';
+import { NodeSha256 } from '../support/node-sha256.js';
 
 const CREDS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret/key+for=tests' };
 const WHEN = new Date('2024-06-30T23:59:59Z');
 
-class NodeSha256 {
-  #h;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    const key = secret === undefined || typeof secret === 'string' ? secret
-      : ArrayBuffer.isView(secret) ? new Uint8Array(secret.buffer, secret.byteOffset, secret.byteLength) : new Uint8Array(secret);
-    this.#h = key === undefined ? createHash('sha256') : createHmac('sha256', key);
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.#h.update(typeof data === 'string' ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data));
-  }
-  async digest(): Promise<Uint8Array> { return new Uint8Array(this.#h.digest()); }
-  reset(): void {}
-}
 
 const escapeUri = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 

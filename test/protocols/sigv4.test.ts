@@ -3,7 +3,7 @@
 // refusal is checked for the kind the gateway maps and for AWS's own message text.
 
 import { strict as assert } from 'node:assert';
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { S3Client, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -13,24 +13,11 @@ import {
   deriveSigningKey, isAuthProblem, parseAuthorization, payloadHashFor, toAwsError, verifySignature,
   type AuthProblem, type ParsedAuth, type SignedRequest, type VerifyOptions,
 } from '../../src/protocols/sigv4.js';
+import { NodeSha256 } from '../support/node-sha256.js';
 
 const CREDS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const WHEN = new Date('2024-01-01T00:00:00Z');
 
-/** SHA-256 for the smithy signer, on node:crypto. */
-class NodeSha256 {
-  #h;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    const key = secret === undefined || typeof secret === 'string' ? secret
-      : ArrayBuffer.isView(secret) ? new Uint8Array(secret.buffer, secret.byteOffset, secret.byteLength) : new Uint8Array(secret);
-    this.#h = key === undefined ? createHash('sha256') : createHmac('sha256', key);
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.#h.update(typeof data === 'string' ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data));
-  }
-  async digest(): Promise<Uint8Array> { return new Uint8Array(this.#h.digest()); }
-  reset(): void {}
-}
 
 type Query = Record<string, string | string[] | null>;
 interface Spec { method?: string; path: string; query?: Query; headers?: Record<string, string>; body?: string; service?: string; s3?: boolean; applyChecksum?: boolean }

@@ -122,11 +122,31 @@ function batchEntries(input: Record<string, unknown>, entryName: string): Record
 }
 
 /** Successful/Failed lists, omitting empty ones as AWS does. */
-function batchResult(ok: Record<string, unknown>[], failed: Record<string, unknown>[]): Record<string, unknown> {
+/** Runs `one` per batch entry: what it returns joins `Successful`, what it throws `Failed`. */
+function perEntry(
+  entries: Record<string, unknown>[], one: (e: Record<string, unknown>, i: number) => Record<string, unknown>,
+): Record<string, unknown> {
+  const ok: Record<string, unknown>[] = [];
+  const failed: Record<string, unknown>[] = [];
+  entries.forEach((e, i) => {
+    const id = e['Id'] as string;
+    try {
+      ok.push({ Id: id, ...one(e, i) });
+    } catch (err) {
+      failed.push(batchFailure(id, err));
+    }
+  });
   const out: Record<string, unknown> = {};
   if (ok.length) out['Successful'] = ok;
   if (failed.length) out['Failed'] = failed;
   return out;
+}
+
+/** The receipt handle of a batch entry, or MissingParameter. */
+function entryHandle(e: Record<string, unknown>): string {
+  const handle = typeof e['ReceiptHandle'] === 'string' ? e['ReceiptHandle'].trim() : '';
+  if (!handle) throw missingParameter('ReceiptHandle');
+  return handle;
 }
 
 /** SendMessageBatch: up to ten messages, 1 MiB in all, each answered on its own. */
@@ -150,17 +170,7 @@ export const sendMessageBatch: Handler = (input, ctx) => {
       if (err) throw err;
     }
   }
-  const ok: Record<string, unknown>[] = [];
-  const failed: Record<string, unknown>[] = [];
-  entries.forEach((e, i) => {
-    const id = e['Id'] as string;
-    try {
-      ok.push({ Id: id, ...commit(ref, prepare(ref, e, i + 1), ctx) });
-    } catch (err) {
-      failed.push(batchFailure(id, err));
-    }
-  });
-  return batchResult(ok, failed);
+  return perEntry(entries, (e, i) => commit(ref, prepare(ref, e, i + 1), ctx));
 };
 
 /** The message a receipt handle of this queue names (undefined once it is gone). */
@@ -194,20 +204,10 @@ export const deleteMessage: Handler = (input, ctx) => {
 export const deleteMessageBatch: Handler = (input, ctx) => {
   const ref = requireQueue(ctx, input['QueueUrl']);
   const entries = batchEntries(input, 'DeleteMessageBatchRequestEntry');
-  const ok: Record<string, unknown>[] = [];
-  const failed: Record<string, unknown>[] = [];
-  for (const e of entries) {
-    const id = e['Id'] as string;
-    try {
-      const handle = typeof e['ReceiptHandle'] === 'string' ? e['ReceiptHandle'].trim() : '';
-      if (!handle) throw missingParameter('ReceiptHandle');
-      deleteOne(ref, handle, ctx.clock.nowMs());
-      ok.push({ Id: id });
-    } catch (err) {
-      failed.push(batchFailure(id, err));
-    }
-  }
-  return batchResult(ok, failed);
+  return perEntry(entries, (e) => {
+    deleteOne(ref, entryHandle(e), ctx.clock.nowMs());
+    return {};
+  });
 };
 
 /** Sets the remaining visibility timeout of the message a receipt handle names. */
@@ -240,18 +240,8 @@ export const changeMessageVisibility: Handler = (input, ctx) => {
 export const changeMessageVisibilityBatch: Handler = (input, ctx) => {
   const ref = requireQueue(ctx, input['QueueUrl']);
   const entries = batchEntries(input, 'ChangeMessageVisibilityBatchRequestEntry');
-  const ok: Record<string, unknown>[] = [];
-  const failed: Record<string, unknown>[] = [];
-  for (const e of entries) {
-    const id = e['Id'] as string;
-    try {
-      const handle = typeof e['ReceiptHandle'] === 'string' ? e['ReceiptHandle'].trim() : '';
-      if (!handle) throw missingParameter('ReceiptHandle');
-      changeOne(ref, handle, optInt(e, 'VisibilityTimeout'), ctx.clock.nowMs());
-      ok.push({ Id: id });
-    } catch (err) {
-      failed.push(batchFailure(id, err));
-    }
-  }
-  return batchResult(ok, failed);
+  return perEntry(entries, (e) => {
+    changeOne(ref, entryHandle(e), optInt(e, 'VisibilityTimeout'), ctx.clock.nowMs());
+    return {};
+  });
 };
