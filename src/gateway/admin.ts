@@ -50,6 +50,12 @@ export async function handleAdmin(app: Drydock, req: AppRequest): Promise<AppRes
   if (!path.startsWith('/_drydock/') && !path.startsWith('/_localstack/') && !path.startsWith('/moto-api/')) return undefined;
   const params = new URLSearchParams(query);
   const m = req.method;
+  // SNS's SigningCertURL, SubscribeURL and UnsubscribeURL: reachable without credentials, as on AWS.
+  if (path.startsWith('/_drydock/sns/')) {
+    await app.service('sns');
+    const r = (await import('../services/sns/admin-routes.js')).handleSnsUrl(app, m, path, params);
+    if (r) return r;
+  }
   if (path === '/_drydock/health' && (m === 'GET' || m === 'HEAD')) return json(app.ready ? 200 : 503, health(app));
   if (path === '/_localstack/health' && (m === 'GET' || m === 'HEAD')) {
     return json(200, { services: Object.fromEntries(Object.entries(serviceStates()).map(([k, v]) => [k, v === 'available' ? 'running' : 'disabled'])), edition: 'drydock', version: VERSION });

@@ -56,6 +56,7 @@ function denialError(ctx: RequestContext, message: string): AwsError {
   if (protocol === 'ec2Query') {
     return new AwsError('UnauthorizedOperation', `You are not authorized to perform this operation. ${message}`, 403);
   }
+  if (ctx.service === 'sns') return new AwsError('AuthorizationErrorException', message, 403);
   if (protocol === 'awsQuery') return new AwsError('AccessDenied', message, 403);
   return new AwsError('AccessDeniedException', message, ctx.model?.protocol === 'restJson1' ? 403 : 400, { queryCode: 'AccessDenied' });
 }

@@ -9,7 +9,9 @@ const LOADERS: Record<string, () => Promise<{ default: ServiceDefinition }>> = {
   iam: () => import('./iam/index.js'),
   sts: () => import('./sts/index.js'),
   sqs: () => import('./sqs/index.js'),
+  sns: () => import('./sns/index.js'),
   organizations: () => import('./organizations/index.js'),
+  s3: () => import('./s3/index.js'),
 };
 
 const loaded = new Map<string, ServiceDefinition | null>();

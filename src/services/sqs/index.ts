@@ -6,6 +6,7 @@
 import { parseArn } from '../../core/ids.js';
 import type { Stores } from '../../core/store.js';
 import type { Handler, ServiceDefinition, ServiceHost } from '../types.js';
+import { deliverToQueue } from './inbound.js';
 import { messageSize } from './md5.js';
 import {
   changeMessageVisibility, changeMessageVisibilityBatch, deleteMessage, deleteMessageBatch, sendMessage, sendMessageBatch,
@@ -128,6 +129,8 @@ const sqs: ServiceDefinition = {
       const q = typeof input['QueueUrl'] === 'string' ? parseQueueUrl(input['QueueUrl'], region) : undefined;
       return q ? [{ arn: queueArn(q) }] : [];
     });
+    // Other services (SNS, …) send to queues by ARN, subject to the queue's policy.
+    host.ports.deliver.set('sqs', (arn, message) => deliverToQueue(host.stores, host.clock, arn, message));
   },
 };
 
