@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+// The bundled build (npm install runs it): one small module graph starts fastest.
+import { main } from '../dist/bundle/main.js';
 
 main(process.argv.slice(2)).then((code) => { if (typeof code === 'number') process.exitCode = code; });
