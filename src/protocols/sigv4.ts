@@ -1,5 +1,7 @@
 import { createHash, createHmac, hash, timingSafeEqual } from 'node:crypto';
 import { AwsError } from '../core/errors.js';
+import { parseHeader, parsePresigned } from './sigv4-parse.js';
+import { canonicalHeaders, canonicalQuery, canonicalUri, decode, presignParams, splitQuery, uriCandidates } from './sigv4-canonical.js';
 
 /**
  * Server-side AWS Signature Version 4: reads the `Authorization` header or a pre-signed query,
@@ -78,18 +80,18 @@ export const STREAMING_PAYLOADS: readonly string[] = [
   'STREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
 ];
 
-const ALGORITHM = 'AWS4-HMAC-SHA256';
+export const ALGORITHM = 'AWS4-HMAC-SHA256';
 const MAX_SKEW_MS = 15 * 60_000;
-const MAX_EXPIRES = 604_800;
-const S3_HEADER = 'The authorization header is malformed; ';
-const S3_QUERY = 'Error parsing the X-Amz-Credential parameter; ';
+export const MAX_EXPIRES = 604_800;
+export const S3_HEADER = 'The authorization header is malformed; ';
+export const S3_QUERY = 'Error parsing the X-Amz-Credential parameter; ';
 /** SignatureDoesNotMatch in the common wording and in S3's, also used for chunk signatures. */
 export const MISMATCH_TEXT = {
   aws: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
   s3: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
 } as const;
 /** AWS's texts that more than one refusal uses. */
-const TEXT = {
+export const TEXT = {
   mismatch: MISMATCH_TEXT.aws,
   s3Mismatch: MISMATCH_TEXT.s3,
   noToken: 'Request is missing Authentication Token',
@@ -132,7 +134,7 @@ export function authProblem(
 ): AuthProblem {
   return { kind, code, message, status, s3: { code, message, status, ...s3 } };
 }
-const problem = authProblem;
+export const problem = authProblem;
 
 /** The AwsError for a problem, in S3's wording when `s3`. */
 export function toAwsError(p: AuthProblem, s3: boolean): AwsError {
@@ -233,105 +235,6 @@ function alternatives(req: SignedRequest, s3: boolean, presigned: boolean, heade
   if (req.rawQuery.includes('+')) queries.push(canonicalQuery(req.rawQuery, presigned, true));
   return uriCandidates(req.rawPath, s3).flatMap((uri) => queries.flatMap((query) =>
     payloads.map((payload) => `${req.method}\n${uri}\n${query}\n${headers}\n${payload}`)));
-}
-
-// ---- parsing ----------------------------------------------------------------------------------
-
-function parseHeader(value: string, headers: SignedRequest['headers']): ParsedAuth | AuthProblem {
-  const space = value.search(/\s/);
-  const algorithm = space < 0 ? value : value.slice(0, space);
-  if (algorithm !== ALGORITHM) {
-    const s3 = { code: 'InvalidRequest', message: 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.' };
-    if (!algorithm.startsWith('AWS4-')) return problem('MissingAuthenticationToken', 'MissingAuthenticationToken', TEXT.noToken, 403, { ...s3, status: 400 });
-    return problem('UnsupportedAlgorithm', 'IncompleteSignature', `Unsupported AWS 'algorithm': '${algorithm}' (only AWS4-HMAC-SHA256 for now). `, 400, s3);
-  }
-  const params = new Map<string, string>();
-  for (const raw of (space < 0 ? '' : value.slice(space + 1)).split(',')) {
-    const part = raw.trim();
-    const eq = part.indexOf('=');
-    if (part && eq < 0) {
-      const message = `'${part}' not a valid key=value pair (missing equal-sign) in Authorization header: '${value}'.`;
-      return problem('MalformedAuthorization', 'IncompleteSignature', message, 400, { code: 'AuthorizationHeaderMalformed', message: TEXT.threeParts });
-    }
-    if (part) params.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
-  }
-  const xAmzDate = first(headers['x-amz-date']);
-  const dateValue = xAmzDate ?? first(headers['date']);
-  const missing = ['Credential', 'Signature', 'SignedHeaders'].filter((p) => !params.get(p))
-    .map((p) => `Authorization header requires '${p}' parameter. `);
-  if (dateValue === undefined) missing.push("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ");
-  if (missing.length) {
-    return problem('MissingParameters', 'IncompleteSignature', `${missing.join('')}Authorization=${value}`, 400,
-      dateValue !== undefined || missing.length > 1
-        ? { code: 'AuthorizationHeaderMalformed', message: TEXT.threeParts }
-        : { code: 'AccessDenied', status: 403, message: TEXT.needDate });
-  }
-  const date = xAmzDate !== undefined ? parseAmzDate(xAmzDate) : parseHttpDate(dateValue!);
-  if (!date) return malformedDate(dateValue!, { code: 'AccessDenied', status: 403, message: TEXT.needDate });
-  return withCredential('header', params.get('Credential')!, date, xAmzDate ?? formatAmzDate(date), {
-    signedHeaders: params.get('SignedHeaders')!.toLowerCase().split(';'),
-    signature: params.get('Signature')!,
-    sessionToken: first(headers['x-amz-security-token']),
-  });
-}
-
-function parsePresigned(q: Map<string, string>): ParsedAuth | AuthProblem {
-  const algorithm = q.get('X-Amz-Algorithm');
-  const s3Missing = { code: 'AuthorizationQueryParametersError', message: TEXT.queryParams };
-  if (algorithm === undefined) return problem('MissingParameters', 'MissingAuthenticationToken', TEXT.noToken, 403, { ...s3Missing, status: 400 });
-  const missing = ['Credential', 'Signature', 'SignedHeaders', 'Date'].filter((p) => !q.get(`X-Amz-${p}`))
-    .map((p) => `AWS query-string parameters must include 'X-Amz-${p}'. `);
-  if (missing.length) return problem('MissingParameters', 'IncompleteSignature', `${missing.join('')}Re-examine the query-string parameters.`, 400, s3Missing);
-  if (algorithm !== ALGORITHM) {
-    return problem('UnsupportedAlgorithm', 'MissingAuthenticationToken', TEXT.noToken, 403, {
-      code: 'AuthorizationQueryParametersError', status: 400, message: 'X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"',
-    });
-  }
-  const date = parseAmzDate(q.get('X-Amz-Date')!);
-  if (!date) {
-    return malformedDate(q.get('X-Amz-Date')!, { code: 'AuthorizationQueryParametersError', message: 'X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd\'T\'HHmmss\'Z\'"' });
-  }
-  const expires = q.get('X-Amz-Expires');
-  const bad = expires === undefined ? undefined
-    : !/^-?\d+$/.test(expires) ? 'X-Amz-Expires should be a number'
-      : Number(expires) < 0 ? 'X-Amz-Expires must be non-negative'
-        : Number(expires) > MAX_EXPIRES ? 'X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds'
-          : undefined;
-  if (bad) return problem('MalformedExpires', 'IncompleteSignature', bad, 400, { code: 'AuthorizationQueryParametersError' });
-  return withCredential('presigned', q.get('X-Amz-Credential')!, date, q.get('X-Amz-Date')!, {
-    signedHeaders: q.get('X-Amz-SignedHeaders')!.toLowerCase().split(';'),
-    signature: q.get('X-Amz-Signature')!,
-    sessionToken: q.get('X-Amz-Security-Token'),
-    expiresSeconds: expires === undefined ? undefined : Number(expires),
-  });
-}
-
-type AuthRest = Pick<ParsedAuth, 'signedHeaders' | 'signature' | 'sessionToken' | 'expiresSeconds'>;
-
-function withCredential(
-  kind: ParsedAuth['kind'], credential: string, date: Date, amzDate: string, rest: AuthRest,
-): ParsedAuth | AuthProblem {
-  const parts = credential.split('/');
-  if (parts.length !== 5) {
-    const message = `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`;
-    return problem('MalformedCredential', 'IncompleteSignature', message, 400, {
-      code: kind === 'header' ? 'AuthorizationHeaderMalformed' : 'AuthorizationQueryParametersError',
-      message: `${kind === 'header' ? S3_HEADER : S3_QUERY}the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`,
-    });
-  }
-  const [accessKeyId, scopeDate, region, service] = parts as [string, string, string, string];
-  const auth: ParsedAuth = {
-    kind, accessKeyId, date, amzDate, scopeDate, region, service,
-    credentialScope: parts.slice(1).join('/'), signedHeaders: rest.signedHeaders, signature: rest.signature,
-  };
-  if (rest.sessionToken !== undefined) auth.sessionToken = rest.sessionToken;
-  if (rest.expiresSeconds !== undefined) auth.expiresSeconds = rest.expiresSeconds;
-  return auth;
-}
-
-function malformedDate(got: string, s3: Partial<ProblemForm>): AuthProblem {
-  const message = `Date must be in ISO-8601 'basic format'. Got '${got}'. See http://en.wikipedia.org/wiki/ISO_8601`;
-  return problem('MalformedDate', 'IncompleteSignature', message, 400, s3);
 }
 
 // ---- checks -----------------------------------------------------------------------------------
@@ -442,136 +345,14 @@ function presignPayloads(req: SignedRequest, payloadHash: string): string[] {
   return primary === payloadHash ? [primary] : [primary, payloadHash];
 }
 
-// ---- canonical form ---------------------------------------------------------------------------
-
-/** S3 signs the path as sent. Other services encode it once more, first dropping empty and dot
- * segments as the JavaScript SDK and botocore do. */
-function canonicalUri(rawPath: string, s3: boolean): string {
-  const path = rawPath || '/';
-  if (s3) return path;
-  return uriEncode(/\/\/|\/\.\.?(?:\/|$)/.test(path) ? normalizePath(path, true) : path, true);
-}
-
-/** Every canonical path a client signs: normalized (JavaScript, Python), with only dot segments
- * removed (Java), untouched (Go). */
-function uriCandidates(rawPath: string, s3: boolean): string[] {
-  const path = rawPath || '/';
-  if (s3) return [path];
-  return [...new Set([normalizePath(path, true), normalizePath(path, false), path].map((p) => uriEncode(p, true)))];
-}
-
-function normalizePath(path: string, dropEmpty: boolean): string {
-  if (!path.startsWith('/')) return path;
-  const out: string[] = [];
-  for (const seg of path.split('/').slice(1)) {
-    if (seg === '..') out.pop();
-    else if (seg !== '.' && (seg !== '' || !dropEmpty)) out.push(seg);
-  }
-  return `/${out.join('/')}${dropEmpty && out.length && path.endsWith('/') ? '/' : ''}`;
-}
-
-/** `name:value\n` per signed header: values trimmed, runs of spaces and tabs collapsed, repeats
- * joined with ',' (as the JavaScript SDK canonicalizes). */
-function canonicalHeaders(headers: SignedRequest['headers'], names: string[]): string {
-  let out = '';
-  for (const name of names) {
-    // Own properties only: a signed header named `__proto__` must not reach Object.prototype.
-    const v = Object.hasOwn(headers, name) ? headers[name] : undefined;
-    const values = typeof v === 'string' ? [v] : Array.isArray(v) ? v : [];
-    out += `${name}:${values.map((x) => x.replace(/[ \t]+/g, ' ').replace(/^ | $/g, '')).join(',')}\n`;
-  }
-  return out;
-}
-
-/** Each key and value decoded and re-encoded the AWS way, sorted by key then value. */
-function canonicalQuery(rawQuery: string, presigned: boolean, plusAsSpace: boolean): string {
-  const pairs: Array<[string, string]> = [];
-  for (const [k, v] of splitQuery(rawQuery)) {
-    const key = canonicalComponent(k, plusAsSpace);
-    if (!(presigned && key === 'X-Amz-Signature')) pairs.push([key, canonicalComponent(v, plusAsSpace)]);
-  }
-  pairs.sort(([ka, va], [kb, vb]) => (ka < kb ? -1 : ka > kb ? 1 : va < vb ? -1 : va > vb ? 1 : 0));
-  return pairs.map(([k, v]) => `${k}=${v}`).join('&');
-}
-
-function splitQuery(rawQuery: string): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (const part of rawQuery.split('&')) {
-    const eq = part.indexOf('=');
-    if (part) out.push(eq < 0 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)]);
-  }
-  return out;
-}
-
-/** Decoded pre-signing parameters (first value of each), or undefined when there are none. */
-function presignParams(rawQuery: string): Map<string, string> | undefined {
-  const q = new Map<string, string>();
-  for (const [k, v] of splitQuery(rawQuery)) {
-    const key = decode(k);
-    if (key.startsWith('X-Amz-') && !q.has(key)) q.set(key, decode(v));
-  }
-  return q.has('X-Amz-Algorithm') || q.has('X-Amz-Credential') || q.has('X-Amz-Signature') ? q : undefined;
-}
-
-const UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
-const UNRESERVED_PATH = /^[A-Za-z0-9\-._~/]*$/;
-const ESCAPES = Array.from({ length: 256 }, (_, i) => `%${i.toString(16).toUpperCase().padStart(2, '0')}`);
-
-function canonicalComponent(s: string, plusAsSpace: boolean): string {
-  return UNRESERVED.test(s) ? s : encodeBytes(percentDecode(s, plusAsSpace), false);
-}
-
-function uriEncode(s: string, keepSlash: boolean): string {
-  return (keepSlash ? UNRESERVED_PATH : UNRESERVED).test(s) ? s : encodeBytes(toBytes(s), keepSlash);
-}
-
-/** Percent-encodes every byte outside RFC 3986's unreserved set (and '/' when `keepSlash`). */
-function encodeBytes(bytes: Uint8Array, keepSlash: boolean): string {
-  let out = '';
-  for (const b of bytes) {
-    const keep = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a)
-      || b === 0x2d || b === 0x2e || b === 0x5f || b === 0x7e || (keepSlash && b === 0x2f);
-    out += keep ? String.fromCharCode(b) : ESCAPES[b];
-  }
-  return out;
-}
-
-/** Node hands URLs and headers over as latin1 (one char per wire byte); wider strings are UTF-8. */
-function toBytes(s: string): Buffer {
-  return Buffer.from(s, /[^\u0000-\u00ff]/.test(s) ? 'utf8' : 'latin1');
-}
-
-/** %XX escapes to bytes; a '%' without two hex digits after it stays a literal '%'. */
-function percentDecode(s: string, plusAsSpace: boolean): Buffer {
-  const src = toBytes(s);
-  const out = Buffer.allocUnsafe(src.length);
-  let n = 0;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i]!;
-    if (c === 0x25 && isHex(src[i + 1]) && isHex(src[i + 2])) {
-      out[n++] = parseInt(String.fromCharCode(src[i + 1]!, src[i + 2]!), 16);
-      i += 2;
-    } else out[n++] = c === 0x2b && plusAsSpace ? 0x20 : c;
-  }
-  return out.subarray(0, n);
-}
-
-function isHex(c: number | undefined): boolean {
-  return c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));
-}
-
-function decode(s: string): string {
-  return percentDecode(s, false).toString('utf8');
-}
-
 // ---- small helpers ----------------------------------------------------------------------------
 
-function first(v: string | string[] | undefined): string | undefined {
+export function first(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
 /** `YYYYMMDDTHHMMSSZ` to a Date, refusing impossible dates such as February 30th. */
-function parseAmzDate(s: string): Date | undefined {
+export function parseAmzDate(s: string): Date | undefined {
   const m = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(s);
   if (!m) return undefined;
   const [y, mo, d, h, mi, se] = m.slice(1).map(Number) as [number, number, number, number, number, number];
@@ -580,12 +361,12 @@ function parseAmzDate(s: string): Date | undefined {
   return date.getUTCDate() === d && date.getUTCMonth() === mo - 1 && h < 24 && mi < 60 && se < 60 ? date : undefined;
 }
 
-function parseHttpDate(s: string): Date | undefined {
+export function parseHttpDate(s: string): Date | undefined {
   const ms = Date.parse(s);
   return Number.isNaN(ms) ? undefined : new Date(ms);
 }
 
-function formatAmzDate(d: Date): string {
+export function formatAmzDate(d: Date): string {
   return isoSeconds(d).replace(/[-:]/g, '');
 }
 
