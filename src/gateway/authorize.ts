@@ -200,6 +200,8 @@ function unrestrictedRoot(ctx: RequestContext, app: Drydock): boolean {
  * state (nothing created, nothing persisted) is a standalone root, so neither needs loading.
  */
 async function loadPorts(ctx: RequestContext, app: Drydock): Promise<void> {
+  // The called service fills its own ports (resource policies, resolvers) when it loads.
+  await app.service(ctx.service!);
   if (app.ports.iam && app.ports.org) return;
   if (ctx.principal!.type === 'root' && !app.stores.services().some((s) => s === 'iam' || s === 'organizations')) return;
   await Promise.all([app.service('iam'), app.service('organizations')]);

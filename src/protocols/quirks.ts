@@ -16,13 +16,20 @@ export interface ServiceQuirks {
   alsoSignedAs?: string[];
   /** The service answers every client error with 400, whatever `httpError` its model declares. */
   clientErrorsAre400?: boolean;
+  /** Outputs whose one member is written as the text of the root element (S3 GetBucketLocation). */
+  textRootOutputs?: string[];
+  /** An output member whose presence turns 200 into 206 Partial Content (S3 ranged reads). */
+  partialContentMember?: string;
 }
 
 const QUIRKS: Record<string, ServiceQuirks> = {
   sqs: { validation: 'MissingParameter', queryXmlNamespace: 'http://queue.amazonaws.com/doc/2012-11-05/' },
   ec2: { validation: 'MissingParameter' },
   kms: { clientErrorsAre400: true },
-  s3: { s3: true, validation: 'MissingParameter', alsoSignedAs: ['s3express'] },
+  s3: {
+    s3: true, validation: 'MissingParameter', alsoSignedAs: ['s3express'],
+    textRootOutputs: ['GetBucketLocation'], partialContentMember: 'ContentRange',
+  },
 };
 
 export function quirksOf(model: ServiceModel): ServiceQuirks {

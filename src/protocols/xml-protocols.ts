@@ -151,10 +151,19 @@ export class RestXmlProtocol implements Protocol {
       }
     } else if (bound.hasBodyMembers) {
       const name = shape.traits?.xmlName ?? op.output;
-      body = DECL + writeXmlElement(model, name, { target: op.output, traits: { xmlNamespace: model.xmlNamespace } }, output);
+      const quirks = quirksOf(model);
+      if (quirks.textRootOutputs?.includes(operation)) {
+        const only = Object.keys(shape.members ?? {})[0]!;
+        const text = output[only] === undefined || output[only] === null ? '' : escapeXml(String(output[only]));
+        body = `${DECL}<${name} xmlns="${model.xmlNamespace ?? ''}">${text}</${name}>`;
+      } else {
+        body = DECL + writeXmlElement(model, name, { target: op.output, traits: { xmlNamespace: model.xmlNamespace } }, output);
+      }
       headers['content-type'] ??= 'application/xml';
     }
-    return { status: bound.status, headers, body };
+    const partial = quirksOf(model).partialContentMember;
+    const status = partial && bound.status === 200 && output[partial] !== undefined ? 206 : bound.status;
+    return { status, headers, body };
   }
 
   #idHeaders(model: ServiceModel, rc: ResponseContext): Record<string, string> {
