@@ -85,6 +85,7 @@ export class Drydock {
       region: '', account: '',
     };
     for (const [, step] of PIPELINE) {
+      if (ctx.response) break;
       try {
         await step(ctx, this);
       } catch (e) {

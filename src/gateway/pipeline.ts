@@ -21,6 +21,7 @@ export type Step = (ctx: RequestContext, app: Drydock) => void | Promise<void>;
 
 export const PIPELINE: readonly [string, Step][] = [
   ['route', route],
+  ['cors-preflight', corsPreflight],
   ['authenticate', authenticate],
   ['account-region', accountRegion],
   ['parse', parse],
@@ -49,6 +50,25 @@ function route(ctx: RequestContext): void {
   ctx.wire = { ...ctx.wire, path: r.path, bucket: r.bucket };
   ctx.model = loadModel(r.service);
   ctx.protocol = protocolFor(ctx.model, ctx.wire);
+}
+
+/**
+ * A browser's CORS preflight to S3 is unsigned and has no operation in the model: the bucket's
+ * CORS configuration answers it directly.
+ */
+async function corsPreflight(ctx: RequestContext, app: Drydock): Promise<void> {
+  if (ctx.http.method !== 'OPTIONS' || ctx.service !== 's3' || ctx.wire.bucket === undefined) return;
+  await app.service('s3');
+  const s3 = await import('../services/s3/index.js');
+  const h = (name: string) => { const v = ctx.http.headers[name]; return Array.isArray(v) ? v[0] : v; };
+  let key: string | undefined;
+  try { key = decodeURIComponent(ctx.wire.path.slice(1)) || undefined; } catch { key = ctx.wire.path.slice(1); }
+  const answer = s3.corsPreflight(app.stores, {
+    bucket: ctx.wire.bucket, key, origin: h('origin'), method: h('access-control-request-method'),
+    requestHeaders: h('access-control-request-headers'),
+  });
+  if (!answer.ok) throw answer.error;
+  ctx.response = { status: 200, headers: answer.headers, body: '' };
 }
 
 function accountRegion(ctx: RequestContext): void {
@@ -104,6 +124,7 @@ async function dispatch(ctx: RequestContext, app: Drydock): Promise<void> {
 }
 
 function serialize(ctx: RequestContext, app: Drydock): void {
+  if (ctx.response && !ctx.error) return;
   const rc = { requestId: ctx.requestId, method: ctx.http.method };
   if (ctx.error || !ctx.output) {
     const err = ctx.error ?? new AwsError('InternalFailure', 'the request produced no result', 500);

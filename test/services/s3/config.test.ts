@@ -40,7 +40,7 @@ test('CORS rules are validated, stored, and answer preflights and Origin request
   assert.ok(!off.ok && off.error.message === 'CORSResponse: CORS is not enabled for this bucket.');
 });
 
-test('an OPTIONS preflight over HTTP is answered', { todo: 'the gateway must route unsigned OPTIONS to corsPreflight (no model operation exists)' }, async () => {
+test('an OPTIONS preflight over HTTP is answered', async () => {
   const Bucket = await newBucket(s3());
   await s3().send(new PutBucketCorsCommand({ Bucket, CORSConfiguration: { CORSRules: [{ AllowedMethods: ['GET'], AllowedOrigins: ['*'] }] } }));
   const res = await fetch(`${h.dd.endpoint}/${Bucket}/k`, { method: 'OPTIONS', headers: { origin: 'https://a.test', 'access-control-request-method': 'GET' } });
