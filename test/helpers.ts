@@ -23,3 +23,10 @@ export interface SdkConfig {
 export function sdkConfig(dd: RunningDrydock, overrides: Partial<SdkConfig> = {}): SdkConfig {
   return { endpoint: dd.endpoint, region: 'us-east-1', credentials: dd.credentials, maxAttempts: 1, ...overrides };
 }
+
+/** SDK settings for the root of another account (its 12-digit id as access key) or another region. */
+export function accountConfig(dd: RunningDrydock, overrides: { accessKeyId?: string; region?: string } = {}): SdkConfig {
+  const cfg = sdkConfig(dd, overrides.region ? { region: overrides.region } : {});
+  if (overrides.accessKeyId) cfg.credentials = { accessKeyId: overrides.accessKeyId, secretAccessKey: 'test' };
+  return cfg;
+}

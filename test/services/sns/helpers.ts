@@ -3,19 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { CreateTopicCommand, SNSClient, SubscribeCommand, type CreateTopicCommandInput } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { RunningDrydock } from '../../../src/embedded/index.js';
-import { sdkConfig } from '../../helpers.js';
+import { accountConfig } from '../../helpers.js';
 
 export function snsClient(dd: RunningDrydock, overrides: { accessKeyId?: string; region?: string } = {}): SNSClient {
-  const cfg = sdkConfig(dd, overrides.region ? { region: overrides.region } : {});
-  if (overrides.accessKeyId) cfg.credentials = { accessKeyId: overrides.accessKeyId, secretAccessKey: 'test' };
-  return new SNSClient(cfg);
+  return new SNSClient(accountConfig(dd, overrides));
 }
 
-export function sqsClient(dd: RunningDrydock, overrides: { accessKeyId?: string; region?: string } = {}): SQSClient {
-  const cfg = sdkConfig(dd, overrides.region ? { region: overrides.region } : {});
-  if (overrides.accessKeyId) cfg.credentials = { accessKeyId: overrides.accessKeyId, secretAccessKey: 'test' };
-  return new SQSClient(cfg);
-}
+export { sqsClient } from '../sqs/helpers.js';
 
 /** A name no other test uses. */
 export function uniqueName(prefix = 't'): string {

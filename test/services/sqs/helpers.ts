@@ -2,12 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import { CreateQueueCommand, SQSClient, type CreateQueueCommandInput } from '@aws-sdk/client-sqs';
 import type { RunningDrydock } from '../../../src/embedded/index.js';
-import { sdkConfig } from '../../helpers.js';
+import { accountConfig } from '../../helpers.js';
 
 export function sqsClient(dd: RunningDrydock, overrides: { accessKeyId?: string; region?: string } = {}): SQSClient {
-  const cfg = sdkConfig(dd, overrides.region ? { region: overrides.region } : {});
-  if (overrides.accessKeyId) cfg.credentials = { accessKeyId: overrides.accessKeyId, secretAccessKey: 'test' };
-  return new SQSClient(cfg);
+  return new SQSClient(accountConfig(dd, overrides));
 }
 
 /** A queue name no other test uses. */
