@@ -33,6 +33,7 @@ export const PIPELINE: readonly [string, Step][] = [
 /** Steps that always run after the others, also for a request that failed. */
 export const FINALLY: readonly [string, Step][] = [
   ['serialize', serialize],
+  ['cors-headers', corsHeaders],
   ['audit', audit],
 ];
 
@@ -134,6 +135,15 @@ function serialize(ctx: RequestContext, app: Drydock): void {
     return;
   }
   ctx.response = ctx.protocol!.serialize(ctx.model!, ctx.match!.name, ctx.output, rc);
+}
+
+/** S3 answers a browser's cross-origin request with the headers its bucket's CORS rules grant. */
+async function corsHeaders(ctx: RequestContext, app: Drydock): Promise<void> {
+  const origin = ctx.http.headers['origin'];
+  if (ctx.service !== 's3' || typeof origin !== 'string' || !ctx.wire.bucket || !ctx.response || ctx.http.method === 'OPTIONS') return;
+  const s3 = await import('../services/s3/index.js');
+  const extra = s3.corsHeaders(app.stores, ctx.wire.bucket, origin, ctx.http.method);
+  if (extra) ctx.response = { ...ctx.response, headers: { ...ctx.response.headers, ...extra } };
 }
 
 function audit(ctx: RequestContext, app: Drydock): void {

@@ -173,3 +173,17 @@ test('requests and storage are metered', async () => {
   // 1 MiB for about two hours: 2 / (1024 × hours in the month) GB-months.
   assert.ok(gbMonths > 1.5 / 1024 / 744 && gbMonths < 2.5 / 1024 / 672, String(gbMonths));
 });
+
+test('a cross-origin GET gets the CORS headers its bucket grants', async () => {
+  const Bucket = await newBucket(s3());
+  await s3().send(new PutBucketCorsCommand({ Bucket, CORSConfiguration: { CORSRules: [{ AllowedMethods: ['GET'], AllowedOrigins: ['https://app.test'] }] } }));
+  await s3().send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'x' }));
+  const { getSignedUrl } = await import('@aws-sdk/s3-request-presigner');
+  const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+  const url = await getSignedUrl(s3(), new GetObjectCommand({ Bucket, Key: 'k' }), { expiresIn: 60 });
+  const allowed = await fetch(url, { headers: { origin: 'https://app.test' } });
+  assert.equal(allowed.status, 200);
+  assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://app.test');
+  const other = await fetch(url, { headers: { origin: 'https://evil.test' } });
+  assert.equal(other.headers.get('access-control-allow-origin'), null);
+});
