@@ -98,7 +98,7 @@ export class RestJsonProtocol implements Protocol {
         if (target.type === 'blob') {
           if (req.body.length) values[payloadMember] = req.body;
         } else if (target.type === 'string') {
-          if (req.body.length) values[payloadMember] = req.body.toString('utf8');
+          if (req.body.length || shape.required?.includes(payloadMember)) values[payloadMember] = req.body.toString('utf8');
         } else if (req.body.length) {
           values[payloadMember] = readJson(model, m.target, parseJsonBody(req.body), payloadMember, this.#settings, p);
         }

@@ -113,7 +113,11 @@ export class RestXmlProtocol implements Protocol {
         const m = shape.members![payloadMember]!;
         const target = shapeOf(model, m.target);
         if (target.type === 'blob') values[payloadMember] = req.body;
-        else if (target.type === 'string') { if (req.body.length) values[payloadMember] = req.body.toString('utf8'); }
+        else if (target.type === 'string') {
+          // An empty body is the empty string when the payload is required (the service then
+          // judges it, e.g. S3's MalformedPolicy), and absent when it is optional.
+          if (req.body.length || shape.required?.includes(payloadMember)) values[payloadMember] = req.body.toString('utf8');
+        }
         else if (req.body.length) {
           const doc = parseXmlDocument(req.body.toString('utf8'));
           const root = Object.keys(doc).find((k) => !k.startsWith('?'));
