@@ -44,7 +44,7 @@ import type { Drydock } from '../src/gateway/app.js';
 import { authorize, authzRequest } from '../src/gateway/authorize.js';
 import { iamAction, iamResources } from '../src/gateway/iam-mapping.js';
 import { evaluate, type AuthzRequest } from '../src/engines/iam-policy/index.js';
-import type { AppRequest, RequestContext } from '../src/gateway/context.js';
+import { newRequestContext, type AppRequest, type RequestContext } from '../src/gateway/context.js';
 import { PIPELINE } from '../src/gateway/pipeline.js';
 import { abac, boundary, data, guardrails, viewOnly } from './iam-cases.js';
 import { flag, fmt, isMain, percentile, table } from './lib.js';
@@ -207,14 +207,7 @@ async function setup(dd: RunningDrydock): Promise<{ ops: Op[]; policies: string 
 
 /** The request context as app.handle builds it, advanced through the steps before authorize. */
 async function contextBefore(app: Drydock, http: AppRequest): Promise<RequestContext> {
-  const q = http.url.indexOf('?');
-  const rawPath = q < 0 ? http.url : http.url.slice(0, q);
-  const rawQuery = q < 0 ? '' : http.url.slice(q + 1);
-  const ctx: RequestContext = {
-    requestId: requestId(), receivedAt: app.clock.now(), http, rawPath, rawQuery,
-    wire: { method: http.method, path: rawPath, query: new URLSearchParams(rawQuery), headers: http.headers, body: http.body },
-    region: '', account: '',
-  };
+  const ctx = newRequestContext(http, requestId(), app.clock.now());
   for (const [name, step] of PIPELINE) {
     if (name === 'authorize') return ctx;
     await step(ctx, app);

@@ -30,3 +30,17 @@ export function accountConfig(dd: RunningDrydock, overrides: { accessKeyId?: str
   if (overrides.accessKeyId) cfg.credentials = { accessKeyId: overrides.accessKeyId, secretAccessKey: 'test' };
   return cfg;
 }
+
+/** What an SDK error shows: name, the query-compatible code, message and HTTP status. */
+export interface SeenError { name: string; code?: string; message: string; status?: number }
+
+/** Runs `fn`, expecting it to fail; returns what the SDK reported. */
+export async function failure(fn: () => Promise<unknown>): Promise<SeenError> {
+  try {
+    await fn();
+  } catch (e) {
+    const err = e as { name: string; Code?: string; message: string; $metadata?: { httpStatusCode?: number } };
+    return { name: err.name, code: err.Code, message: err.message, status: err.$metadata?.httpStatusCode };
+  }
+  throw new Error('expected the call to fail');
+}

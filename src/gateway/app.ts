@@ -14,7 +14,8 @@ import { serviceDefinition } from '../services/registry.js';
 import type { ServiceDefinition } from '../services/types.js';
 import { handleAdmin } from './admin.js';
 import { ExplanationLog } from './explanations.js';
-import type { AppRequest, AppResponse, RequestContext } from './context.js';
+import type { AppRequest, AppResponse } from './context.js';
+import { newRequestContext } from './context.js';
 import { FINALLY, PIPELINE } from './pipeline.js';
 
 export interface DrydockOptions {
@@ -76,14 +77,7 @@ export class Drydock {
   async handle(http: AppRequest): Promise<AppResponse> {
     const admin = await handleAdmin(this, http);
     if (admin) return admin;
-    const q = http.url.indexOf('?');
-    const rawPath = q < 0 ? http.url : http.url.slice(0, q);
-    const rawQuery = q < 0 ? '' : http.url.slice(q + 1);
-    const ctx: RequestContext = {
-      requestId: requestId(), receivedAt: this.clock.now(), http, rawPath, rawQuery,
-      wire: { method: http.method, path: rawPath, query: new URLSearchParams(rawQuery), headers: http.headers, body: http.body },
-      region: '', account: '',
-    };
+    const ctx = newRequestContext(http, requestId(), this.clock.now());
     for (const [, step] of PIPELINE) {
       if (ctx.response) break;
       try {

@@ -46,3 +46,15 @@ export interface RequestContext {
   error?: AwsError;
   response?: WireResponse;
 }
+
+/** A fresh context for a request: raw path and query split off, nothing decided yet. */
+export function newRequestContext(http: AppRequest, requestId: string, receivedAt: Date): RequestContext {
+  const q = http.url.indexOf('?');
+  const rawPath = q < 0 ? http.url : http.url.slice(0, q);
+  const rawQuery = q < 0 ? '' : http.url.slice(q + 1);
+  return {
+    requestId, receivedAt, http, rawPath, rawQuery,
+    wire: { method: http.method, path: rawPath, query: new URLSearchParams(rawQuery), headers: http.headers, body: http.body },
+    region: '', account: '',
+  };
+}

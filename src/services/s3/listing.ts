@@ -127,15 +127,23 @@ export function listObjectsV2(input: In, ctx: ServiceContext): In {
   const after = token !== undefined ? decodeToken(token) : startAfter || undefined;
   const { items, truncated } = walk(data.sortedKeys(), { prefix, delimiter, after, max, include: live(data) });
   const fetchOwner = input['FetchOwner'] === true;
-  const contents = items.flatMap((it) => ('key' in it ? [objectEntry(it.key, data.objects.get(it.key)!.versions[0]!, encode, fetchOwner)] : []));
-  const prefixes = items.flatMap((it) => ('prefix' in it ? [{ Prefix: encode(it.prefix) }] : []));
+  const { Contents, CommonPrefixes } = listedCurrent(items, data, encode, fetchOwner);
   return {
     Name: bucket.name, Prefix: encode(prefix), Delimiter: encode(delimiter), MaxKeys: max, EncodingType: input['EncodingType'],
     KeyCount: items.length, IsTruncated: truncated, ContinuationToken: token,
     NextContinuationToken: truncated && items.length ? encodeToken(lastName(items.at(-1)!)) : undefined,
     StartAfter: encode(startAfter),
-    Contents: contents.length ? contents : undefined, CommonPrefixes: prefixes.length ? prefixes : undefined,
+    Contents, CommonPrefixes,
   };
+}
+
+/** The current versions and common prefixes of a walk, as ListObjects(V2) answer them. */
+function listedCurrent(
+  items: ReturnType<typeof walk>['items'], data: BucketData, encode: (s: string | undefined) => string | undefined, fetchOwner: boolean,
+): { Contents?: In[]; CommonPrefixes?: In[] } {
+  const contents = items.flatMap((it) => ('key' in it ? [objectEntry(it.key, data.objects.get(it.key)!.versions[0]!, encode, fetchOwner)] : []));
+  const prefixes = items.flatMap((it) => ('prefix' in it ? [{ Prefix: encode(it.prefix) }] : []));
+  return { Contents: contents.length ? contents : undefined, CommonPrefixes: prefixes.length ? prefixes : undefined };
 }
 
 /** ListObjects (V1): markers; NextMarker only with a delimiter, as on AWS. */
@@ -147,13 +155,12 @@ export function listObjects(input: In, ctx: ServiceContext): In {
   const marker = str(input, 'Marker') ?? '';
   const max = maxCount(input, 'MaxKeys', 'maxKeys');
   const { items, truncated } = walk(data.sortedKeys(), { prefix, delimiter, after: marker || undefined, max, include: live(data) });
-  const contents = items.flatMap((it) => ('key' in it ? [objectEntry(it.key, data.objects.get(it.key)!.versions[0]!, encode, true)] : []));
-  const prefixes = items.flatMap((it) => ('prefix' in it ? [{ Prefix: encode(it.prefix) }] : []));
+  const { Contents, CommonPrefixes } = listedCurrent(items, data, encode, true);
   return {
     Name: bucket.name, Prefix: encode(prefix), Marker: encode(marker), Delimiter: encode(delimiter), MaxKeys: max,
     EncodingType: input['EncodingType'], IsTruncated: truncated,
     NextMarker: truncated && delimiter && items.length ? encode(lastName(items.at(-1)!)) : undefined,
-    Contents: contents.length ? contents : undefined, CommonPrefixes: prefixes.length ? prefixes : undefined,
+    Contents, CommonPrefixes,
   };
 }
 

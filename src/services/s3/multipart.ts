@@ -18,7 +18,7 @@ import { conditionalConflict, invalidArgument, invalidRequest, malformedXml, noS
 import { checksumAlgorithm, CHECKSUM_MEMBER, checksumOutput, checksumValue, sentChecksum, verifyBody } from './integrity.js';
 import { expirationHeader } from './lifecycle.js';
 import { emitObjectEvent } from './notifications.js';
-import { randomId, wholeSeconds, type ObjectVersion, type UploadRecord } from './store.js';
+import { contentHeadersOf, randomId, wholeSeconds, type ObjectVersion, type UploadRecord } from './store.js';
 import type { BucketData } from './bucket-data.js';
 import { headerTags } from './tagging.js';
 import { reportedVersionId } from './versioning.js';
@@ -252,9 +252,7 @@ export function completeMultipartUpload(input: In, ctx: ServiceContext): In {
   const version: ObjectVersion = {
     versionId: '', lastModifiedMs: wholeSeconds(ctx.clock.nowMs()), owner: upload.owner,
     etag: `"${createHash('md5').update(md5s).digest('hex')}-${listed.length}"`, size: body.length, storageClass: upload.storageClass,
-    contentType: upload.contentType, contentEncoding: upload.contentEncoding, contentDisposition: upload.contentDisposition,
-    contentLanguage: upload.contentLanguage, cacheControl: upload.cacheControl, expires: upload.expires,
-    websiteRedirectLocation: upload.websiteRedirectLocation, metadata: upload.metadata, checksum: sum,
+    ...contentHeadersOf(upload), metadata: upload.metadata, checksum: sum,
     parts: listed.map((p) => ({ size: upload.parts[String(p.PartNumber)]!.size, checksum: upload.parts[String(p.PartNumber)]!.checksum })),
     sse: upload.sse, tags: upload.tags, acl: upload.acl,
   };

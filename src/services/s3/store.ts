@@ -72,8 +72,25 @@ export interface SseInfo {
   context?: string;
 }
 
+/** The content headers an object keeps (Content-Type, Cache-Control, …), from its write or its upload. */
+export interface ContentHeaders {
+  contentType?: string;
+  contentEncoding?: string;
+  contentDisposition?: string;
+  contentLanguage?: string;
+  cacheControl?: string;
+  expires?: string;
+  websiteRedirectLocation?: string;
+}
+
+/** The content headers of a version or an upload, alone (to carry them to another record). */
+export function contentHeadersOf(h: ContentHeaders): ContentHeaders {
+  const { contentType, contentEncoding, contentDisposition, contentLanguage, cacheControl, expires, websiteRedirectLocation } = h;
+  return { contentType, contentEncoding, contentDisposition, contentLanguage, cacheControl, expires, websiteRedirectLocation };
+}
+
 /** One version of an object, or a delete marker. */
-export interface ObjectVersion {
+export interface ObjectVersion extends ContentHeaders {
   /** `null` (the string) for objects written while versioning was never enabled or suspended. */
   versionId: string;
   deleteMarker?: true;
@@ -86,13 +103,6 @@ export interface ObjectVersion {
   etag: string;
   size: number;
   storageClass: string;
-  contentType?: string;
-  contentEncoding?: string;
-  contentDisposition?: string;
-  contentLanguage?: string;
-  cacheControl?: string;
-  expires?: string;
-  websiteRedirectLocation?: string;
   metadata: Record<string, string>;
   checksum?: StoredChecksum;
   /** Multipart objects: each part's size and checksum, for `partNumber` reads and GetObjectAttributes. */
@@ -118,20 +128,13 @@ export interface PartRecord {
 }
 
 /** A multipart upload in progress. */
-export interface UploadRecord {
+export interface UploadRecord extends ContentHeaders {
   uploadId: string;
   key: string;
   initiatedMs: number;
   owner: string;
   initiatorArn: string;
   storageClass: string;
-  contentType?: string;
-  contentEncoding?: string;
-  contentDisposition?: string;
-  contentLanguage?: string;
-  cacheControl?: string;
-  expires?: string;
-  websiteRedirectLocation?: string;
   metadata: Record<string, string>;
   tags: [string, string][];
   acl?: Grant[];

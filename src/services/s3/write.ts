@@ -5,15 +5,12 @@
 import { withoutAwsChunked } from '../../protocols/aws-chunked.js';
 import type { ServiceContext } from '../types.js';
 import { epochMs, str } from './common.js';
-import { randomId, type BucketRecord, type ObjectVersion } from './store.js';
+import { randomId, type BucketRecord, type ContentHeaders, type ObjectVersion } from './store.js';
 import type { BucketData } from './bucket-data.js';
 import { addVersion } from './versioning.js';
 
 type In = Record<string, unknown>;
 
-/** The content headers an object keeps (Content-Type, Cache-Control, …). */
-export type ContentHeaders = Pick<ObjectVersion,
-  'contentType' | 'contentEncoding' | 'contentDisposition' | 'contentLanguage' | 'cacheControl' | 'expires' | 'websiteRedirectLocation'>;
 
 /** Content headers from a request; `aws-chunked` is transfer framing, not the object's encoding. */
 export function contentHeaders(input: In): ContentHeaders {

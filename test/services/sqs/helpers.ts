@@ -22,16 +22,4 @@ export async function createFifo(c: SQSClient, attributes: Record<string, string
   return createQueue(c, { QueueName: `${uniqueName('f')}.fifo`, Attributes: { FifoQueue: 'true', ...attributes } });
 }
 
-/** What an SDK error shows: name, the query-compatible code, message and HTTP status. */
-export interface SeenError { name: string; code?: string; message: string; status?: number }
-
-/** Runs `fn`, expecting it to fail; returns what the SDK reported. */
-export async function failure(fn: () => Promise<unknown>): Promise<SeenError> {
-  try {
-    await fn();
-  } catch (e) {
-    const err = e as { name: string; Code?: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, code: err.Code, message: err.message, status: err.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail');
-}
+export { failure, type SeenError } from '../../helpers.js';
