@@ -2,7 +2,7 @@
  * How an API call maps onto IAM: the action it needs and the resource ARNs it touches. Most
  * actions are `<signing name>:<Operation>`; the tables below hold only the exceptions and the
  * ARN templates, per service, as data. Templates name input members in braces (`{Bucket}`),
- * plus `{region}`, `{account}` and `{Member:last}` (the last `/` segment, e.g. of a queue URL).
+ * plus `{region}` and `{account}`.
  */
 
 /** Operations whose IAM action is not named after the operation. */
@@ -16,11 +16,10 @@ const ACTION_EXCEPTIONS: Record<string, Record<string, string>> = {
     GetObjectAttributes: 'GetObject', PutBucketLifecycleConfiguration: 'PutLifecycleConfiguration',
     GetBucketLifecycleConfiguration: 'GetLifecycleConfiguration', DeleteBucketLifecycle: 'PutLifecycleConfiguration',
     PutBucketNotificationConfiguration: 'PutBucketNotification', GetBucketNotificationConfiguration: 'GetBucketNotification',
-    DeleteBucketPolicy: 'DeleteBucketPolicy', PutBucketEncryption: 'PutEncryptionConfiguration',
+    PutBucketEncryption: 'PutEncryptionConfiguration',
     GetBucketEncryption: 'GetEncryptionConfiguration', DeleteBucketEncryption: 'PutEncryptionConfiguration',
   },
   lambda: { Invoke: 'InvokeFunction', InvokeAsync: 'InvokeFunction', InvokeWithResponseStream: 'InvokeFunction' },
-  sns: {},
 };
 
 /** Operations that AWS answers for any authenticated caller, without consulting policies. */
@@ -28,16 +27,9 @@ const ALWAYS_ALLOWED = new Set(['sts:GetCallerIdentity']);
 
 type Template = [operations: string[] | '*', template: string];
 
+// S3, SQS, SNS and KMS resolve their own resources (ports.resourceResolvers): their ARNs
+// depend on state (aliases, queue URLs of other accounts, versions).
 const RESOURCES: Record<string, Template[]> = {
-  s3: [
-    ['*', 'arn:aws:s3:::{Bucket}/{Key}'],
-    ['*', 'arn:aws:s3:::{Bucket}'],
-  ],
-  sqs: [
-    ['*', 'arn:aws:sqs:{region}:{account}:{QueueUrl:last}'],
-    [['CreateQueue'], 'arn:aws:sqs:{region}:{account}:{QueueName}'],
-  ],
-  sns: [['*', '{TopicArn}'], ['*', '{TargetArn}'], ['*', '{SubscriptionArn}'], [['CreateTopic'], 'arn:aws:sns:{region}:{account}:{Name}']],
   sts: [[['AssumeRole', 'AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML'], '{RoleArn}']],
   iam: [
     ['*', 'arn:aws:iam::{account}:role{Path}{RoleName}'],
@@ -49,7 +41,6 @@ const RESOURCES: Record<string, Template[]> = {
     [['CreatePolicy'], 'arn:aws:iam::{account}:policy{Path}{PolicyName}'],
     [['CreatePolicy'], 'arn:aws:iam::{account}:policy/{PolicyName}'],
   ],
-  kms: [['*', '{KeyId}']],
   lambda: [['*', 'arn:aws:lambda:{region}:{account}:function:{FunctionName}']],
   dynamodb: [['*', 'arn:aws:dynamodb:{region}:{account}:table/{TableName}']],
   sfn: [['*', '{stateMachineArn}'], ['*', '{executionArn}']],
@@ -83,12 +74,12 @@ export function iamResources(
 
 function fill(template: string, input: Record<string, unknown>, where: { region: string; account: string }): string | undefined {
   let missing = false;
-  const out = template.replace(/\{([A-Za-z]+)(:last)?\}/g, (_, name: string, last?: string) => {
+  const out = template.replace(/\{([A-Za-z]+)\}/g, (_, name: string) => {
     if (name === 'region') return where.region;
     if (name === 'account') return where.account;
     const v = input[name];
     if (typeof v !== 'string' || v === '') { missing = true; return ''; }
-    return last ? v.replace(/\/+$/, '').split('/').pop() ?? v : v;
+    return v;
   });
   return missing ? undefined : out;
 }

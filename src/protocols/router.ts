@@ -1,5 +1,6 @@
 import type { ServiceModel } from './model.js';
 import { loadModel, modelIndex } from './model.js';
+import { isRegionLike } from '../core/account.js';
 import { matchRest } from './rest-routing.js';
 import { quirksFor } from './quirks.js';
 import type { WireRequest } from './protocol.js';
@@ -64,7 +65,7 @@ export function parseHost(host: string): { service?: string; region?: string; bu
   const t = lookupTables();
   const s3At = labels.findIndex((l) => l === 's3' || l.startsWith('s3-'));
   if (s3At > 0) {
-    const region = labels[s3At + 1] && /^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(labels[s3At + 1]!) ? labels[s3At + 1] : undefined;
+    const region = labels[s3At + 1] && isRegionLike(labels[s3At + 1]!) ? labels[s3At + 1] : undefined;
     return { service: 's3', bucket: labels.slice(0, s3At).join('.'), region };
   }
   // `<bucket>.localhost` names a bucket when the label is not a service endpoint prefix.
@@ -73,7 +74,7 @@ export function parseHost(host: string): { service?: string; region?: string; bu
     const service = t.byPrefix.get(prefix);
     if (service) {
       const region = labels[n];
-      return { service, region: region && /^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region) ? region : undefined };
+      return { service, region: region && isRegionLike(region) ? region : undefined };
     }
   }
   if (suffix === '.localhost' || suffix === '.localhost.localstack.cloud') return { service: 's3', bucket: labels.join('.') };
