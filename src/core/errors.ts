@@ -39,3 +39,11 @@ export function validationMessage(problems: string[]): string {
   const n = problems.length;
   return `${n} validation error${n === 1 ? '' : 's'} detected: ${problems.join('; ')}`;
 }
+
+/** Anything thrown below the gateway becomes an AWS error; a bug answers 500 InternalFailure, never a crash. */
+export function asAwsError(e: unknown): AwsError {
+  if (e instanceof AwsError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  if (process.env['DRYDOCK_DEBUG']) console.error(e);
+  return new AwsError('InternalFailure', `drydock internal error: ${message}`, 500);
+}

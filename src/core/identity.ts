@@ -2,7 +2,7 @@ import { isAccountId } from './ids.js';
 
 /** Who made a request, as the IAM engine and GetCallerIdentity see it. */
 export interface Principal {
-  type: 'root' | 'user' | 'assumed-role' | 'federated-user' | 'anonymous';
+  type: 'root' | 'user' | 'assumed-role' | 'federated-user' | 'anonymous' | 'service';
   account: string;
   arn: string;
   /** The `UserId` GetCallerIdentity answers: the account id for root, AIDA…/AROA…:session otherwise. */
@@ -40,6 +40,14 @@ const DEFAULT_SECRET = 'test';
 
 export function rootPrincipal(account: string): Principal {
   return { type: 'root', account, arn: `arn:aws:iam::${account}:root`, userId: account };
+}
+
+/**
+ * An AWS service acting on an account's behalf (`lambda.amazonaws.com` assuming an execution
+ * role, `events.amazonaws.com` invoking a target): its ARN is the service principal's name.
+ */
+export function servicePrincipal(name: string, account: string): Principal {
+  return { type: 'service', account, arn: name, userId: name, name };
 }
 
 /**

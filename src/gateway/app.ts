@@ -1,6 +1,6 @@
 import { AuditLog } from '../core/audit.js';
 import { Clock } from '../core/clock.js';
-import { AwsError } from '../core/errors.js';
+import { AwsError, asAwsError } from '../core/errors.js';
 import { EventBus } from '../core/event-bus.js';
 import { FaultRegistry } from '../core/faults.js';
 import { Identities } from '../core/identity.js';
@@ -17,6 +17,8 @@ import { ExplanationLog } from './explanations.js';
 import type { AppRequest, AppResponse } from './context.js';
 import { newRequestContext } from './context.js';
 import { FINALLY, PIPELINE } from './pipeline.js';
+import type { InternalCall } from './internal-call.js';
+import { callInternally } from './internal-call.js';
 
 export interface DrydockOptions {
   /** Where clients reach this instance, used in URLs Drydock hands out (queue URLs, …). */
@@ -73,6 +75,11 @@ export class Drydock {
     return p;
   }
 
+  /** An AWS API call made inside Drydock on a principal's behalf, authorized and audited. */
+  call(c: InternalCall): Promise<Record<string, unknown>> {
+    return callInternally(this, c);
+  }
+
   /** Answers one HTTP request: admin routes first, then the AWS pipeline. */
   async handle(http: AppRequest): Promise<AppResponse> {
     const admin = await handleAdmin(this, http);
@@ -127,12 +134,4 @@ export class Drydock {
       this.explanations.clear();
     }
   }
-}
-
-/** Anything thrown below the gateway becomes an AWS error; a bug answers 500 InternalFailure, never a crash. */
-export function asAwsError(e: unknown): AwsError {
-  if (e instanceof AwsError) return e;
-  const message = e instanceof Error ? e.message : String(e);
-  if (process.env['DRYDOCK_DEBUG']) console.error(e);
-  return new AwsError('InternalFailure', `drydock internal error: ${message}`, 500);
 }

@@ -93,6 +93,7 @@ function contextKeys(ctx: RequestContext, app: Drydock, resource: string): Recor
     'aws:ViaAWSService': false,
   };
   if (p.mfa !== undefined) c['aws:MultiFactorAuthPresent'] = p.mfa;
+  if (ctx.extraContext) Object.assign(c, ctx.extraContext);
   if (p.issuedAt) c['aws:TokenIssueTime'] = p.issuedAt;
   if (p.sourceIdentity) c['aws:SourceIdentity'] = p.sourceIdentity;
   const tags = requestTags(input);

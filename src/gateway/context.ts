@@ -42,6 +42,8 @@ export interface RequestContext {
   accessKeyId?: string;
   principal?: Principal;
   input?: Record<string, unknown>;
+  /** Condition keys an in-process caller supplies (`aws:SourceArn` of the invoking resource, …). */
+  extraContext?: Record<string, string>;
   output?: Record<string, unknown>;
   error?: AwsError;
   response?: WireResponse;

@@ -30,6 +30,16 @@ export const PIPELINE: readonly [string, Step][] = [
   ['dispatch', dispatch],
 ];
 
+/** The steps an in-process call runs: it is already routed, authenticated and parsed. */
+export const INTERNAL: readonly [string, Step][] = [
+  ['authorize', authorize],
+  ['faults', faults],
+  ['dispatch', dispatch],
+];
+
+/** What an in-process call keeps of the closing steps: it has no wire to serialize to. */
+export const AUDITED: readonly [string, Step][] = [['audit', audit]];
+
 /** Steps that always run after the others, also for a request that failed. */
 export const FINALLY: readonly [string, Step][] = [
   ['serialize', serialize],
@@ -119,7 +129,7 @@ async function dispatch(ctx: RequestContext, app: Drydock): Promise<void> {
     requestId: ctx.requestId, service: ctx.service!, operation, account: ctx.account, region: ctx.region,
     principal: ctx.principal!, accessKeyId: ctx.accessKeyId, sourceIp: ctx.http.sourceIp ?? '127.0.0.1',
     endpoint: app.endpoint, clock: app.clock, stores: app.stores, meter: app.meter, bus: app.bus,
-    faults: app.faults, identities: app.identities, ports: app.ports,
+    faults: app.faults, identities: app.identities, ports: app.ports, call: (c) => app.call(c),
   };
   ctx.output = (await handler(ctx.input ?? {}, sc)) ?? {};
 }

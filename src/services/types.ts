@@ -5,6 +5,7 @@ import type { Identities, Principal } from '../core/identity.js';
 import type { Meter } from '../core/meter.js';
 import type { Ports } from '../core/ports.js';
 import type { Stores } from '../core/store.js';
+import type { InternalCall } from '../gateway/internal-call.js';
 
 /** What a handler may use: who is calling, where, and the core facilities. */
 export interface ServiceContext {
@@ -25,6 +26,8 @@ export interface ServiceContext {
   faults: FaultRegistry;
   identities: Identities;
   ports: Ports;
+  /** Makes another AWS call in-process on some principal's behalf, authorized and audited. */
+  call(c: InternalCall): Promise<Record<string, unknown>>;
 }
 
 /** What a service may hook into once, when it loads (e.g. to fill a port). */
@@ -35,6 +38,11 @@ export interface ServiceHost {
   identities: Identities;
   ports: Ports;
   meter: Meter;
+  /** Makes an AWS call in-process on some principal's behalf, authorized and audited. */
+  call(c: InternalCall): Promise<Record<string, unknown>>;
+  /** Where clients reach Drydock (for endpoints handed to function code and URLs). */
+  endpoint: string;
+  faults: FaultRegistry;
   /** Loads another service into this app (so it fills its ports) without importing it. */
   service(name: string): Promise<unknown>;
 }

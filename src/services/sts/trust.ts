@@ -31,6 +31,7 @@ const ENGINE_TYPE: Record<Principal['type'], RequestPrincipal['type']> = {
   'assumed-role': 'assumed-role',
   'federated-user': 'federated-user',
   anonymous: 'anonymous',
+  service: 'service',
 };
 
 /** The caller as the engine sees it, with its tags and organization. */
