@@ -10,7 +10,7 @@ import { Persistence } from '../core/persistence.js';
 import { Ports } from '../core/ports.js';
 import { Stores } from '../core/store.js';
 import type { ResponseContext, WireResponse } from '../protocols/protocol.js';
-import { serviceDefinition } from '../services/registry.js';
+import { FRONT_DOORS, serviceDefinition } from '../services/registry.js';
 import type { ServiceDefinition } from '../services/types.js';
 import { handleAdmin } from './admin.js';
 import { ExplanationLog } from './explanations.js';
@@ -84,6 +84,12 @@ export class Drydock {
   async handle(http: AppRequest): Promise<AppResponse> {
     const admin = await handleAdmin(this, http);
     if (admin) return admin;
+    for (const door of FRONT_DOORS) {
+      if (!door.claims(http.method, http.url, http.headers)) continue;
+      const def = await this.service(door.service);
+      const answer = await def?.frontDoor?.(http, this).catch((e: unknown) => this.#frontDoorError(e));
+      if (answer) return answer;
+    }
     const ctx = newRequestContext(http, requestId(), this.clock.now());
     for (const [, step] of PIPELINE) {
       if (ctx.response) break;
@@ -103,6 +109,11 @@ export class Drydock {
       }
     }
     return ctx.response!;
+  }
+
+  #frontDoorError(e: unknown): AppResponse {
+    const err = asAwsError(e);
+    return { status: err.status, headers: { 'content-type': 'application/json', 'x-amzn-errortype': err.code }, body: JSON.stringify({ message: err.message }) };
   }
 
   /** An error for a request no service claimed: JSON, which every AWS client can read. */

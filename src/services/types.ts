@@ -6,6 +6,7 @@ import type { Meter } from '../core/meter.js';
 import type { Ports } from '../core/ports.js';
 import type { Stores } from '../core/store.js';
 import type { InternalCall } from '../gateway/internal-call.js';
+import type { AppRequest, AppResponse } from '../gateway/context.js';
 
 /** What a handler may use: who is calling, where, and the core facilities. */
 export interface ServiceContext {
@@ -56,4 +57,10 @@ export interface ServiceDefinition {
   handlers: Record<string, Handler>;
   /** Called once per app when the service loads, before its first request. */
   install?(host: ServiceHost): void;
+  /**
+   * Answers HTTP requests that are not AWS API calls but the service's own data plane
+   * (API Gateway invoke URLs, Lambda function URLs). The registry says which requests are
+   * offered here (see `FRONT_DOORS`); `undefined` passes the request on.
+   */
+  frontDoor?(http: AppRequest, host: ServiceHost): Promise<AppResponse | undefined>;
 }
