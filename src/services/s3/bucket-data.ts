@@ -47,9 +47,9 @@ export class BucketData {
   }
 
   /** Stores the bytes of a new version (or part, under `dataKey`) and counts them as stored. */
-  storeBytes(collection: 'data' | 'parts', dataKey: string, body: Buffer, storageClass: string, nowMs: number): void {
+  storeBytes(collection: 'data' | 'parts', dataKey: string, body: Buffer, storageClass: string, nowMs: number, size = body.length): void {
     (collection === 'data' ? this.data : this.parts).set(dataKey, body);
-    this.adjust(storageClass, body.length, nowMs);
+    this.adjust(storageClass, size, nowMs);
   }
 
   /** Releases the bytes of versions that are gone. */

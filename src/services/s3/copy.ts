@@ -18,7 +18,7 @@ import { bucketData, wholeSeconds, type BucketRecord, type ObjectVersion } from 
 import type { BucketData } from './bucket-data.js';
 import { headerTags } from './tagging.js';
 import { findVersion, reportedVersionId } from './versioning.js';
-import { bodyOf, commitVersion, contentHeaders, currentObject } from './write.js';
+import { commitVersion, contentHeaders, currentObject, readBody } from './write.js';
 import { checksum } from '../../protocols/checksums.js';
 
 type In = Record<string, unknown>;
@@ -33,7 +33,7 @@ export interface CopySource {
 }
 
 /** Reads `x-amz-copy-source` (`bucket/key[?versionId=…]`, URL-encoded) and finds the source version. */
-export function copySource(input: In, ctx: ServiceContext): CopySource {
+export async function copySource(input: In, ctx: ServiceContext): Promise<CopySource> {
   const raw = str(input, 'CopySource') ?? '';
   const q = raw.indexOf('?');
   const path = (q < 0 ? raw : raw.slice(0, q)).replace(/^\//, '');
@@ -64,7 +64,7 @@ export function copySource(input: In, ctx: ServiceContext): CopySource {
     throw new AwsError('InvalidObjectState', "The operation is not valid for the object's storage class", 403, { fields: { StorageClass: version.storageClass } });
   }
   checkCopySourceConditions(input, version, ctx.clock.nowMs());
-  return { bucket, data, key, version, body: bodyOf(data, version) };
+  return { bucket, data, key, version, body: await readBody(ctx, bucket.name, key, data, version) };
 }
 
 function directive(input: In, member: string, header: string): 'COPY' | 'REPLACE' {
@@ -75,11 +75,11 @@ function directive(input: In, member: string, header: string): 'COPY' | 'REPLACE
 }
 
 /** CopyObject: a new object from a source version, with metadata and tagging directives. */
-export function copyObject(input: In, ctx: ServiceContext): In {
+export async function copyObject(input: In, ctx: ServiceContext): Promise<In> {
   const { bucket, data } = requireBucketData(ctx, input);
   const key = objectKey(input);
   refuseObjectLock(input);
-  const src = copySource(input, ctx);
+  const src = await copySource(input, ctx);
   const metaDirective = directive(input, 'MetadataDirective', 'x-amz-metadata-directive');
   const tagDirective = directive(input, 'TaggingDirective', 'x-amz-tagging-directive');
   const sc = input['StorageClass'] !== undefined ? storageClass(input) : undefined;
@@ -114,7 +114,7 @@ export function copyObject(input: In, ctx: ServiceContext): In {
     tags: tagDirective === 'REPLACE' ? headerTags(str(input, 'Tagging')) : [...s.tags],
     acl: requestedAcl(input, bucket, ctx.principal.account),
   };
-  commitVersion(ctx, bucket, data, key, version, src.body);
+  await commitVersion(ctx, bucket, data, key, version, src.body);
   emitObjectEvent(ctx, bucket, { name: 'ObjectCreated:Copy', key, size: version.size, etag: version.etag, versionId: version.versionId, reason: 'CopyObject' });
   return {
     CopyObjectResult: {

@@ -1,10 +1,9 @@
 /**
  * Server-side encryption: the bucket default (PutBucketEncryption, GetBucketEncryption,
  * DeleteBucketEncryption; SSE-S3 when none is set, as on AWS since 2023) and the SSE an
- * upload ends up with. SSE-KMS records the key and reports it; the bytes are not sealed by
- * KMS yet (that needs a KMS data-key port, see the service notes), and SSE-C is refused.
+ * upload ends up with. SSE-KMS objects are sealed with a KMS data key (kms-envelope.ts);
+ * SSE-C is refused.
  */
-import { createHash } from 'node:crypto';
 import { AwsError } from '../../core/errors.js';
 import { partitionOf } from '../../core/ids.js';
 import type { ServiceContext } from '../types.js';
@@ -53,20 +52,15 @@ export function deleteBucketEncryption(input: In, ctx: ServiceContext): In {
 }
 
 /**
- * The KMS key ARN an SSE-KMS object reports. A bare key id or alias becomes an ARN in the
- * bucket's account and region; with no key, AWS uses the account's `aws/s3` managed key,
- * whose id Drydock derives (stable per account and region) until KMS can be asked for it.
+ * The KMS key an SSE-KMS object is sealed under, as an ARN in the bucket's account and region;
+ * with no key, the account's `aws/s3` managed key (KMS makes it on first use). Once sealed, the
+ * version records the key ARN KMS answered with.
  */
 export function kmsKeyArn(bucket: BucketRecord, keyId: string | undefined): string {
   const prefix = `arn:${partitionOf(bucket.region)}:kms:${bucket.region}:${bucket.account}:`;
-  if (keyId === undefined || keyId === '') return `${prefix}key/${managedKeyId(bucket.account, bucket.region)}`;
+  if (keyId === undefined || keyId === '') return `${prefix}alias/aws/s3`;
   if (keyId.startsWith('arn:')) return keyId;
   return keyId.startsWith('alias/') ? `${prefix}${keyId}` : `${prefix}key/${keyId}`;
-}
-
-function managedKeyId(account: string, region: string): string {
-  const h = createHash('sha256').update(`aws/s3:${account}:${region}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** The encryption a new object gets: what the request asks for, else the bucket default. */

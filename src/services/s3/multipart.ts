@@ -131,11 +131,11 @@ function copyRange(value: string | undefined, size: number): { start: number; en
 }
 
 /** UploadPartCopy: a part copied from (a range of) another object. */
-export function uploadPartCopy(input: In, ctx: ServiceContext): In {
+export async function uploadPartCopy(input: In, ctx: ServiceContext): Promise<In> {
   const { data } = requireBucketData(ctx, input);
   const upload = requireUpload(data, input);
   const n = partNumber(input['PartNumber']);
-  const src = copySource(input, ctx);
+  const src = await copySource(input, ctx);
   const range = copyRange(str(input, 'CopySourceRange'), src.version.size);
   const body = range ? src.body.subarray(range.start, range.end + 1) : src.body;
   const etag = `"${createHash('md5').update(body).digest('hex')}"`;
@@ -233,7 +233,7 @@ function checkRequestChecksum(input: In, upload: UploadRecord, sum: ObjectVersio
 }
 
 /** CompleteMultipartUpload: checks the listed parts and makes the object. */
-export function completeMultipartUpload(input: In, ctx: ServiceContext): In {
+export async function completeMultipartUpload(input: In, ctx: ServiceContext): Promise<In> {
   const { bucket, data } = requireBucketData(ctx, input);
   const upload = requireUpload(data, input);
   const key = upload.key;
@@ -256,7 +256,7 @@ export function completeMultipartUpload(input: In, ctx: ServiceContext): In {
     parts: listed.map((p) => ({ size: upload.parts[String(p.PartNumber)]!.size, checksum: upload.parts[String(p.PartNumber)]!.checksum })),
     sse: upload.sse, tags: upload.tags, acl: upload.acl,
   };
-  commitVersion(ctx, bucket, data, key, version, body);
+  await commitVersion(ctx, bucket, data, key, version, body);
   dropUpload(data, upload, ctx.clock.nowMs());
   emitObjectEvent(ctx, bucket, {
     name: 'ObjectCreated:CompleteMultipartUpload', key, size: version.size, etag: version.etag, versionId: version.versionId,

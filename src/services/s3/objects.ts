@@ -15,7 +15,7 @@ import { emitObjectEvent } from './notifications.js';
 import { wholeSeconds, type ObjectVersion } from './store.js';
 import { headerTags } from './tagging.js';
 import { findVersion, reportedVersionId } from './versioning.js';
-import { bodyOf, commitVersion, contentHeaders, contentOutput, currentObject } from './write.js';
+import { bodyOf, commitVersion, contentHeaders, contentOutput, currentObject, readBody } from './write.js';
 
 type In = Record<string, unknown>;
 
@@ -23,7 +23,7 @@ type In = Record<string, unknown>;
 const MAX_PUT = 5 * 1024 ** 3;
 
 /** PutObject: stores a new object (or version) after conditional-write, integrity and ACL checks. */
-export function putObject(input: In, ctx: ServiceContext): In {
+export async function putObject(input: In, ctx: ServiceContext): Promise<In> {
   const { bucket, data } = requireBucketData(ctx, input);
   const key = objectKey(input);
   const body = (input['Body'] as Buffer | undefined) ?? Buffer.alloc(0);
@@ -44,7 +44,7 @@ export function putObject(input: In, ctx: ServiceContext): In {
     ...contentHeaders(input), metadata: userMetadata(input), checksum: verified.checksum, sse,
     tags: headerTags(str(input, 'Tagging')), acl: requestedAcl(input, bucket, ctx.principal.account),
   };
-  commitVersion(ctx, bucket, data, key, version, body);
+  await commitVersion(ctx, bucket, data, key, version, body);
   emitObjectEvent(ctx, bucket, { name: 'ObjectCreated:Put', key, size: version.size, etag: version.etag, versionId: version.versionId, reason: 'PutObject' });
   return {
     ETag: version.etag,
@@ -80,7 +80,7 @@ const OVERRIDES: [string, string][] = [
   ['ResponseCacheControl', 'CacheControl'], ['ResponseContentDisposition', 'ContentDisposition'], ['ResponseContentEncoding', 'ContentEncoding'],
 ];
 
-function readObject(input: In, ctx: ServiceContext, withBody: boolean): In {
+async function readObject(input: In, ctx: ServiceContext, withBody: boolean): Promise<In> {
   const { bucket, data } = requireBucketData(ctx, input);
   const key = objectKey(input);
   const { version } = findVersion(bucket, data, key, str(input, 'VersionId'), 'read', withBody ? 'GET' : 'HEAD');
@@ -111,7 +111,7 @@ function readObject(input: In, ctx: ServiceContext, withBody: boolean): In {
       throw invalidRequest('Request specific response headers cannot be used for anonymous GET requests.');
     }
     for (const [q, member] of OVERRIDES) if (input[q] !== undefined) out[member] = input[q];
-    const body = bodyOf(data, version);
+    const body = await readBody(ctx, bucket.name, key, data, version);
     out['Body'] = range ? body.subarray(range.start, range.end + 1) : body;
   }
   return out;
@@ -129,12 +129,12 @@ function readChecksum(v: ObjectVersion, body: () => Buffer, whole: boolean, part
 }
 
 /** GetObject: the bytes of a version, a range or a part. */
-export function getObject(input: In, ctx: ServiceContext): In {
+export function getObject(input: In, ctx: ServiceContext): Promise<In> {
   return readObject(input, ctx, true);
 }
 
 /** HeadObject: GetObject without the body. */
-export function headObject(input: In, ctx: ServiceContext): In {
+export function headObject(input: In, ctx: ServiceContext): Promise<In> {
   return readObject(input, ctx, false);
 }
 

@@ -70,6 +70,8 @@ export interface SseInfo {
   bucketKeyEnabled?: boolean;
   /** Base64 JSON, as sent in x-amz-server-side-encryption-context. */
   context?: string;
+  /** SSE-KMS: the object's data key as KMS encrypted it (base64); the stored bytes are sealed with it. */
+  dataKey?: string;
 }
 
 /** The content headers an object keeps (Content-Type, Cache-Control, …), from its write or its upload. */

@@ -8,6 +8,8 @@ import { epochMs, str } from './common.js';
 import { randomId, type BucketRecord, type ContentHeaders, type ObjectVersion } from './store.js';
 import type { BucketData } from './bucket-data.js';
 import { addVersion } from './versioning.js';
+import { openBody, sealBody } from './kms-envelope.js';
+import { checksumValue } from './integrity.js';
 
 type In = Record<string, unknown>;
 
@@ -49,15 +51,23 @@ export function currentObject(data: BucketData, key: string): ObjectVersion | un
  * Stores `body` and makes `version` the key's newest, under the bucket's versioning; the
  * versions it replaces give back their bytes. Fills `versionId` and `dataId`.
  */
-export function commitVersion(ctx: Pick<ServiceContext, 'clock'>, bucket: BucketRecord, data: BucketData, key: string, version: ObjectVersion, body: Buffer): void {
+export async function commitVersion(ctx: ServiceContext, bucket: BucketRecord, data: BucketData, key: string, version: ObjectVersion, body: Buffer): Promise<void> {
+  // Sealed bytes cannot be summed later: the checksum is taken from the plaintext now.
+  if (version.sse.algorithm !== 'AES256') checksumValue(version, () => body);
+  const stored = await sealBody(ctx, bucket.name, key, version, body);
   const now = ctx.clock.nowMs();
   version.dataId = randomId();
-  data.storeBytes('data', version.dataId, body, version.storageClass, now);
+  data.storeBytes('data', version.dataId, stored, version.storageClass, now, body.length);
   const displaced = addVersion(bucket, data, key, version);
   data.release(displaced, now);
 }
 
-/** The bytes of a version (empty for a delete marker or missing data). */
+/** The bytes of a version as stored (empty for a delete marker or missing data); sealed for SSE-KMS. */
 export function bodyOf(data: BucketData, v: ObjectVersion): Buffer {
   return (v.dataId !== undefined ? data.data.get(v.dataId) : undefined) ?? Buffer.alloc(0);
+}
+
+/** The plaintext bytes of a version, opened through KMS as the caller when it is SSE-KMS. */
+export function readBody(ctx: ServiceContext, bucket: string, key: string, data: BucketData, v: ObjectVersion): Promise<Buffer> {
+  return openBody(ctx, bucket, key, v, bodyOf(data, v));
 }

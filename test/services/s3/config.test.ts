@@ -8,7 +8,8 @@ import {
   PutObjectTaggingCommand, CopyObjectCommand,
 } from '@aws-sdk/client-s3';
 import { corsHeaders, corsPreflight, type S3EventBridgeEvent, type S3NotificationEvent } from '../../../src/services/s3/index.js';
-import { useDrydock } from '../../helpers.js';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { sdkConfig, useDrydock } from '../../helpers.js';
 import { failure, newBucket, s3Client } from './helpers.js';
 
 const h = useDrydock();
@@ -52,8 +53,9 @@ test('default encryption is SSE-S3; SSE-KMS records the key on the object', asyn
   const Bucket = await newBucket(s3());
   assert.deepEqual((await s3().send(new GetBucketEncryptionCommand({ Bucket }))).ServerSideEncryptionConfiguration?.Rules,
     [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }]);
-  const kms = await s3().send(new PutObjectCommand({ Bucket, Key: 'kms', Body: 'x', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: '1234abcd-12ab-34cd-56ef-1234567890ab' }));
-  assert.deepEqual([kms.ServerSideEncryption, kms.SSEKMSKeyId], ['aws:kms', 'arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab']);
+  const key = await new KMSClient(sdkConfig(h.dd)).send(new CreateKeyCommand({}));
+  const kms = await s3().send(new PutObjectCommand({ Bucket, Key: 'kms', Body: 'x', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: key.KeyMetadata!.KeyId }));
+  assert.deepEqual([kms.ServerSideEncryption, kms.SSEKMSKeyId], ['aws:kms', key.KeyMetadata!.Arn]);
   assert.notEqual(kms.ETag, '"9dd4e461268c8034f5c8564e155c67a6"', 'an SSE-KMS ETag is not the MD5 of the data');
   const head = await s3().send(new HeadObjectCommand({ Bucket, Key: 'kms' }));
   assert.deepEqual([head.ServerSideEncryption, head.SSEKMSKeyId], ['aws:kms', kms.SSEKMSKeyId]);
