@@ -105,10 +105,40 @@ function crc32c(data: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
+/**
+ * Slicing-by-8 tables: `SLICE_*[k * 256 + n]` is the CRC of byte n followed by k zero bytes,
+ * so eight input bytes fold in with eight lookups. Halves as 32-bit words: no BigInt per byte.
+ */
+const SLICE_HI = new Uint32Array(8 * 256);
+const SLICE_LO = new Uint32Array(8 * 256);
+SLICE_HI.set(CRC64_HI);
+SLICE_LO.set(CRC64_LO);
+for (let k = 1; k < 8; k++) {
+  for (let n = 0; n < 256; n++) {
+    const ph = SLICE_HI[(k - 1) * 256 + n]!;
+    const pl = SLICE_LO[(k - 1) * 256 + n]!;
+    const t = pl & 0xff;
+    SLICE_LO[k * 256 + n] = ((pl >>> 8) | (ph << 24)) ^ CRC64_LO[t]!;
+    SLICE_HI[k * 256 + n] = (ph >>> 8) ^ CRC64_HI[t]!;
+  }
+}
+
 function crc64nvme(data: Uint8Array): Buffer {
   let hi = 0xffffffff;
   let lo = 0xffffffff;
-  for (let i = 0; i < data.length; i++) {
+  const H = SLICE_HI;
+  const L = SLICE_LO;
+  const end8 = data.length - (data.length % 8);
+  let i = 0;
+  for (; i < end8; i += 8) {
+    const a = lo ^ (data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24));
+    const b = hi ^ (data[i + 4]! | (data[i + 5]! << 8) | (data[i + 6]! << 16) | (data[i + 7]! << 24));
+    const i7 = 1792 + (a & 0xff), i6 = 1536 + ((a >>> 8) & 0xff), i5 = 1280 + ((a >>> 16) & 0xff), i4 = 1024 + (a >>> 24);
+    const i3 = 768 + (b & 0xff), i2 = 512 + ((b >>> 8) & 0xff), i1 = 256 + ((b >>> 16) & 0xff), i0 = b >>> 24;
+    lo = L[i7]! ^ L[i6]! ^ L[i5]! ^ L[i4]! ^ L[i3]! ^ L[i2]! ^ L[i1]! ^ L[i0]!;
+    hi = H[i7]! ^ H[i6]! ^ H[i5]! ^ H[i4]! ^ H[i3]! ^ H[i2]! ^ H[i1]! ^ H[i0]!;
+  }
+  for (; i < data.length; i++) {
     const t = (lo ^ data[i]!) & 0xff;
     lo = ((lo >>> 8) | (hi << 24)) ^ CRC64_LO[t]!;
     hi = (hi >>> 8) ^ CRC64_HI[t]!;
