@@ -19,7 +19,7 @@ import { deleteBucketLifecycle, getBucketLifecycleConfiguration, putBucketLifecy
 import { listObjects, listObjectsV2, listObjectVersions } from './listing.js';
 import { flushAllStorage, requestTier } from './metering.js';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, uploadPart, uploadPartCopy } from './multipart.js';
-import { getBucketNotificationConfiguration, putBucketNotificationConfiguration } from './notifications.js';
+import { getBucketNotificationConfiguration, putBucketNotificationConfiguration, type S3NotificationEvent } from './notifications.js';
 import { getObject, getObjectAttributes, headObject, putObject } from './objects.js';
 import {
   deleteBucketPolicy, deletePublicAccessBlock, getBucketPolicy, getBucketPolicyStatus, getPublicAccessBlock, putBucketPolicy, putPublicAccessBlock,
@@ -129,6 +129,7 @@ const s3: ServiceDefinition = {
     host.ports.resourcePolicies.set('s3', s3PolicyLookup(host.stores));
     host.ports.resourceTags.set('s3', s3TagLookup(host.stores));
     host.ports.resourceResolvers.set('s3', (operation, input) => s3Resources(operation, input));
+    host.bus.subscribe('s3:notification', (e) => deliverNotification(host, e));
     // First at the next whole clock hour, then hourly, so lifecycle dates (midnights) are met on time.
     const now = host.clock.nowMs();
     host.clock.setTimer(() => {
@@ -139,6 +140,19 @@ const s3: ServiceDefinition = {
 };
 
 export default s3;
+
+/**
+ * Hands a notification to its queue, topic or function as `s3.amazonaws.com` on behalf of the
+ * bucket: the destination's own policy decides (a queue policy, a topic policy, a function's
+ * AddPermission), and what it refuses is dropped, as S3 drops it.
+ */
+async function deliverNotification(host: ServiceHost, e: S3NotificationEvent): Promise<void> {
+  await host.service(e.destination.type);
+  const deliver = host.ports.deliver.get(e.destination.type);
+  if (!deliver) return;
+  await deliver(e.destination.arn, { body: e.message, sourceArn: `arn:aws:s3:::${e.bucket}`, servicePrincipal: 's3.amazonaws.com' })
+    .catch(() => undefined);
+}
 
 /** For the gateway: CORS preflights and the CORS headers of ordinary responses (see cors.ts). */
 export { corsHeaders, corsPreflight, type PreflightAnswer } from './cors.js';
