@@ -1,0 +1,91 @@
+/**
+ * What a traced path is made of, in Reachability Analyzer's vocabulary: hops (path
+ * components) and, when the packet cannot go on, explanations naming the blocking component,
+ * AWS's explanation code and a sentence saying why.
+ */
+
+/** Kinds of component a path passes through. */
+export type ComponentType =
+  | 'network-interface' | 'security-group' | 'network-acl' | 'route-table' | 'subnet' | 'vpc'
+  | 'internet-gateway' | 'egress-only-internet-gateway' | 'nat-gateway' | 'vpc-endpoint' | 'vpc-peering-connection'
+  | 'transit-gateway' | 'transit-gateway-attachment' | 'transit-gateway-route-table'
+  | 'direct-connect-gateway' | 'direct-connect-virtual-interface' | 'on-premises' | 'internet' | 'region';
+
+export interface AclRuleInfo {
+  cidr: string;
+  egress: boolean;
+  protocol: string;
+  ruleAction: string;
+  ruleNumber: number;
+  portRange?: { from: number; to: number };
+}
+
+export interface SgRuleInfo {
+  securityGroupId: string;
+  direction: 'ingress' | 'egress';
+  protocol: string;
+  cidr?: string;
+  prefixListId?: string;
+  referencedGroupId?: string;
+  portRange?: { from: number; to: number };
+}
+
+export interface RouteInfo {
+  destinationCidr: string;
+  destinationPrefixListId?: string;
+  targetType: string;
+  targetId: string;
+  state: string;
+}
+
+export interface TgwRouteInfo {
+  destinationCidr: string;
+  attachmentId?: string;
+  routeOrigin: 'static' | 'propagated';
+  state: string;
+  resourceId?: string;
+  resourceType?: string;
+}
+
+/** One step of a path. */
+export interface Hop {
+  componentId: string;
+  type: ComponentType;
+  vpcId?: string;
+  subnetId?: string;
+  transitGatewayId?: string;
+  aclRule?: AclRuleInfo;
+  securityGroupRule?: SgRuleInfo;
+  routeTableRoute?: RouteInfo;
+  tgwRoute?: TgwRouteInfo;
+  /** Address translation or anything else worth saying about this step. */
+  note?: string;
+}
+
+/** Why a path stops. `code` is Reachability Analyzer's explanation code. */
+export interface Explanation {
+  code: string;
+  componentId: string;
+  type: ComponentType;
+  direction?: 'ingress' | 'egress';
+  vpcId?: string;
+  subnetId?: string;
+  routeTableRoute?: RouteInfo;
+  tgwRoute?: TgwRouteInfo;
+  transitGatewayId?: string;
+  /** The packet's destination (or source) address the component could not handle. */
+  address?: string;
+  reason: string;
+}
+
+/** The answer to one reachability question. */
+export interface ReachResult {
+  reachable: boolean;
+  /** Hops from source towards the destination (as far as the packet got when blocked). */
+  forward: Hop[];
+  /** Hops of the reply, when the forward path arrived. */
+  returnPath: Hop[];
+  explanations: Explanation[];
+  /** Which way was blocked. */
+  blockedOn?: 'forward' | 'return';
+}
