@@ -54,8 +54,8 @@ export async function serviceDefinition(name: string): Promise<ServiceDefinition
 
 /** Services whose folder exists but has no handlers yet: health says not-implemented. */
 const UNBUILT = new Set<string>([
-  'dynamodb', 'dynamodbstreams', 'lambda', 'logs', 'apigateway', 'apigatewayv2', 'events', 'scheduler', 'sfn', 'ec2',
-  'directconnect', 'route53', 'route53resolver',
+  'dynamodb', 'dynamodbstreams', 'lambda', 'logs', 'apigateway', 'apigatewayv2', 'scheduler', 'sfn',
+  'directconnect', 'route53resolver',
 ]);
 
 /** Names of the services that have handlers. */
