@@ -40,7 +40,9 @@ export interface Protocol {
 }
 
 /** How a service reports missing required members (AWS differs by service and protocol). */
-export type ValidationStyle = 'ValidationException' | 'ValidationError' | 'MissingParameter';
+export type ValidationStyle = 'ValidationException' | 'ValidationError' | 'MissingParameter'
+  /** SQS: `MissingParameter` in query, `MissingRequiredParameterException` in JSON. */
+  | 'MissingRequiredParameter';
 
 /** Runs a codec read, turning its problems into the service's AWS validation error. */
 export function readInput<T>(
@@ -59,10 +61,10 @@ export function readInput<T>(
 }
 
 function validationError(style: ValidationStyle, problems: string[]): AwsError {
-  if (style === 'MissingParameter') {
+  if (style === 'MissingParameter' || style === 'MissingRequiredParameter') {
     const m = /^Value null at '([^']+)'/.exec(problems[0]!);
     const name = (m?.[1] ?? '').split('.').pop() ?? '';
-    return new AwsError('MissingParameter', `The request must contain the parameter ${name[0]?.toUpperCase() ?? ''}${name.slice(1)}.`, 400,
+    return new AwsError(style === 'MissingParameter' ? 'MissingParameter' : 'MissingRequiredParameterException', `The request must contain the parameter ${name[0]?.toUpperCase() ?? ''}${name.slice(1)}.`, 400,
       { queryCode: 'MissingParameter' });
   }
   return new AwsError(style, validationMessage(problems), 400);

@@ -23,7 +23,7 @@ export interface ServiceQuirks {
 }
 
 const QUIRKS: Record<string, ServiceQuirks> = {
-  sqs: { validation: 'MissingParameter', queryXmlNamespace: 'http://queue.amazonaws.com/doc/2012-11-05/' },
+  sqs: { validation: 'MissingRequiredParameter', queryXmlNamespace: 'http://queue.amazonaws.com/doc/2012-11-05/' },
   ec2: { validation: 'MissingParameter' },
   kms: { clientErrorsAre400: true },
   s3: {
