@@ -1,0 +1,149 @@
+// Drydock's bootstrap for the nodejs* runtimes: a Lambda Runtime API client in one small file
+// (no dependencies, so a cold start costs little more than starting node). It loads the
+// handler (CommonJS or ES module, async or callback style), then loops: take the next event,
+// run the handler with a context object, post the result or the error.
+import http from 'node:http';
+import { format } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [host, port] = (process.env.AWS_LAMBDA_RUNTIME_API ?? '').split(':');
+const base = '/2018-06-01/runtime';
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const write = (s) => process.stdout.write(s);
+
+// Drydock keeps stdin open: when it goes away, so does this environment.
+process.stdin.on('end', () => process.exit(0));
+process.stdin.on('error', () => process.exit(0));
+process.stdin.resume();
+
+function call(method, path, body, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : Buffer.from(body);
+    const req = http.request({ host, port, method, path: base + path, agent, headers: { ...headers, ...(data ? { 'content-length': data.length } : {}) } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+// console.* writes AWS's text format: time, request id, level, message.
+let requestId = undefined;
+for (const [name, level] of [['log', 'INFO'], ['info', 'INFO'], ['warn', 'WARN'], ['error', 'ERROR'], ['debug', 'DEBUG'], ['trace', 'TRACE']]) {
+  console[name] = (...args) => write(`${new Date().toISOString()}\t${requestId ?? 'undefined'}\t${level}\t${format(...args)}\n`);
+}
+
+function errorBody(e, fallbackType = 'Error') {
+  if (e instanceof Error) {
+    return { errorType: e.name && e.name !== 'Error' ? e.name : (e.constructor?.name ?? fallbackType), errorMessage: e.message, trace: String(e.stack ?? '').split('\n') };
+  }
+  return { errorType: typeof e === 'string' ? 'string' : fallbackType, errorMessage: typeof e === 'string' ? e : format(e), trace: [] };
+}
+
+async function initError(errorType, e) {
+  const body = { ...errorBody(e), errorType };
+  write(`${new Date().toISOString()}\tundefined\tERROR\tUncaught Exception \t${JSON.stringify(body)}\n`);
+  await call('POST', '/init/error', JSON.stringify(body), { 'lambda-runtime-function-error-type': errorType }).catch(() => {});
+  process.exit(1);
+}
+
+async function loadHandler() {
+  const spec = process.env._HANDLER ?? '';
+  const root = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
+  const slash = spec.lastIndexOf('/');
+  const dot = spec.indexOf('.', slash + 1);
+  if (dot < 0) return initError('Runtime.MalformedHandlerName', new Error('Bad handler'));
+  const modulePath = spec.slice(0, dot);
+  const path = spec.slice(dot + 1).split('.');
+  const file = ['.js', '.mjs', '.cjs'].map((ext) => join(root, modulePath + ext)).find((f) => existsSync(f));
+  if (file === undefined) {
+    return initError('Runtime.ImportModuleError', new Error(`Error: Cannot find module '${modulePath}'\nRequire stack:\n- /var/runtime/index.mjs`));
+  }
+  let mod;
+  try {
+    mod = await import(pathToFileURL(file).href);
+  } catch (e) {
+    const type = e instanceof SyntaxError ? 'Runtime.UserCodeSyntaxError' : 'Runtime.ImportModuleError';
+    return initError(e instanceof Error && e.code === 'ERR_MODULE_NOT_FOUND' ? 'Runtime.ImportModuleError' : type, e);
+  }
+  let fn = mod;
+  for (const p of path) fn = fn?.[p] ?? (fn === mod ? mod.default?.[p] : undefined);
+  if (typeof fn !== 'function') return initError('Runtime.HandlerNotFound', new Error(`${spec} is undefined or not exported`));
+  return fn;
+}
+
+function contextFor(headers) {
+  const deadline = Number(headers['lambda-runtime-deadline-ms']);
+  const env = process.env;
+  const ctx = {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME,
+    functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
+    invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'],
+    memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    awsRequestId: headers['lambda-runtime-aws-request-id'],
+    logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
+    logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+  if (headers['lambda-runtime-client-context']) ctx.clientContext = JSON.parse(headers['lambda-runtime-client-context']);
+  if (headers['lambda-runtime-cognito-identity']) ctx.identity = JSON.parse(headers['lambda-runtime-cognito-identity']);
+  return ctx;
+}
+
+/** Runs the handler once: a promise-returning handler or one that calls back, whichever answers first. */
+function run(handler, event, ctx) {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const ok = (v) => { if (!settled) { settled = true; resolve(v); } };
+    const fail = (e) => { if (!settled) { settled = true; reject(e); } };
+    const callback = (err, value) => (err === undefined || err === null ? ok(value) : fail(err));
+    ctx.done = callback;
+    ctx.succeed = (v) => ok(v);
+    ctx.fail = (e) => fail(e ?? new Error('handled'));
+    try {
+      const out = handler(event, ctx, callback);
+      if (out && typeof out.then === 'function') out.then(ok, fail);
+      else if (handler.length < 3) ok(out);
+    } catch (e) {
+      fail(e);
+    }
+  });
+}
+
+let current;
+process.on('uncaughtException', (e) => void crash('Runtime.UncaughtException', e));
+process.on('unhandledRejection', (e) => void crash('Runtime.UnhandledPromiseRejection', e));
+async function crash(type, e) {
+  const body = { ...errorBody(e), errorType: e instanceof Error ? e.name : type };
+  write(`${new Date().toISOString()}\t${requestId}\tERROR\t${type} \t${JSON.stringify(body)}\n`);
+  if (current) await call('POST', `/invocation/${current}/error`, JSON.stringify(body), { 'lambda-runtime-function-error-type': type }).catch(() => {});
+  process.exit(1);
+}
+
+const memoryHeader = () => ({ 'x-drydock-max-memory-mb': String(Math.ceil(process.memoryUsage.rss() / 1048576)) });
+
+const handler = await loadHandler();
+for (;;) {
+  const next = await call('GET', '/invocation/next');
+  current = requestId = next.headers['lambda-runtime-aws-request-id'];
+  const ctx = contextFor(next.headers);
+  let result;
+  try {
+    const event = next.body === '' ? undefined : JSON.parse(next.body);
+    result = await run(handler, event, ctx);
+  } catch (e) {
+    const body = errorBody(e);
+    write(`${new Date().toISOString()}\t${requestId}\tERROR\tInvoke Error \t${JSON.stringify(body)}\n`);
+    await call('POST', `/invocation/${current}/error`, JSON.stringify(body), { 'lambda-runtime-function-error-type': body.errorType, ...memoryHeader() });
+    current = undefined;
+    continue;
+  }
+  const payload = result === undefined ? 'null' : JSON.stringify(result);
+  await call('POST', `/invocation/${current}/response`, payload, { 'content-type': 'application/json', ...memoryHeader() });
+  current = undefined;
+}
