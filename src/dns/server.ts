@@ -1,0 +1,151 @@
+/**
+ * Drydock's DNS server: UDP and TCP on one port (default 127.0.0.1:5353), answering from
+ * Route 53 hosted zones through the DNS engine, and acting as the VPC resolver for queries
+ * that name a VPC (EDNS option 65001): private hosted zones of that VPC, and Route 53
+ * Resolver rules that forward a domain to other DNS servers.
+ */
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { createServer, type Server } from 'node:net';
+import * as packet from 'dns-packet';
+import type { Ports } from '../core/ports.js';
+import type { DnsAnswer } from '../engines/dns/index.js';
+import { forwardQuery } from './forward.js';
+import { EXPLAIN_NAME, EXPLAIN_OPTION, toPacket, VPC_OPTION } from './wire.js';
+
+export interface DnsHost {
+  ports: Ports;
+  service(name: string): Promise<unknown>;
+}
+
+export interface DnsServer {
+  port: number;
+  host: string;
+  close(): Promise<void>;
+}
+
+const RCODES: Record<string, number> = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 };
+
+interface OptOption { code: number; data?: Buffer; ip?: string; sourcePrefixLength?: number }
+
+function optionsOf(q: packet.Packet): { opt?: packet.Answer; options: OptOption[] } {
+  const opt = q.additionals?.find((a) => a.type === 'OPT');
+  return { opt, options: ((opt as { options?: OptOption[] } | undefined)?.options) ?? [] };
+}
+
+/** Answers one DNS message (wire bytes in, wire bytes out); `udpLimit` applies truncation. */
+export async function answerMessage(host: DnsHost, msg: Buffer, sourceIp: string, udp: boolean): Promise<Buffer | undefined> {
+  let q: packet.Packet;
+  try {
+    q = packet.decode(msg);
+  } catch {
+    return undefined;
+  }
+  const question = q.questions?.[0];
+  const { opt, options } = optionsOf(q);
+  const rd = (q.flags ?? 0) & packet.RECURSION_DESIRED;
+  const base = { type: 'response' as const, id: q.id, questions: q.questions ?? [] };
+  if (!question) return packet.encode({ ...base, flags: RCODES['FORMERR']! });
+  const ecs = options.find((o) => o.code === 8);
+  const via = options.find((o) => o.code === VPC_OPTION)?.data?.toString('ascii');
+  const explain = options.some((o) => o.code === EXPLAIN_OPTION);
+  const decision = host.ports.resolverDns?.decide(question.name, via);
+  const vpcId = decision?.vpcId ?? via;
+  if (decision?.forward) {
+    const fwd = await forwardQuery(msg, decision.forward.targets);
+    const lines = [...decision.explanation, fwd ? `answered by ${fwd.target}` : 'no target answered: SERVFAIL'];
+    if (fwd && !explain) return fwd.reply;
+    const reply: packet.Packet = fwd ? packet.decode(fwd.reply) : { ...base, flags: rd | packet.RECURSION_AVAILABLE | RCODES['SERVFAIL']! };
+    reply.additionals = [...(reply.additionals ?? []).filter((a) => a.type !== 'OPT'), ...explanation(lines, explain)];
+    logQuery(host, vpcId, question, fwd ? String((reply as { rcode?: string }).rcode ?? 'NOERROR') : 'SERVFAIL', sourceIp, reply.answers ?? []);
+    return packet.encode(reply);
+  }
+  const clientIp = ecs?.ip ?? sourceIp;
+  const answer: DnsAnswer | undefined = host.ports.route53Dns?.answer({
+    name: question.name, type: question.type, clientIp, clientIpSource: ecs ? 'edns-client-subnet' : 'source-address', vpcId,
+  });
+  const rcode = answer?.rcode ?? 'REFUSED';
+  const answers = (answer?.answers ?? []).map(toPacket).filter((a): a is packet.Answer => a !== undefined);
+  const authorities = (answer?.authority ?? []).map(toPacket).filter((a): a is packet.Answer => a !== undefined);
+  const flags = (answer?.authoritative ? packet.AUTHORITATIVE_ANSWER : 0) | rd | (vpcId ? packet.RECURSION_AVAILABLE : 0) | RCODES[rcode]!;
+  const additionals: packet.Answer[] = [];
+  if (opt) {
+    const echo = ecs ? [{ code: 8, family: ecs.ip?.includes(':') ? 2 : 1, sourcePrefixLength: ecs.sourcePrefixLength ?? 0, scopePrefixLength: 0, ip: ecs.ip }] : [];
+    additionals.push({ name: '.', type: 'OPT', udpPayloadSize: 4096, flags: 0, options: echo } as unknown as packet.Answer);
+  }
+  additionals.push(...explanation([...(decision?.explanation ?? []), ...(answer?.explanation ?? ['Route 53 is not loaded'])], explain));
+  if (vpcId) logQuery(host, vpcId, question, rcode, sourceIp, answers);
+  const out = packet.encode({ ...base, flags, answers, authorities, additionals });
+  const limit = udp ? (opt ? Math.min(4096, Math.max(512, (opt as { udpPayloadSize?: number }).udpPayloadSize ?? 512)) : 512) : 65535;
+  if (out.length <= limit) return out;
+  return packet.encode({ ...base, flags: flags | packet.TRUNCATED_RESPONSE, additionals: additionals.filter((a) => a.type === 'OPT') });
+}
+
+function explanation(lines: string[], wanted: boolean): packet.Answer[] {
+  if (!wanted) return [];
+  return lines.map((l) => ({ name: EXPLAIN_NAME, type: 'TXT', class: 'IN', ttl: 0, data: [Buffer.from(l).subarray(0, 255)] }) as packet.Answer);
+}
+
+function logQuery(host: DnsHost, vpcId: string | undefined, q: packet.Question, rcode: string, srcIp: string, answers: packet.Answer[]): void {
+  if (!vpcId || !host.ports.resolverDns?.logQuery) return;
+  host.ports.resolverDns.logQuery({ vpcId, name: q.name, type: q.type, rcode, srcIp, answers: answers.map((a) => { const d = (a as { data?: unknown }).data; return `${a.type} ${typeof d === 'string' ? d : JSON.stringify(d)}`; }) });
+}
+
+function bindUdp(sock: Socket, port: number, address: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    sock.once('error', reject);
+    sock.bind(port, address, () => { sock.off('error', reject); resolve(sock.address().port); });
+  });
+}
+
+function listenTcp(server: Server, port: number, address: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, address, () => { server.off('error', reject); resolve(); });
+  });
+}
+
+function serveTcp(host: DnsHost): Server {
+  return createServer((conn) => {
+    let buf = Buffer.alloc(0);
+    conn.on('error', () => conn.destroy());
+    conn.on('data', (chunk) => {
+      buf = Buffer.concat([buf, chunk]);
+      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        const len = buf.readUInt16BE(0);
+        const msg = buf.subarray(2, 2 + len);
+        buf = buf.subarray(2 + len);
+        void answerMessage(host, msg, conn.remoteAddress ?? '127.0.0.1', false).then((out) => {
+          if (!out || conn.destroyed) return;
+          const head = Buffer.alloc(2);
+          head.writeUInt16BE(out.length);
+          conn.write(Buffer.concat([head, out]));
+        });
+      }
+    });
+  });
+}
+
+/** Starts the server; port 0 picks a free port shared by UDP and TCP. */
+export async function startDnsServer(host: DnsHost, opts: { port?: number; host?: string } = {}): Promise<DnsServer> {
+  await Promise.all([host.service('route53'), host.service('route53resolver')]);
+  const address = opts.host ?? '127.0.0.1';
+  for (let attempt = 0; ; attempt++) {
+    const udp = createSocket(address.includes(':') ? 'udp6' : 'udp4');
+    const tcp = serveTcp(host);
+    try {
+      const port = await bindUdp(udp, opts.port ?? 5353, address);
+      await listenTcp(tcp, port, address);
+      udp.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
+        void answerMessage(host, msg, rinfo.address, true).then((out) => { if (out) udp.send(out, rinfo.port, rinfo.address); });
+      });
+      return {
+        port, host: address,
+        close: () => new Promise((resolve) => { udp.close(); tcp.close(() => resolve()); }),
+      };
+    } catch (e) {
+      udp.close();
+      tcp.close();
+      if (opts.port || attempt >= 5) throw e;
+    }
+  }
+}
