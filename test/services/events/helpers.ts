@@ -1,7 +1,7 @@
 /** Shared plumbing for the EventBridge suites: clients, a rule wired to a queue, reading a queue. */
 import { randomBytes } from 'node:crypto';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand, type Target } from '@aws-sdk/client-eventbridge';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { RunningDrydock } from '../../../src/embedded/index.js';
 import { accountConfig } from '../../helpers.js';
 
@@ -27,10 +27,14 @@ export async function createQueue(c: SQSClient, opts: { fifo?: boolean; attribut
   return { url, arn };
 }
 
-/** Every message waiting in a queue (up to ten), with attributes. */
+/** Every message waiting in a queue (up to ten), with attributes; consumed (deleted) as a reader would. */
 export async function receiveAll(c: SQSClient, url: string): Promise<Message[]> {
   const r = await c.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }));
-  return r.Messages ?? [];
+  const messages = r.Messages ?? [];
+  if (messages.length) {
+    await c.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+  }
+  return messages;
 }
 
 /** Bodies of the waiting messages, parsed as JSON. */
