@@ -1,6 +1,83 @@
-import type { ServiceDefinition } from '../types.js';
+/**
+ * Amazon DynamoDB: tables, items, queries, batches, transactions, streams (published on the
+ * internal bus for the DynamoDB Streams service and Lambda), TTL on the clock, provisioned
+ * throughput throttling and global tables (version 2019.11.21) across regions.
+ */
+import type { Handler, ServiceDefinition, ServiceHost } from '../types.js';
+import { batchGetItem, batchWriteItem } from './batch.js';
+import { tableNameOf } from './context.js';
+import { deleteItem, getItem, putItem, updateItem } from './items.js';
+import { describeContinuousBackups, describeEndpoints, describeLimits, updateContinuousBackups } from './misc.js';
+import { query, scan } from './query.js';
+import { installReplication } from './replication.js';
+import { dynamoState, tableArn } from './store.js';
+import { createTable, deleteTable, describeTableHandler, listTables, updateTable } from './tables.js';
+import { listTagsOfResource, tagResource, untagResource } from './tags.js';
+import { transactGetItems, transactWriteItems } from './transactions.js';
+import { describeTimeToLive, installTtl, updateTimeToLive } from './ttl.js';
 
-/** Not built yet: every operation of the model answers not-implemented. */
-const dynamodb: ServiceDefinition = { name: 'dynamodb', handlers: {} };
+const HANDLERS: Record<string, Handler> = {
+  BatchGetItem: batchGetItem,
+  BatchWriteItem: batchWriteItem,
+  CreateTable: createTable,
+  DeleteItem: deleteItem,
+  DeleteTable: deleteTable,
+  DescribeContinuousBackups: describeContinuousBackups,
+  DescribeEndpoints: describeEndpoints,
+  DescribeLimits: describeLimits,
+  DescribeTable: describeTableHandler,
+  DescribeTimeToLive: describeTimeToLive,
+  GetItem: getItem,
+  ListTables: listTables,
+  ListTagsOfResource: listTagsOfResource,
+  PutItem: putItem,
+  Query: query,
+  Scan: scan,
+  TagResource: tagResource,
+  TransactGetItems: transactGetItems,
+  TransactWriteItems: transactWriteItems,
+  UntagResource: untagResource,
+  UpdateContinuousBackups: updateContinuousBackups,
+  UpdateItem: updateItem,
+  UpdateTable: updateTable,
+  UpdateTimeToLive: updateTimeToLive,
+};
+
+/** The ARNs a call touches: tables (or their indexes) named anywhere in the input, or its stream. */
+function resources(_operation: string, input: Record<string, unknown>, account: string, region: string): Array<{ arn: string }> {
+  const arns = new Set<string>();
+  const table = (name: unknown) => tableArn(account, region, tableNameOf(name));
+  if (typeof input['StreamArn'] === 'string') arns.add(input['StreamArn']);
+  if (typeof input['ResourceArn'] === 'string') arns.add(input['ResourceArn']);
+  if (typeof input['TableName'] === 'string') {
+    arns.add(typeof input['IndexName'] === 'string' ? `${table(input['TableName'])}/index/${input['IndexName']}` : table(input['TableName']));
+  }
+  for (const name of Object.keys((input['RequestItems'] as object | undefined) ?? {})) arns.add(table(name));
+  for (const a of (input['TransactItems'] as Array<Record<string, { TableName?: string }>> | undefined) ?? []) {
+    for (const body of Object.values(a)) if (body?.TableName) arns.add(table(body.TableName));
+  }
+  return [...arns].map((arn) => ({ arn }));
+}
+
+const dynamodb: ServiceDefinition = {
+  name: 'dynamodb',
+  handlers: HANDLERS,
+  install(host: ServiceHost) {
+    host.ports.resourceResolvers.set('dynamodb', resources);
+    host.ports.resourceTags.set('dynamodb', (arn) => {
+      const m = /^arn:aws[\w-]*:dynamodb:([^:]+):(\d{12}):table\/([^/]+)/.exec(arn);
+      return m ? tagsOf(host, m[2]!, m[1]!, m[3]!) : undefined;
+    });
+    installReplication(host);
+    installTtl(host);
+    // The Streams service keeps shards from the records this service publishes: load it first.
+    void host.service('dynamodbstreams');
+  },
+};
+
+function tagsOf(host: ServiceHost, account: string, region: string, name: string): Record<string, string> | undefined {
+  const t = dynamoState(host.stores, account, region).tables.get(name);
+  return t ? { ...t.tags } : undefined;
+}
 
 export default dynamodb;

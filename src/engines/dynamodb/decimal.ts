@@ -1,0 +1,115 @@
+/**
+ * DynamoDB numbers: exact decimals of up to 38 significant digits with magnitudes from 1E-130
+ * to below 1E+126, as AWS stores them. A number is a BigInt coefficient times a power of ten,
+ * never a float, so `0.1 + 0.2` is exactly `0.3` and counters of 38 digits stay exact.
+ */
+import { DynamoValidation } from './errors.js';
+
+/** value = coef × 10^exp; `coef` has no trailing zeros (zero is 0n × 10^0). */
+export interface Decimal {
+  coef: bigint;
+  exp: number;
+}
+
+const NUMBER = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+const MAX_DIGITS = 38;
+
+/** Reads a number as AWS accepts it; throws AWS's validation message otherwise. */
+export function parseDecimal(text: string): Decimal {
+  const m = NUMBER.exec(text.trim());
+  if (!m || (m[2] === '' && (m[3] ?? '') === '') || text.trim() === '') {
+    throw new DynamoValidation(`The parameter cannot be converted to a numeric value: ${text}`);
+  }
+  const intPart = m[2]!;
+  const frac = m[3] ?? '';
+  const digits = (intPart + frac).replace(/^0+/, '');
+  const exp = Number(m[4] ?? '0') - frac.length;
+  if (digits === '') return { coef: 0n, exp: 0 };
+  const d = normalize({ coef: BigInt(digits) * (m[1] === '-' ? -1n : 1n), exp });
+  checkRange(d);
+  return d;
+}
+
+/** Strips trailing zeros of the coefficient so equal values have one representation. */
+function normalize(d: Decimal): Decimal {
+  if (d.coef === 0n) return { coef: 0n, exp: 0 };
+  let { coef, exp } = d;
+  while (coef % 10n === 0n) { coef /= 10n; exp++; }
+  return { coef, exp };
+}
+
+function digitCount(coef: bigint): number {
+  return (coef < 0n ? -coef : coef).toString().length;
+}
+
+/** Significant digits of a normalized decimal (what the item size counts). */
+export function significantDigits(d: Decimal): number {
+  return d.coef === 0n ? 1 : digitCount(d.coef);
+}
+
+function checkRange(d: Decimal): void {
+  if (d.coef === 0n) return;
+  const n = digitCount(d.coef);
+  if (n > MAX_DIGITS) throw new DynamoValidation('Attempting to store more than 38 significant digits in a Number');
+  const magnitude = n - 1 + d.exp;
+  if (magnitude > 125) throw new DynamoValidation('Number overflow. Attempting to store a number with magnitude larger than supported range');
+  if (magnitude < -130) throw new DynamoValidation('Number underflow. Attempting to store a number with magnitude smaller than supported range');
+}
+
+/** The canonical text AWS answers with: plain notation, no trailing zeros, no `+`, no `-0`. */
+export function formatDecimal(d: Decimal): string {
+  if (d.coef === 0n) return '0';
+  const neg = d.coef < 0n;
+  const digits = (neg ? -d.coef : d.coef).toString();
+  let out: string;
+  if (d.exp >= 0) out = digits + '0'.repeat(d.exp);
+  else if (-d.exp < digits.length) out = `${digits.slice(0, digits.length + d.exp)}.${digits.slice(digits.length + d.exp)}`;
+  else out = `0.${'0'.repeat(-d.exp - digits.length)}${digits}`;
+  return neg ? `-${out}` : out;
+}
+
+/** The canonical form of a number's text (validating it). */
+export function canonicalNumber(text: string): string {
+  return formatDecimal(parseDecimal(text));
+}
+
+function align(a: Decimal, b: Decimal): [bigint, bigint, number] {
+  const exp = Math.min(a.exp, b.exp);
+  return [a.coef * 10n ** BigInt(a.exp - exp), b.coef * 10n ** BigInt(b.exp - exp), exp];
+}
+
+/** Exact sum; AWS refuses results beyond 38 digits or the range rather than rounding them. */
+export function addDecimal(a: Decimal, b: Decimal): Decimal {
+  const [x, y, exp] = align(a, b);
+  const d = normalize({ coef: x + y, exp });
+  checkRange(d);
+  return d;
+}
+
+export function negateDecimal(a: Decimal): Decimal {
+  return { coef: -a.coef, exp: a.exp };
+}
+
+/** -1, 0 or 1. */
+export function compareDecimal(a: Decimal, b: Decimal): number {
+  if (a.coef === 0n || b.coef === 0n || (a.coef < 0n) !== (b.coef < 0n)) {
+    return a.coef === b.coef ? 0 : sign(a.coef) - sign(b.coef) > 0 ? 1 : -1;
+  }
+  // Same sign, both non-zero: compare magnitudes first to avoid huge alignments.
+  const ma = digitCount(a.coef) + a.exp;
+  const mb = digitCount(b.coef) + b.exp;
+  const neg = a.coef < 0n;
+  if (ma !== mb) return (ma > mb) !== neg ? 1 : -1;
+  const [x, y] = align(a, b);
+  return x === y ? 0 : x > y ? 1 : -1;
+}
+
+function sign(x: bigint): number {
+  return x === 0n ? 0 : x > 0n ? 1 : -1;
+}
+
+/** Compares two numbers given as (already validated) text. */
+export function compareNumberText(a: string, b: string): number {
+  if (a === b) return 0;
+  return compareDecimal(parseDecimal(a), parseDecimal(b));
+}

@@ -1,0 +1,87 @@
+/**
+ * Request-level expression handling: parses the expressions a request carries with its
+ * placeholders, refuses mixing them with legacy parameters as AWS does, and shapes the
+ * consumed-capacity and return-value members shared by item calls.
+ */
+import {
+  parseCondition, parseProjection, parseUpdate, project, type Condition, type Item, type Path, type Placeholders, type UpdateAction,
+} from '../../engines/dynamodb/index.js';
+import { checkAllUsed, placeholders } from './context.js';
+import { engineCall, validation } from './errors.js';
+import { legacyCondition, legacyProjection, legacyUpdate } from './legacy.js';
+import type { TableRecord } from './store.js';
+
+export interface RequestExpressions {
+  ph: Placeholders;
+  condition?: Condition;
+  filter?: Condition;
+  keyCondition?: Condition;
+  update?: UpdateAction[];
+  projection?: Path[];
+}
+
+const LEGACY: Record<string, string> = {
+  Expected: 'ConditionExpression', AttributeUpdates: 'UpdateExpression', AttributesToGet: 'ProjectionExpression',
+  QueryFilter: 'FilterExpression', ScanFilter: 'FilterExpression', KeyConditions: 'KeyConditionExpression',
+};
+
+/** Parses every expression of `input` (the members named in `kinds`) and checks placeholders. */
+export function readExpressions(input: Record<string, unknown>, kinds: Array<keyof typeof EXPRESSION_MEMBERS>): RequestExpressions {
+  const legacy = Object.keys(LEGACY).filter((k) => input[k] !== undefined);
+  const modern = Object.values(EXPRESSION_MEMBERS).filter((k) => input[k] !== undefined);
+  if (legacy.length && modern.length) {
+    throw validation(`Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {${legacy.join(', ')}} Expression parameters: {${modern.join(', ')}}`);
+  }
+  const ph = placeholders(input);
+  const out: RequestExpressions = { ph };
+  engineCall(() => {
+    for (const k of kinds) {
+      const src = input[EXPRESSION_MEMBERS[k]];
+      if (typeof src !== 'string') continue;
+      if (k === 'update') out.update = parseUpdate(src, ph);
+      else if (k === 'projection') out.projection = parseProjection(src, ph);
+      else out[k] = parseCondition(src, EXPRESSION_MEMBERS[k], ph);
+    }
+  });
+  checkAllUsed(ph, modern.length > 0);
+  if (legacy.length) {
+    if (input['Expected']) out.condition = legacyCondition(input['Expected'] as never, input['ConditionalOperator'] as string | undefined);
+    if (input['QueryFilter'] ?? input['ScanFilter']) out.filter = legacyCondition((input['QueryFilter'] ?? input['ScanFilter']) as never, input['ConditionalOperator'] as string | undefined, true);
+    if (input['AttributeUpdates']) out.update = legacyUpdate(input['AttributeUpdates'] as never);
+    if (input['AttributesToGet']) out.projection = legacyProjection(input['AttributesToGet'] as string[]);
+  }
+  return out;
+}
+
+export const EXPRESSION_MEMBERS = {
+  condition: 'ConditionExpression', filter: 'FilterExpression', keyCondition: 'KeyConditionExpression',
+  update: 'UpdateExpression', projection: 'ProjectionExpression',
+} as const;
+
+/** Applies a projection, if any. */
+export function projected(item: Item, paths: Path[] | undefined): Item {
+  return paths ? project(item, paths) : item;
+}
+
+/** Capacity units: reads in 4 KB steps (halved when eventually consistent), writes in 1 KB steps. */
+export function readUnits(bytes: number, consistent: boolean): number {
+  const units = Math.max(1, Math.ceil(bytes / 4096));
+  return consistent ? units : units / 2;
+}
+
+export function writeUnits(bytes: number): number {
+  return Math.max(1, Math.ceil(bytes / 1024));
+}
+
+/** The ConsumedCapacity member for `units` on `t`, when the caller asked for it. */
+export function consumed(input: Record<string, unknown>, t: TableRecord, units: number, kind: 'read' | 'write'): Record<string, unknown> {
+  const mode = input['ReturnConsumedCapacity'];
+  if (mode !== 'TOTAL' && mode !== 'INDEXES') return {};
+  const key = kind === 'read' ? 'ReadCapacityUnits' : 'WriteCapacityUnits';
+  return {
+    ConsumedCapacity: {
+      TableName: t.name, CapacityUnits: units, [key]: units,
+      ...(mode === 'INDEXES' ? { Table: { CapacityUnits: units, [key]: units } } : {}),
+    },
+  };
+}

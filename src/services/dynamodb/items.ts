@@ -1,0 +1,92 @@
+/**
+ * PutItem, GetItem, UpdateItem, DeleteItem: conditions, every ReturnValues option,
+ * ReturnValuesOnConditionCheckFailure and consumed capacity.
+ */
+import { cloneItem, itemSize, project, type Item } from '../../engines/dynamodb/index.js';
+import type { Handler, ServiceContext } from '../types.js';
+import { requireTable } from './context.js';
+import { conditionalCheckFailed, validation } from './errors.js';
+import { consumed, projected, readExpressions, readUnits, writeUnits } from './expressions.js';
+import { checkKey, checkPutItem } from './item-checks.js';
+import { throttle } from './throughput.js';
+import { commit, ConditionFailed, currentItem, planDelete, planPut, planUpdate, type WritePlan } from './writes.js';
+
+function returnValues(input: Record<string, unknown>, allowed: string[]): string {
+  const rv = (input['ReturnValues'] as string | undefined) ?? 'NONE';
+  if (!allowed.includes(rv)) {
+    if (allowed.length === 2) throw validation('Return values set to invalid value');
+    throw validation(`1 validation error detected: Value '${rv}' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`);
+  }
+  return rv;
+}
+
+/** Runs a plan, answering a failed condition as AWS does (with the old item when asked). */
+function run(ctx: ServiceContext, input: Record<string, unknown>, plan: () => WritePlan): WritePlan {
+  let p: WritePlan;
+  try {
+    p = plan();
+  } catch (e) {
+    if (e instanceof ConditionFailed) {
+      const withItem = input['ReturnValuesOnConditionCheckFailure'] === 'ALL_OLD' && e.old;
+      throw conditionalCheckFailed(withItem ? cloneItem(e.old!) : undefined);
+    }
+    throw e;
+  }
+  commit(ctx, p);
+  return p;
+}
+
+function writeCapacity(input: Record<string, unknown>, p: WritePlan): Record<string, unknown> {
+  const bytes = Math.max(p.old ? itemSize(p.old) : 0, p.next ? itemSize(p.next) : 0);
+  return consumed(input, p.table, writeUnits(bytes), 'write');
+}
+
+export const putItem: Handler = (input, ctx) => {
+  const t = requireTable(ctx, input['TableName']);
+  const rv = returnValues(input, ['NONE', 'ALL_OLD']);
+  const item = input['Item'] as Item;
+  checkPutItem(t, item);
+  const ex = readExpressions(input, ['condition']);
+  throttle(ctx, t, 'write', writeUnits(itemSize(item)));
+  const p = run(ctx, input, () => planPut(ctx, t, item, ex.condition));
+  return { ...(rv === 'ALL_OLD' && p.old ? { Attributes: p.old } : {}), ...writeCapacity(input, p) };
+};
+
+export const deleteItem: Handler = (input, ctx) => {
+  const t = requireTable(ctx, input['TableName']);
+  const rv = returnValues(input, ['NONE', 'ALL_OLD']);
+  const key = checkKey(t, input['Key'] as Item);
+  const ex = readExpressions(input, ['condition']);
+  throttle(ctx, t, 'write', 1);
+  const p = run(ctx, input, () => planDelete(ctx, t, key, ex.condition));
+  return { ...(rv === 'ALL_OLD' && p.old ? { Attributes: p.old } : {}), ...writeCapacity(input, p) };
+};
+
+export const updateItem: Handler = (input, ctx) => {
+  const t = requireTable(ctx, input['TableName']);
+  const rv = returnValues(input, ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW']);
+  const key = checkKey(t, input['Key'] as Item);
+  const ex = readExpressions(input, ['update', 'condition']);
+  throttle(ctx, t, 'write', 1);
+  const actions = ex.update ?? [];
+  const p = run(ctx, input, () => planUpdate(ctx, t, key, actions, ex.condition));
+  const paths = actions.map((a) => a.path);
+  let attributes: Item | undefined;
+  if (rv === 'ALL_OLD') attributes = p.old;
+  else if (rv === 'ALL_NEW') attributes = p.next;
+  else if (rv === 'UPDATED_OLD') attributes = p.old ? project(p.old, paths) : undefined;
+  else if (rv === 'UPDATED_NEW') attributes = p.next ? project(p.next, paths) : undefined;
+  const show = attributes && Object.keys(attributes).length ? { Attributes: cloneItem(attributes) } : {};
+  return { ...show, ...writeCapacity(input, p) };
+};
+
+export const getItem: Handler = (input, ctx) => {
+  const t = requireTable(ctx, input['TableName']);
+  const key = checkKey(t, input['Key'] as Item);
+  const ex = readExpressions(input, ['projection']);
+  const item = currentItem(ctx, t, key);
+  const consistent = input['ConsistentRead'] === true;
+  const units = readUnits(item ? itemSize(item) : 0, consistent);
+  throttle(ctx, t, 'read', units);
+  return { ...(item ? { Item: projected(item, ex.projection) } : {}), ...consumed(input, t, units, 'read') };
+};

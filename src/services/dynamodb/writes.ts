@@ -1,0 +1,97 @@
+/**
+ * The write path shared by single-item calls, batches, transactions, TTL and replication:
+ * a write is first planned (condition checked, new item computed, nothing changed) and then
+ * committed (items, indexes, size, stream record, replication). Transactions plan all their
+ * writes before committing any, which is what makes them all-or-nothing.
+ */
+import type { Clock } from '../../core/clock.js';
+import type { EventBus } from '../../core/event-bus.js';
+import type { Stores } from '../../core/store.js';
+import {
+  applyUpdate, evaluate, itemSize, type Condition, type Item, type UpdateAction,
+} from '../../engines/dynamodb/index.js';
+import type { StreamRecord } from '../../engines/dynamodb/stream-events.js';
+import { engineCall, validation } from './errors.js';
+import { checkUpdatedItem } from './item-checks.js';
+import { dynamoState, primaryToken, runtimeOf, type TableRecord } from './store.js';
+import { publishChange } from './stream-publish.js';
+
+/** What committing needs from a request context or the service host. */
+export interface WriteFacilities { stores: Stores; bus: EventBus; clock: Clock }
+
+/** A failed ConditionExpression; carries the item as it was (ReturnValuesOnConditionCheckFailure). */
+export class ConditionFailed extends Error {
+  constructor(readonly old: Item | undefined) { super('The conditional request failed'); }
+}
+
+export interface WritePlan {
+  table: TableRecord;
+  token: string;
+  old?: Item;
+  next?: Item;
+}
+
+/** The stored item under `key`, if any. */
+export function currentItem(f: { stores: Stores }, t: TableRecord, key: Item): Item | undefined {
+  return runtimeOf(dynamoState(f.stores, t.account, t.region), t).items.get(primaryToken(t, key));
+}
+
+function check(cond: Condition | undefined, old: Item | undefined): void {
+  if (cond && !engineCall(() => evaluate(cond, old ?? {}))) throw new ConditionFailed(old);
+}
+
+export function planPut(f: { stores: Stores }, t: TableRecord, item: Item, cond?: Condition): WritePlan {
+  const old = currentItem(f, t, item);
+  check(cond, old);
+  return { table: t, token: primaryToken(t, item), old, next: item };
+}
+
+export function planDelete(f: { stores: Stores }, t: TableRecord, key: Item, cond?: Condition): WritePlan {
+  const old = currentItem(f, t, key);
+  check(cond, old);
+  return { table: t, token: primaryToken(t, key), old };
+}
+
+/** UpdateItem: creates the item from its key when absent, refuses changes to key attributes. */
+export function planUpdate(f: { stores: Stores }, t: TableRecord, key: Item, actions: UpdateAction[], cond?: Condition): WritePlan {
+  const old = currentItem(f, t, key);
+  check(cond, old);
+  for (const a of actions) {
+    if (t.keySchema.some((k) => k.AttributeName === a.path[0])) {
+      throw validation(`One or more parameter values were invalid: Cannot update attribute ${String(a.path[0])}. This attribute is part of the key`);
+    }
+  }
+  const next = engineCall(() => applyUpdate(old ?? key, actions));
+  checkUpdatedItem(t, next);
+  return { table: t, token: primaryToken(t, key), old, next };
+}
+
+export interface CommitOptions {
+  userIdentity?: StreamRecord['userIdentity'];
+  /** Set when the write arrives from another replica: not replicated again. */
+  replicated?: boolean;
+}
+
+/** Hook the replication module sets, so writes reach the other replicas of a global table. */
+export const afterCommitHooks = new WeakMap<Stores, (f: WriteFacilities, plan: WritePlan) => void>();
+
+/** Applies a planned write: items, indexes, table size, stream record, replication. */
+export function commit(f: WriteFacilities, plan: WritePlan, opts: CommitOptions = {}): void {
+  const t = plan.table;
+  const rt = runtimeOf(dynamoState(f.stores, t.account, t.region), t);
+  if (plan.old) {
+    rt.primary.remove(plan.old);
+    for (const ix of rt.indexes.values()) ix.remove(plan.old);
+    rt.bytes -= itemSize(plan.old);
+  }
+  if (plan.next) {
+    rt.items.set(plan.token, plan.next);
+    rt.primary.put(plan.next);
+    for (const ix of rt.indexes.values()) ix.put(plan.next);
+    rt.bytes += itemSize(plan.next);
+  } else if (plan.old) {
+    rt.items.delete(plan.token);
+  }
+  publishChange({ ...f, account: t.account, region: t.region }, t, plan.old, plan.next, opts.userIdentity);
+  if (!opts.replicated && t.replicas.length) afterCommitHooks.get(f.stores)?.(f, plan);
+}
