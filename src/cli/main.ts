@@ -9,15 +9,17 @@ import { parseArgs } from 'node:util';
 
 const USAGE = `usage:
   drydock start [--port N] [--host H] [--data-dir D]   serve AWS on http://localhost:4566
+                [--dns-port N]                        and DNS on 127.0.0.1:5353 (UDP+TCP)
   drydock status                                      is it up, and what does it serve
   drydock reset [--service NAME]                      drop all state (or one service's)
   drydock clock [advance SECONDS | set ISO | freeze | unfreeze | scale X]
   drydock fault [list | add TYPE key=value... | remove ID | clear]
   drydock explain [REQUEST-ID]                        why a request was allowed or denied
+  drydock dig NAME [TYPE] [-p PORT] [--subnet IP/N] [--vpc ID]  a DNS query, and why those records
   drydock landing-zone [--file SPEC.json]             organization, OUs and guardrail SCPs (idempotent)
     types: region-outage region=us-east-1 | az-outage region= az= | latency ms= |
            error-rate rate=0.5 code= | dx-link-down connectionId=
-environment: DRYDOCK_PORT, DRYDOCK_HOST, DRYDOCK_DATA_DIR, DRYDOCK_ENDPOINT`;
+environment: DRYDOCK_PORT, DRYDOCK_DNS_PORT, DRYDOCK_HOST, DRYDOCK_DATA_DIR, DRYDOCK_ENDPOINT`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -30,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'fault': return await fault(rest);
       case 'explain': return await explain(rest);
       case 'landing-zone': return await landingZone(rest);
+      case 'dig': return await (await import('./dig.js')).dig(rest);
       case undefined: case 'help': case '--help': case '-h':
         console.log(USAGE);
         return command === undefined ? 1 : 0;
@@ -44,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function start(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' }, 'dns-port': { type: 'string' } } });
   const rawPort = values.port ?? process.env['DRYDOCK_PORT'] ?? '4566';
   const port = Number(rawPort);
   const host = values.host ?? process.env['DRYDOCK_HOST'] ?? '127.0.0.1';
@@ -55,6 +58,12 @@ async function start(args: string[]): Promise<number> {
   const app = await Drydock.create({ dataDir, endpoint: `http://${host === '127.0.0.1' ? 'localhost' : host}:${port}` });
   const server = await listen(app, port, host);
   console.log(banner(app.endpoint, dataDir));
+  const dnsPort = Number(values['dns-port'] ?? process.env['DRYDOCK_DNS_PORT'] ?? '5353');
+  const { startDnsServer } = await import('../dns/server.js');
+  await startDnsServer(app, { port: dnsPort, host }).then(
+    (d) => console.log(`  DNS           ${d.host}:${d.port} (UDP+TCP): dig @${d.host} -p ${d.port} NAME, or drydock dig NAME`),
+    (e: Error) => console.error(`drydock: DNS not served on port ${dnsPort}: ${e.message}`),
+  );
   const stop = (): void => { server.closeAllConnections(); server.close(() => process.exit(0)); };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
