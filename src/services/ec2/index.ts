@@ -5,7 +5,27 @@
  * here answer NotImplemented.
  */
 import type { ServiceDefinition } from '../types.js';
+import {
+  allocateAddress, associateAddress, attachInternetGateway, createEgressOnlyInternetGateway, createInternetGateway, createNatGateway,
+  deleteEgressOnlyInternetGateway, deleteInternetGateway, deleteNatGateway, describeAddresses, describeEgressOnlyInternetGateways,
+  describeInternetGateways, describeNatGateways, detachInternetGateway, disassociateAddress, releaseAddress,
+} from './gateways.js';
+import {
+  createNetworkInterface, deleteNetworkInterface, describeNetworkInterfaces, modifyNetworkInterfaceAttribute,
+} from './enis.js';
+import {
+  createNetworkAcl, createNetworkAclEntry, deleteNetworkAcl, deleteNetworkAclEntry, describeNetworkAcls, replaceNetworkAclAssociation,
+  replaceNetworkAclEntry,
+} from './network-acls.js';
 import { describeAvailabilityZones, describeRegions } from './regions.js';
+import {
+  associateRouteTable, createRoute, createRouteTable, deleteRoute, deleteRouteTable, describeRouteTables, disassociateRouteTable,
+  replaceRoute, replaceRouteTableAssociation,
+} from './route-tables.js';
+import {
+  authorizeSecurityGroupEgress, authorizeSecurityGroupIngress, createSecurityGroup, deleteSecurityGroup, describeSecurityGroupRules,
+  describeSecurityGroups, revokeSecurityGroupEgress, revokeSecurityGroupIngress,
+} from './security-groups.js';
 import { createSubnet, deleteSubnet, describeSubnets, modifySubnetAttribute } from './subnets.js';
 import { createTags, deleteTags, describeTags } from './tags.js';
 import {
@@ -31,6 +51,50 @@ const ec2: ServiceDefinition = {
     DescribeSubnets: describeSubnets,
     DeleteSubnet: deleteSubnet,
     ModifySubnetAttribute: modifySubnetAttribute,
+    CreateRouteTable: createRouteTable,
+    DescribeRouteTables: describeRouteTables,
+    DeleteRouteTable: deleteRouteTable,
+    AssociateRouteTable: associateRouteTable,
+    DisassociateRouteTable: disassociateRouteTable,
+    ReplaceRouteTableAssociation: replaceRouteTableAssociation,
+    CreateRoute: createRoute,
+    ReplaceRoute: replaceRoute,
+    DeleteRoute: deleteRoute,
+    CreateInternetGateway: createInternetGateway,
+    AttachInternetGateway: attachInternetGateway,
+    DetachInternetGateway: detachInternetGateway,
+    DeleteInternetGateway: deleteInternetGateway,
+    DescribeInternetGateways: describeInternetGateways,
+    CreateEgressOnlyInternetGateway: createEgressOnlyInternetGateway,
+    DescribeEgressOnlyInternetGateways: describeEgressOnlyInternetGateways,
+    DeleteEgressOnlyInternetGateway: deleteEgressOnlyInternetGateway,
+    AllocateAddress: allocateAddress,
+    AssociateAddress: associateAddress,
+    DisassociateAddress: disassociateAddress,
+    ReleaseAddress: releaseAddress,
+    DescribeAddresses: describeAddresses,
+    CreateNatGateway: createNatGateway,
+    DescribeNatGateways: describeNatGateways,
+    DeleteNatGateway: deleteNatGateway,
+    CreateNetworkInterface: createNetworkInterface,
+    DescribeNetworkInterfaces: describeNetworkInterfaces,
+    DeleteNetworkInterface: deleteNetworkInterface,
+    ModifyNetworkInterfaceAttribute: modifyNetworkInterfaceAttribute,
+    CreateSecurityGroup: createSecurityGroup,
+    DescribeSecurityGroups: describeSecurityGroups,
+    DescribeSecurityGroupRules: describeSecurityGroupRules,
+    DeleteSecurityGroup: deleteSecurityGroup,
+    AuthorizeSecurityGroupIngress: authorizeSecurityGroupIngress,
+    AuthorizeSecurityGroupEgress: authorizeSecurityGroupEgress,
+    RevokeSecurityGroupIngress: revokeSecurityGroupIngress,
+    RevokeSecurityGroupEgress: revokeSecurityGroupEgress,
+    CreateNetworkAcl: createNetworkAcl,
+    DescribeNetworkAcls: describeNetworkAcls,
+    DeleteNetworkAcl: deleteNetworkAcl,
+    CreateNetworkAclEntry: createNetworkAclEntry,
+    ReplaceNetworkAclEntry: replaceNetworkAclEntry,
+    DeleteNetworkAclEntry: deleteNetworkAclEntry,
+    ReplaceNetworkAclAssociation: replaceNetworkAclAssociation,
   },
 };
 
