@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { AwsError } from '../../core/errors.js';
 import type { Handler, ServiceContext } from '../types.js';
 import { decodeReceiptHandle } from './delivery.js';
+import { kmsForSend } from './kms.js';
 import {
   batchFailure, invalidParameter, invalidValue, missingParameter, receiptHandleExpired, receiptHandleIsInvalid,
 } from './errors.js';
@@ -96,9 +97,11 @@ function commit(ref: QueueRef, p: Prepared, ctx: ServiceContext): Record<string,
 }
 
 /** SendMessage: validates, deduplicates (FIFO) and enqueues one message. */
-export const sendMessage: Handler = (input, ctx) => {
+export const sendMessage: Handler = async (input, ctx) => {
   const ref = requireQueue(ctx, input['QueueUrl']);
-  return commit(ref, prepare(ref, input), ctx);
+  const p = prepare(ref, input);
+  await kmsForSend(ctx, ref);
+  return commit(ref, p, ctx);
 };
 
 /** Entries of a batch request, with AWS's request-level checks on their number and ids. */
@@ -150,7 +153,7 @@ function entryHandle(e: Record<string, unknown>): string {
 }
 
 /** SendMessageBatch: up to ten messages, 1 MiB in all, each answered on its own. */
-export const sendMessageBatch: Handler = (input, ctx) => {
+export const sendMessageBatch: Handler = async (input, ctx) => {
   const ref = requireQueue(ctx, input['QueueUrl']);
   const entries = batchEntries(input, 'SendMessageBatchRequestEntry');
   let total = 0;
@@ -170,6 +173,7 @@ export const sendMessageBatch: Handler = (input, ctx) => {
       if (err) throw err;
     }
   }
+  await kmsForSend(ctx, ref);
   return perEntry(entries, (e, i) => commit(ref, prepare(ref, e, i + 1), ctx));
 };
 

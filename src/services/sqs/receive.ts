@@ -3,14 +3,20 @@
  * of clock time and is released as soon as a send, a visibility change or the end of a delay
  * makes a message available to it.
  */
-import type { Handler } from '../types.js';
+import type { Handler, ServiceContext } from '../types.js';
+import { kmsForReceive } from './kms.js';
 import { takeMessages, wireMessage, type Taken } from './delivery.js';
-import { numAttr, requireQueue } from './store.js';
+import { numAttr, requireQueue, type QueueRef } from './store.js';
 import { checkRange, optInt, stringList } from './validate.js';
 
 /** ReceiveMessage: up to MaxNumberOfMessages, waiting up to WaitTimeSeconds when there are none. */
 export const receiveMessage: Handler = (input, ctx) => {
   const ref = requireQueue(ctx, input['QueueUrl']);
+  if (ref.queue.attributes['KmsMasterKeyId']) return kmsForReceive(ctx, ref).then(() => receive(ref, input, ctx));
+  return receive(ref, input, ctx);
+};
+
+function receive(ref: QueueRef, input: Record<string, unknown>, ctx: ServiceContext): Record<string, unknown> | Promise<Record<string, unknown>> {
   const max = optInt(input, 'MaxNumberOfMessages') ?? 1;
   checkRange('MaxNumberOfMessages', max, 1, 10, 'Must be between 1 and 10, if provided.');
   const visibility = optInt(input, 'VisibilityTimeout');
