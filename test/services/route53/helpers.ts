@@ -1,0 +1,60 @@
+/** Shared plumbing for the Route 53 suites: a Drydock with DNS on a free port, clients, zones, DNS queries. */
+import { after, before } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import * as packet from 'dns-packet';
+import {
+  ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, Route53Client, type ResourceRecordSet,
+} from '@aws-sdk/client-route-53';
+import { startDrydock, type RunningDrydock } from '../../../src/embedded/index.js';
+import { digQuery, send } from '../../../src/cli/dig.js';
+import { accountConfig } from '../../helpers.js';
+
+/** One Drydock for the file, with its DNS server on a free port (so parallel files never share 5353). */
+export function useDrydockDns(): { readonly dd: RunningDrydock } {
+  let dd: RunningDrydock | undefined;
+  before(async () => { dd = await startDrydock({ dnsPort: 0 }); });
+  after(async () => { await dd?.stop(); });
+  return { get dd() { return dd!; } };
+}
+
+export function r53(dd: RunningDrydock, accessKeyId?: string): Route53Client {
+  return new Route53Client(accountConfig(dd, accessKeyId ? { accessKeyId } : {}));
+}
+
+export function uniqueZone(): string {
+  return `z${randomBytes(4).toString('hex')}.example.com`;
+}
+
+/** Creates a public zone (or private, given a VPC) and returns its id and name. */
+export async function createZone(c: Route53Client, opts: { name?: string; vpcId?: string } = {}): Promise<{ id: string; name: string }> {
+  const name = opts.name ?? uniqueZone();
+  const r = await c.send(new CreateHostedZoneCommand({
+    Name: name, CallerReference: randomBytes(8).toString('hex'),
+    ...(opts.vpcId ? { VPC: { VPCId: opts.vpcId, VPCRegion: 'us-east-1' } } : {}),
+  }));
+  return { id: r.HostedZone!.Id!.replace('/hostedzone/', ''), name };
+}
+
+export async function upsert(c: Route53Client, zoneId: string, ...sets: ResourceRecordSet[]): Promise<void> {
+  await c.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: sets.map((s) => ({ Action: 'UPSERT', ResourceRecordSet: s })) } }));
+}
+
+export const a = (Name: string, ...values: string[]): ResourceRecordSet => ({ Name, Type: 'A', TTL: 60, ResourceRecords: values.map((Value) => ({ Value })) });
+
+export interface Reply { rcode: string; aa: boolean; answers: { name: string; type: string; ttl: number; data: unknown }[]; authorities: { name: string; type: string; ttl: number }[]; why: string[] }
+
+/** Asks Drydock's DNS server (UDP unless `tcp`), as a client with `subnet` or in `vpc`. */
+export async function query(dd: RunningDrydock, name: string, type = 'A', o: { subnet?: string; vpc?: string; tcp?: boolean } = {}): Promise<Reply> {
+  const r = await send(digQuery(name, type, o), { server: '127.0.0.1', port: dd.dnsPort!, tcp: o.tcp });
+  const rows = (x: packet.Answer[] | undefined) => (x ?? []).map((v) => ({ name: v.name, type: v.type, ttl: (v as { ttl?: number }).ttl ?? 0, data: (v as { data?: unknown }).data }));
+  return {
+    rcode: (r as { rcode?: string }).rcode ?? 'NOERROR',
+    aa: ((r.flags ?? 0) & packet.AUTHORITATIVE_ANSWER) !== 0,
+    answers: rows(r.answers),
+    authorities: rows(r.authorities),
+    why: (r.additionals ?? []).filter((x) => x.name === 'explanation.drydock').map((x) => String(((x as { data?: Buffer[] }).data ?? [])[0])),
+  };
+}
+
+/** The A values of a reply, sorted. */
+export const values = (r: Reply): string[] => r.answers.filter((x) => x.type === 'A' || x.type === 'AAAA').map((x) => String(x.data)).sort();

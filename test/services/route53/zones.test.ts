@@ -1,0 +1,110 @@
+/** Hosted zones through the real SDK: public and private, defaults, listings, deletion rules, changes on the clock. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  AssociateVPCWithHostedZoneCommand, ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, CreateVPCAssociationAuthorizationCommand,
+  DeleteHostedZoneCommand, DisassociateVPCFromHostedZoneCommand, GetChangeCommand, GetHostedZoneCommand, ListHostedZonesByNameCommand,
+  ListHostedZonesByVPCCommand, ListHostedZonesCommand, ListResourceRecordSetsCommand,
+} from '@aws-sdk/client-route-53';
+import { failure, useDrydock } from '../../helpers.js';
+import { a, createZone, r53, uniqueZone } from './helpers.js';
+
+const h = useDrydock();
+
+test('a public zone has four name servers, and the apex NS and SOA records', async () => {
+  const c = r53(h.dd);
+  const name = uniqueZone();
+  const r = await c.send(new CreateHostedZoneCommand({ Name: name, CallerReference: `ref-${name}` }));
+  assert.equal(r.$metadata.httpStatusCode, 201);
+  assert.match(r.HostedZone!.Id!, /^\/hostedzone\/Z[A-Z0-9]+$/);
+  assert.equal(r.HostedZone!.Name, `${name}.`);
+  assert.deepEqual(r.HostedZone!.Config, { PrivateZone: false });
+  assert.equal(r.HostedZone!.ResourceRecordSetCount, 2);
+  assert.equal(r.Location, `https://route53.amazonaws.com/2013-04-01/hostedzone/${r.HostedZone!.Id!.slice(12)}`);
+  assert.equal(r.DelegationSet!.NameServers!.length, 4);
+  assert.equal(r.ChangeInfo!.Status, 'PENDING');
+  const sets = (await c.send(new ListResourceRecordSetsCommand({ HostedZoneId: r.HostedZone!.Id }))).ResourceRecordSets!;
+  assert.deepEqual(sets.map((s) => [s.Type, s.TTL]), [['NS', 172800], ['SOA', 900]]);
+  assert.deepEqual(sets[0]!.ResourceRecords!.map((v) => v.Value), r.DelegationSet!.NameServers!.map((n) => `${n}.`));
+  assert.equal(sets[1]!.ResourceRecords![0]!.Value, `${r.DelegationSet!.NameServers![0]}. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400`);
+  const e = await failure(() => c.send(new CreateHostedZoneCommand({ Name: uniqueZone(), CallerReference: `ref-${name}` })));
+  assert.deepEqual(e, { name: 'HostedZoneAlreadyExists', code: 'HostedZoneAlreadyExists', message: 'A hosted zone has already been created with the specified caller reference.', status: 409 });
+});
+
+test('a private zone carries its VPC; a malformed VPC id is refused as AWS does', async () => {
+  const c = r53(h.dd);
+  const r = await c.send(new CreateHostedZoneCommand({
+    Name: uniqueZone(), CallerReference: 'p1', HostedZoneConfig: { Comment: 'test', PrivateZone: true }, VPC: { VPCId: 'vpc-0123456789abcdef0', VPCRegion: 'us-east-1' },
+  }));
+  assert.deepEqual(r.HostedZone!.Config, { Comment: 'test', PrivateZone: true });
+  assert.deepEqual(r.VPC, { VPCId: 'vpc-0123456789abcdef0', VPCRegion: 'us-east-1' });
+  assert.equal(r.DelegationSet, undefined);
+  const g = await c.send(new GetHostedZoneCommand({ Id: r.HostedZone!.Id }));
+  assert.deepEqual(g.VPCs, [{ VPCId: 'vpc-0123456789abcdef0', VPCRegion: 'us-east-1' }]);
+  const byVpc = await c.send(new ListHostedZonesByVPCCommand({ VPCId: 'vpc-0123456789abcdef0', VPCRegion: 'us-east-1' }));
+  assert.deepEqual(byVpc.HostedZoneSummaries, [{ HostedZoneId: r.HostedZone!.Id!.slice(12), Name: r.HostedZone!.Name, Owner: { OwningAccount: '000000000000' } }]);
+  const e = await failure(() => c.send(new CreateHostedZoneCommand({ Name: uniqueZone(), CallerReference: 'p2', VPC: { VPCId: 'vpc-nope', VPCRegion: 'us-east-1' } })));
+  assert.deepEqual([e.name, e.message, e.status], ['InvalidVPCId', 'The VPC ID is invalid.', 400]);
+});
+
+test('VPC associations: another VPC, the last one cannot go, another account needs authorization', async () => {
+  const c = r53(h.dd);
+  const z = await createZone(c, { vpcId: 'vpc-11111111' });
+  const vpc2 = { VPCId: 'vpc-22222222', VPCRegion: 'us-east-1' as const };
+  await c.send(new AssociateVPCWithHostedZoneCommand({ HostedZoneId: z.id, VPC: vpc2 }));
+  await c.send(new DisassociateVPCFromHostedZoneCommand({ HostedZoneId: z.id, VPC: { VPCId: 'vpc-11111111', VPCRegion: 'us-east-1' } }));
+  const last = await failure(() => c.send(new DisassociateVPCFromHostedZoneCommand({ HostedZoneId: z.id, VPC: vpc2 })));
+  assert.equal(last.name, 'LastVPCAssociation');
+  const other = r53(h.dd, '111111111111');
+  const vpc3 = { VPCId: 'vpc-33333333', VPCRegion: 'us-east-1' as const };
+  const denied = await failure(() => other.send(new AssociateVPCWithHostedZoneCommand({ HostedZoneId: z.id, VPC: vpc3 })));
+  assert.equal(denied.name, 'NotAuthorizedException');
+  await c.send(new CreateVPCAssociationAuthorizationCommand({ HostedZoneId: z.id, VPC: vpc3 }));
+  await other.send(new AssociateVPCWithHostedZoneCommand({ HostedZoneId: z.id, VPC: vpc3 }));
+  assert.deepEqual((await c.send(new GetHostedZoneCommand({ Id: z.id }))).VPCs!.map((v) => v.VPCId), ['vpc-22222222', 'vpc-33333333']);
+});
+
+test('a zone with records cannot be deleted; an unknown zone is NoSuchHostedZone', async () => {
+  const c = r53(h.dd);
+  const z = await createZone(c);
+  await c.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: z.id, ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: a(`www.${z.name}`, '192.0.2.1') }] } }));
+  const e = await failure(() => c.send(new DeleteHostedZoneCommand({ Id: z.id })));
+  assert.deepEqual([e.name, e.status], ['HostedZoneNotEmpty', 400]);
+  await c.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: z.id, ChangeBatch: { Changes: [{ Action: 'DELETE', ResourceRecordSet: a(`www.${z.name}`, '192.0.2.1') }] } }));
+  const d = await c.send(new DeleteHostedZoneCommand({ Id: z.id }));
+  assert.equal(d.ChangeInfo!.Status, 'PENDING');
+  const gone = await failure(() => c.send(new GetHostedZoneCommand({ Id: z.id })));
+  assert.deepEqual(gone, { name: 'NoSuchHostedZone', code: 'NoSuchHostedZone', message: `No hosted zone found with ID: ${z.id}`, status: 404 });
+});
+
+test('a change is PENDING until it has propagated on the clock, then INSYNC', async () => {
+  const c = r53(h.dd);
+  h.dd.clock.freeze(true);
+  try {
+    const z = await createZone(c);
+    const r = await c.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: z.id, ChangeBatch: { Comment: 'go', Changes: [{ Action: 'CREATE', ResourceRecordSet: a(`x.${z.name}`, '192.0.2.9') }] } }));
+    assert.equal(r.ChangeInfo!.Status, 'PENDING');
+    assert.equal(r.ChangeInfo!.Comment, 'go');
+    assert.equal((await c.send(new GetChangeCommand({ Id: r.ChangeInfo!.Id }))).ChangeInfo!.Status, 'PENDING');
+    h.dd.clock.advance(5);
+    assert.equal((await c.send(new GetChangeCommand({ Id: r.ChangeInfo!.Id }))).ChangeInfo!.Status, 'INSYNC');
+    const e = await failure(() => c.send(new GetChangeCommand({ Id: 'CNOTACHANGE' })));
+    assert.deepEqual([e.name, e.status], ['NoSuchChange', 404]);
+  } finally {
+    h.dd.clock.freeze(false);
+  }
+});
+
+test('listings page with markers, and by name in reverse-label order', async () => {
+  const c = r53(h.dd, '222222222222');
+  for (const n of ['b.example.org', 'a.example.org', 'example.net']) await createZone(c, { name: n });
+  const byName = await c.send(new ListHostedZonesByNameCommand({}));
+  assert.deepEqual(byName.HostedZones!.map((z) => z.Name), ['example.net.', 'a.example.org.', 'b.example.org.']);
+  const from = await c.send(new ListHostedZonesByNameCommand({ DNSName: 'b.example.org', MaxItems: 1 }));
+  assert.deepEqual([from.HostedZones!.map((z) => z.Name), from.IsTruncated], [['b.example.org.'], false]);
+  const p1 = await c.send(new ListHostedZonesCommand({ MaxItems: 2 }));
+  assert.equal(p1.HostedZones!.length, 2);
+  assert.equal(p1.IsTruncated, true);
+  const p2 = await c.send(new ListHostedZonesCommand({ MaxItems: 2, Marker: p1.NextMarker }));
+  assert.deepEqual([p2.HostedZones!.length, p2.IsTruncated], [1, false]);
+});
