@@ -58,3 +58,35 @@ export async function query(dd: RunningDrydock, name: string, type = 'A', o: { s
 
 /** The A values of a reply, sorted. */
 export const values = (r: Reply): string[] => r.answers.filter((x) => x.type === 'A' || x.type === 'AAAA').map((x) => String(x.data)).sort();
+
+/** A local HTTP endpoint whose status and body a test can change. */
+export interface Endpoint { port: number; status: number; body: string; close(): Promise<void> }
+
+export async function endpoint(): Promise<Endpoint> {
+  const { createServer } = await import('node:http');
+  const ep = { port: 0, status: 200, body: 'OK healthy', close: async () => undefined } as Endpoint;
+  const server = createServer((_req, res) => { res.writeHead(ep.status); res.end(ep.body); });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  ep.port = (server.address() as { port: number }).port;
+  ep.close = () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); });
+  return ep;
+}
+
+/**
+ * Advances the clock `rounds` times by `interval` seconds and, after each, waits (in real time,
+ * briefly) until the checker has recorded that round's probe of `checkId`.
+ */
+export async function checkRounds(dd: RunningDrydock, c: Route53Client, checkIds: string[], rounds: number, interval = 10): Promise<void> {
+  const { GetHealthCheckStatusCommand } = await import('@aws-sdk/client-route-53');
+  for (let i = 0; i < rounds; i++) {
+    dd.clock.advance(interval);
+    const due = dd.clock.nowMs();
+    for (const id of checkIds) {
+      for (let spin = 0; spin < 200; spin++) {
+        const s = await c.send(new GetHealthCheckStatusCommand({ HealthCheckId: id }));
+        if ((s.HealthCheckObservations?.[0]?.StatusReport?.CheckedTime?.getTime() ?? 0) >= due) break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+  }
+}
