@@ -29,6 +29,8 @@ export interface ExecutionOptions {
   variables?: Map<string, Json>;
   /** Skip the ExecutionStarted event (a redrive continues an existing history). */
   started?: boolean;
+  /** Start at this top-level state instead of StartAt (a redrive restarts where it failed). */
+  startAt?: string;
 }
 
 export async function runExecution(o: ExecutionOptions): Promise<ExecutionResult> {
@@ -52,7 +54,8 @@ export async function runExecution(o: ExecutionOptions): Promise<ExecutionResult
     o.host.sleep(timeout * 1000, timer).then(() => { timedOut = true; cancel.cancel(); }, () => {});
   }
   try {
-    const output = await it.runBlock(o.definition as unknown as Block, o.input, frame);
+    const block = o.definition as unknown as Block;
+    const output = await it.runBlock(o.startAt ? { ...block, StartAt: o.startAt } : block, o.input, frame);
     if (timedOut) return timedOutResult(h, thread);
     h.emit(thread, 'ExecutionSucceeded', { output: toText(output), outputDetails: { truncated: false } });
     return { status: 'SUCCEEDED', output };

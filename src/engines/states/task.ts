@@ -93,6 +93,7 @@ export async function runTask(it: Interpreter, run: StateRun): Promise<Json> {
         context: scope.context, cancel,
         submitted: (output) => { h.emit(frame.thread, `${prefix}Submitted`, detail({ output: toText(output), outputDetails: { truncated: false } })); },
         heartbeat: armHeartbeat,
+        started: (workerName) => { h.emit(frame.thread, 'ActivityStarted', { workerName }); },
       }).then(resolve, reject);
     });
     h.emit(frame.thread, `${prefix}Succeeded`, detail({ output: toText(result), outputDetails: { truncated: false } }));

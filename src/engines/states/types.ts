@@ -41,6 +41,8 @@ export interface TaskRequest {
   submitted(output: Json): void;
   /** Restarts the heartbeat timeout (SendTaskHeartbeat). */
   heartbeat(): void;
+  /** An activity worker took the task (the history's ActivityStarted event). */
+  started?(workerName: string): void;
 }
 
 /** What the engine asks of the world. */
