@@ -28,7 +28,7 @@ function answerFrom(env: CheckEnv, states: Route53State[], zones: ZoneIndex[], q
       return undefined;
     },
   });
-  if (q.clientIp) answer.explanation.unshift(`client ${q.clientIp} (from the ${q.clientIpSource ?? 'source address'})${q.vpcId ? ` in ${q.vpcId}` : ''}`);
+  if (q.clientIp) answer.explanation.unshift(`client ${q.clientIp} (${q.clientIpSource === 'edns-client-subnet' ? 'EDNS client subnet' : 'source address'})${q.vpcId ? ` in ${q.vpcId}` : ''}`);
   return answer;
 }
 
