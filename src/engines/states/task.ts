@@ -11,6 +11,16 @@ import type { TaskResource } from './types.js';
 
 const DEFAULT_TIMEOUT = 99999999;
 
+// The optimized integrations Step Functions recognizes (aws-sdk:* takes any service and action).
+const OPTIMIZED: Record<string, string[]> = {
+  lambda: ['invoke'], sqs: ['sendMessage'], sns: ['publish'], dynamodb: ['getItem', 'putItem', 'updateItem', 'deleteItem'],
+  events: ['putEvents'], states: ['startExecution'], ecs: ['runTask'], batch: ['submitJob'], glue: ['startJobRun'],
+  athena: ['startQueryExecution', 'stopQueryExecution', 'getQueryExecution', 'getQueryResults'], apigateway: ['invoke'],
+  codebuild: ['startBuild', 'stopBuild', 'batchDeleteBuilds', 'batchGetReports', 'startBuildBatch'], http: ['invoke'],
+  bedrock: ['invokeModel', 'createModelCustomizationJob'], eks: ['runJob', 'call', 'createCluster', 'deleteCluster'],
+  s3: ['getObject', 'listObjectsV2', 'putObject'], emr: ['createCluster', 'terminateCluster', 'addStep', 'cancelStep'],
+};
+
 /** Parses a Task's Resource ARN; undefined when it is not one Step Functions accepts. */
 export function parseResource(arn: string): TaskResource | undefined {
   const lambda = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/.exec(arn);
@@ -20,6 +30,7 @@ export function parseResource(arn: string): TaskResource | undefined {
   }
   const m = /^arn:aws[a-z-]*:states:::(aws-sdk:[a-z0-9-]+|[a-z0-9-]+):([A-Za-z0-9]+)(\.(sync:2|sync|waitForTaskToken))?$/.exec(arn);
   if (!m) return undefined;
+  if (!m[1]!.startsWith('aws-sdk:') && !OPTIMIZED[m[1]!]?.includes(m[2]!)) return undefined;
   const pattern = (m[4] ?? 'request') as TaskResource['pattern'];
   return { kind: 'service', arn, resourceType: m[1]!, resource: m[2]! + (m[3] ?? ''), action: m[2]!, pattern };
 }
