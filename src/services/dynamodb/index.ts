@@ -16,10 +16,21 @@ import { listTagsOfResource, tagResource, untagResource } from './tags.js';
 import { transactGetItems, transactWriteItems } from './transactions.js';
 import { describeTimeToLive, installTtl, updateTimeToLive } from './ttl.js';
 
+/** Per app: resolves once the DynamoDB Streams service listens on the bus. */
+const streamsReady = new WeakMap<object, Promise<unknown>>();
+
+/** Table calls may enable a stream: its first event must find the Streams service listening. */
+function afterStreamsReady(h: Handler): Handler {
+  return async (input, ctx) => {
+    await streamsReady.get(ctx.stores);
+    return h(input, ctx);
+  };
+}
+
 const HANDLERS: Record<string, Handler> = {
   BatchGetItem: batchGetItem,
   BatchWriteItem: batchWriteItem,
-  CreateTable: createTable,
+  CreateTable: afterStreamsReady(createTable),
   DeleteItem: deleteItem,
   DeleteTable: deleteTable,
   DescribeContinuousBackups: describeContinuousBackups,
@@ -39,7 +50,7 @@ const HANDLERS: Record<string, Handler> = {
   UntagResource: untagResource,
   UpdateContinuousBackups: updateContinuousBackups,
   UpdateItem: updateItem,
-  UpdateTable: updateTable,
+  UpdateTable: afterStreamsReady(updateTable),
   UpdateTimeToLive: updateTimeToLive,
 };
 
@@ -70,8 +81,9 @@ const dynamodb: ServiceDefinition = {
     });
     installReplication(host);
     installTtl(host);
-    // The Streams service keeps shards from the records this service publishes: load it first.
-    void host.service('dynamodbstreams');
+    // The Streams service keeps shards from the records this service publishes: table calls
+    // that enable a stream wait for it to be subscribed (see streamsReady).
+    streamsReady.set(host.stores, host.service('dynamodbstreams'));
   },
 };
 

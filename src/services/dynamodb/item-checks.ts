@@ -17,6 +17,11 @@ function keyBytes(v: Item[string]): number {
   return v.S !== undefined ? Buffer.byteLength(v.S) : v.B !== undefined ? v.B.byteLength : 0;
 }
 
+/** Empty strings and binaries are allowed except in key attributes. */
+function isEmpty(v: Item[string]): boolean {
+  return v.S === '' || (v.B !== undefined && v.B.byteLength === 0);
+}
+
 function checkKeyValueSize(t: TableRecord, item: Item): void {
   const h = item[hashKeyOf(t.keySchema)]!;
   if (keyBytes(h) > 2048) throw validation(`${INVALID} Size of hashkey has exceeded the maximum size limit of2048 bytes`);
@@ -33,7 +38,7 @@ export function checkPutItem(t: TableRecord, item: Item): void {
     const expected = typeOfKey(t, k.AttributeName);
     const actual = typeName(v);
     if (actual !== expected) throw validation(`${INVALID} Type mismatch for key ${k.AttributeName} expected: ${expected} actual: ${actual}`);
-    if (keyBytes(v) === 0) {
+    if (isEmpty(v)) {
       throw validation(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${actual === 'S' ? 'string' : 'binary'} value. Key: ${k.AttributeName}`);
     }
   }
@@ -53,7 +58,7 @@ export function checkIndexKeys(t: TableRecord, item: Item): void {
       if (actual !== expected) {
         throw validation(`${INVALID} Type mismatch for Index Key ${k.AttributeName} Expected: ${expected} Actual: ${actual} IndexName: ${ix.name}`);
       }
-      if (keyBytes(v) === 0 && (actual === 'S' || actual === 'B')) {
+      if (isEmpty(v)) {
         throw validation(`One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty ${actual === 'S' ? 'string' : 'binary'} value. IndexName: ${ix.name}, IndexKey: ${k.AttributeName}`);
       }
     }
@@ -70,7 +75,7 @@ export function checkKey(t: TableRecord, key: Item | undefined): Item {
   }
   for (const k of t.keySchema) {
     const v = key[k.AttributeName]!;
-    if (keyBytes(v) === 0) {
+    if (isEmpty(v)) {
       throw validation(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${v.S !== undefined ? 'string' : 'binary'} value. Key: ${k.AttributeName}`);
     }
   }
