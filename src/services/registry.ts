@@ -54,7 +54,7 @@ export async function serviceDefinition(name: string): Promise<ServiceDefinition
 
 /** Services whose folder exists but has no handlers yet: health says not-implemented. */
 const UNBUILT = new Set<string>([
-  'directconnect', 'route53resolver',
+  'directconnect',
 ]);
 
 /** Names of the services that have handlers. */

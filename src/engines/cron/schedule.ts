@@ -35,7 +35,7 @@ export function parseSchedule(text: string, opts: ParseOptions = {}): Schedule {
     if (new Date(wallMs).getUTCDate() !== d || h > 23 || mi > 59 || s > 59) throw new CronSyntaxError(`\`${body}\` is not a date and time`);
     return { kind: 'at', text, wallMs };
   }
-  const r = /^(\d+) (minute|minutes|hour|hours|day|days)$/.exec(body.trim());
+  const r = /^(\d+) (minute|minutes|hour|hours|day|days)$/.exec(body);
   if (!r) throw new CronSyntaxError('`rate(…)` takes a positive whole number and a unit: minute(s), hour(s) or day(s)');
   const value = Number(r[1]);
   const plural = r[2]!.endsWith('s');
