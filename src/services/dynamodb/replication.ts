@@ -19,10 +19,16 @@ import { afterCommitHooks, commit, type WriteFacilities, type WritePlan } from '
 const DEFAULT_LAG_MS = 1000;
 const RETRY_MS = 1000;
 
-/** The replication lag: `DRYDOCK_DYNAMODB_REPLICATION_LAG_MS` or one second. */
-export function replicationLagMs(): number {
-  const v = Number(process.env['DRYDOCK_DYNAMODB_REPLICATION_LAG_MS']);
-  return Number.isFinite(v) && v >= 0 ? v : DEFAULT_LAG_MS;
+/**
+ * The replication lag of a table: its `drydock:replication-lag-ms` tag, else
+ * `DRYDOCK_DYNAMODB_REPLICATION_LAG_MS`, else one second.
+ */
+export function replicationLagMs(t: TableRecord): number {
+  for (const raw of [t.tags['drydock:replication-lag-ms'], process.env['DRYDOCK_DYNAMODB_REPLICATION_LAG_MS']]) {
+    const v = Number(raw);
+    if (raw !== undefined && raw !== '' && Number.isFinite(v) && v >= 0) return v;
+  }
+  return DEFAULT_LAG_MS;
 }
 
 interface Stamp { ms: number; region: string }
@@ -53,7 +59,7 @@ class Replicator {
     for (const r of t.replicas) {
       if (r.region === t.region) continue;
       const d: Delivery = { account: t.account, table: t.name, from: t.region, to: r.region, token: plan.token, item: plan.next && cloneItem(plan.next), stamp };
-      f.clock.setTimer(() => this.deliver(d), replicationLagMs());
+      f.clock.setTimer(() => this.deliver(d), replicationLagMs(t));
     }
   }
 
