@@ -4,7 +4,9 @@
  * Analyzer, answered by the network engine (`src/engines/network`). Operations not listed
  * here answer NotImplemented.
  */
+import '../../engines/network/dx-events.js';
 import type { ServiceDefinition } from '../types.js';
+import { applyDxChange } from './dx-link.js';
 import {
   allocateAddress, associateAddress, attachInternetGateway, createEgressOnlyInternetGateway, createInternetGateway, createNatGateway,
   deleteEgressOnlyInternetGateway, deleteInternetGateway, deleteNatGateway, describeAddresses, describeEgressOnlyInternetGateways,
@@ -17,6 +19,10 @@ import {
   createNetworkAcl, createNetworkAclEntry, deleteNetworkAcl, deleteNetworkAclEntry, describeNetworkAcls, replaceNetworkAclAssociation,
   replaceNetworkAclEntry,
 } from './network-acls.js';
+import {
+  createNetworkInsightsPath, deleteNetworkInsightsAnalysis, deleteNetworkInsightsPath, describeNetworkInsightsAnalyses,
+  describeNetworkInsightsPaths, startNetworkInsightsAnalysis,
+} from './insights.js';
 import { describeAvailabilityZones, describeRegions } from './regions.js';
 import {
   associateRouteTable, createRoute, createRouteTable, deleteRoute, deleteRouteTable, describeRouteTables, disassociateRouteTable,
@@ -28,6 +34,20 @@ import {
 } from './security-groups.js';
 import { createSubnet, deleteSubnet, describeSubnets, modifySubnetAttribute } from './subnets.js';
 import { createTags, deleteTags, describeTags } from './tags.js';
+import {
+  acceptTransitGatewayPeeringAttachment, createTransitGatewayPeeringAttachment, deleteTransitGatewayPeeringAttachment,
+  describeTransitGatewayPeeringAttachments, rejectTransitGatewayPeeringAttachment,
+} from './tgw-peering.js';
+import {
+  associateTransitGatewayRouteTable, createTransitGatewayRoute, createTransitGatewayRouteTable, deleteTransitGatewayRoute,
+  deleteTransitGatewayRouteTable, describeTransitGatewayRouteTables, disableTransitGatewayRouteTablePropagation,
+  disassociateTransitGatewayRouteTable, enableTransitGatewayRouteTablePropagation, getTransitGatewayAttachmentPropagations,
+  getTransitGatewayRouteTableAssociations, getTransitGatewayRouteTablePropagations, replaceTransitGatewayRoute, searchTransitGatewayRoutes,
+} from './tgw-route-tables.js';
+import {
+  createTransitGateway, createTransitGatewayVpcAttachment, deleteTransitGateway, deleteTransitGatewayVpcAttachment,
+  describeTransitGatewayAttachments, describeTransitGateways, describeTransitGatewayVpcAttachments, modifyTransitGatewayVpcAttachment,
+} from './transit-gateways.js';
 import {
   associateVpcCidrBlock, createVpc, deleteVpc, describeVpcAttribute, describeVpcs, disassociateVpcCidrBlock, modifyVpcAttribute,
 } from './vpcs.js';
@@ -95,6 +115,43 @@ const ec2: ServiceDefinition = {
     ReplaceNetworkAclEntry: replaceNetworkAclEntry,
     DeleteNetworkAclEntry: deleteNetworkAclEntry,
     ReplaceNetworkAclAssociation: replaceNetworkAclAssociation,
+    CreateTransitGateway: createTransitGateway,
+    DescribeTransitGateways: describeTransitGateways,
+    DeleteTransitGateway: deleteTransitGateway,
+    CreateTransitGatewayVpcAttachment: createTransitGatewayVpcAttachment,
+    DescribeTransitGatewayVpcAttachments: describeTransitGatewayVpcAttachments,
+    DeleteTransitGatewayVpcAttachment: deleteTransitGatewayVpcAttachment,
+    ModifyTransitGatewayVpcAttachment: modifyTransitGatewayVpcAttachment,
+    DescribeTransitGatewayAttachments: describeTransitGatewayAttachments,
+    CreateTransitGatewayPeeringAttachment: createTransitGatewayPeeringAttachment,
+    AcceptTransitGatewayPeeringAttachment: acceptTransitGatewayPeeringAttachment,
+    RejectTransitGatewayPeeringAttachment: rejectTransitGatewayPeeringAttachment,
+    DeleteTransitGatewayPeeringAttachment: deleteTransitGatewayPeeringAttachment,
+    DescribeTransitGatewayPeeringAttachments: describeTransitGatewayPeeringAttachments,
+    CreateTransitGatewayRouteTable: createTransitGatewayRouteTable,
+    DescribeTransitGatewayRouteTables: describeTransitGatewayRouteTables,
+    DeleteTransitGatewayRouteTable: deleteTransitGatewayRouteTable,
+    AssociateTransitGatewayRouteTable: associateTransitGatewayRouteTable,
+    DisassociateTransitGatewayRouteTable: disassociateTransitGatewayRouteTable,
+    EnableTransitGatewayRouteTablePropagation: enableTransitGatewayRouteTablePropagation,
+    DisableTransitGatewayRouteTablePropagation: disableTransitGatewayRouteTablePropagation,
+    GetTransitGatewayRouteTableAssociations: getTransitGatewayRouteTableAssociations,
+    GetTransitGatewayRouteTablePropagations: getTransitGatewayRouteTablePropagations,
+    GetTransitGatewayAttachmentPropagations: getTransitGatewayAttachmentPropagations,
+    CreateTransitGatewayRoute: createTransitGatewayRoute,
+    ReplaceTransitGatewayRoute: replaceTransitGatewayRoute,
+    DeleteTransitGatewayRoute: deleteTransitGatewayRoute,
+    SearchTransitGatewayRoutes: searchTransitGatewayRoutes,
+    CreateNetworkInsightsPath: createNetworkInsightsPath,
+    DescribeNetworkInsightsPaths: describeNetworkInsightsPaths,
+    DeleteNetworkInsightsPath: deleteNetworkInsightsPath,
+    StartNetworkInsightsAnalysis: startNetworkInsightsAnalysis,
+    DescribeNetworkInsightsAnalyses: describeNetworkInsightsAnalyses,
+    DeleteNetworkInsightsAnalysis: deleteNetworkInsightsAnalysis,
+  },
+  install(host) {
+    // Direct Connect gateway associations become transit gateway attachments here.
+    host.bus.subscribe('directconnect:gateway-changed', (e) => applyDxChange(host.stores, e, host.clock.nowMs()));
   },
 };
 
