@@ -84,7 +84,9 @@ export class Environment {
     // The bootstrap's poll for the next event may wait for as long as the environment idles.
     this.#server.requestTimeout = 0;
     this.#server.keepAliveTimeout = 0;
+    // Nothing here may keep Drydock's process alive: the environment dies with it (its stdin closes).
     this.#server.unref();
+    this.#server.on('connection', (socket) => socket.unref());
   }
 
   /** Starts the runtime API and the process. */

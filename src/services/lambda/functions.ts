@@ -7,6 +7,7 @@ import { applyConfig, newConfig, showConfig } from './config.js';
 import { conflict, invalidParameter, preconditionFailed } from './errors.js';
 import { checkLayers } from './layers.js';
 import { checkNewName } from './names.js';
+import { sessionName } from './launch.js';
 import { hostOf, runtimeOf } from './pool.js';
 import { resolve, resolveFunction } from './resolve.js';
 import { functionArn, lambdaState, type FunctionRecord, type LambdaState, type VersionConfig } from './store.js';
@@ -79,9 +80,10 @@ async function checkRoleAssumable(ctx: ServiceContext, fnName: string, role: str
   try {
     await ctx.call({
       service: 'sts', operation: 'AssumeRole', json: true, region: ctx.region, principal: servicePrincipal('lambda.amazonaws.com', ctx.account),
-      input: { RoleArn: role, RoleSessionName: fnName }, sourceAccount: ctx.account, sourceArn: functionArn(ctx.account, ctx.region, fnName),
+      input: { RoleArn: role, RoleSessionName: sessionName(fnName) }, sourceAccount: ctx.account, sourceArn: functionArn(ctx.account, ctx.region, fnName),
     });
-  } catch {
+  } catch (e) {
+    if (process.env['DRYDOCK_DEBUG']) console.error(e);
     throw invalidParameter('The role defined for the function cannot be assumed by Lambda.');
   }
 }

@@ -13,6 +13,11 @@ import { envDir, optDir, RUNTIMES_DIR, unpacked } from './code.js';
 import type { EnvSpec } from './environment.js';
 import { functionArn, lambdaState, type LambdaState, type VersionConfig } from './store.js';
 
+/** The role session Lambda opens is named after the function (STS wants at least two characters). */
+export function sessionName(fnName: string): string {
+  return fnName.length < 2 ? `${fnName}_` : fnName;
+}
+
 /** Runtimes Drydock can run, and how. */
 export function runtimeKind(runtime: string | undefined): 'node' | 'python' | 'provided' | undefined {
   if (runtime === undefined) return undefined;
@@ -39,7 +44,7 @@ export async function roleCredentials(host: ServiceHost, account: string, region
   const out = await host.call({
     service: 'sts', operation: 'AssumeRole', json: true, region,
     principal: servicePrincipal('lambda.amazonaws.com', account),
-    input: { RoleArn: role, RoleSessionName: fnName },
+    input: { RoleArn: role, RoleSessionName: sessionName(fnName) },
     sourceArn: functionArn(account, region, fnName), sourceAccount: account,
   });
   const c = out['Credentials'] as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: number | string };
