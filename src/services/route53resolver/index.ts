@@ -1,6 +1,51 @@
+/**
+ * Amazon Route 53 Resolver: inbound and outbound endpoints in VPC subnets (read from Drydock's
+ * EC2), FORWARD and SYSTEM rules with VPC associations, and query logging configs. Outbound
+ * rules really forward: the DNS server sends a matching query from an associated VPC to the
+ * rule's target IPs and returns their answer; inbound endpoints answer for their VPC.
+ *
+ * Not implemented (answer NotImplemented): DNS Firewall, rule and query-log sharing policies
+ * (RAM), endpoint IP address changes, Resolver configs and DNSSEC validation configs.
+ */
 import type { ServiceDefinition } from '../types.js';
+import { installDns } from './dns.js';
+import { createEndpoint, deleteEndpoint, getEndpointHandler, listEndpointIps, listEndpoints, updateEndpoint } from './endpoints.js';
+import {
+  associateQueryLogConfig, createQueryLogConfig, deleteQueryLogConfig, disassociateQueryLogConfig, getQueryLogAssociation, getQueryLogConfig,
+  listQueryLogAssociations, listQueryLogConfigs,
+} from './query-logs.js';
+import {
+  associateRule, createRule, deleteRule, disassociateRule, getRuleAssociation, getRuleHandler, listRuleAssociations, listRules, updateRule,
+} from './rules.js';
 
-/** Not built yet: every operation of the model answers not-implemented. */
-const route53resolver: ServiceDefinition = { name: 'route53resolver', handlers: {} };
+const route53resolver: ServiceDefinition = {
+  name: 'route53resolver',
+  handlers: {
+    CreateResolverEndpoint: createEndpoint,
+    GetResolverEndpoint: getEndpointHandler,
+    UpdateResolverEndpoint: updateEndpoint,
+    DeleteResolverEndpoint: deleteEndpoint,
+    ListResolverEndpoints: listEndpoints,
+    ListResolverEndpointIpAddresses: listEndpointIps,
+    CreateResolverRule: createRule,
+    GetResolverRule: getRuleHandler,
+    UpdateResolverRule: updateRule,
+    DeleteResolverRule: deleteRule,
+    ListResolverRules: listRules,
+    AssociateResolverRule: associateRule,
+    DisassociateResolverRule: disassociateRule,
+    GetResolverRuleAssociation: getRuleAssociation,
+    ListResolverRuleAssociations: listRuleAssociations,
+    CreateResolverQueryLogConfig: createQueryLogConfig,
+    GetResolverQueryLogConfig: getQueryLogConfig,
+    DeleteResolverQueryLogConfig: deleteQueryLogConfig,
+    ListResolverQueryLogConfigs: listQueryLogConfigs,
+    AssociateResolverQueryLogConfig: associateQueryLogConfig,
+    DisassociateResolverQueryLogConfig: disassociateQueryLogConfig,
+    GetResolverQueryLogConfigAssociation: getQueryLogAssociation,
+    ListResolverQueryLogConfigAssociations: listQueryLogAssociations,
+  },
+  install: installDns,
+};
 
 export default route53resolver;

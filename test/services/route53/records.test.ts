@@ -91,7 +91,7 @@ test('listing: reverse-label order, then type and set identifier; pages resume f
   const w = (id: string, weight: number) => ({ ...a(`w.${z.name}`, `192.0.2.${weight}`), SetIdentifier: id, Weight: weight });
   await upsert(c, z.id, a(`b.${z.name}`, '192.0.2.1'), a(`a.b.${z.name}`, '192.0.2.2'), w('two', 2), w('one', 1), { ...a(`b.${z.name}`, '2001:db8::1'), Type: 'AAAA' });
   const all = (await c.send(new ListResourceRecordSetsCommand({ HostedZoneId: z.id }))).ResourceRecordSets!;
-  assert.deepEqual(all.map((s) => `${s.Name.slice(0, -z.name.length - 2)}/${s.Type}/${s.SetIdentifier ?? ''}`),
+  assert.deepEqual(all.map((s) => `${s.Name!.slice(0, -z.name.length - 2)}/${s.Type}/${s.SetIdentifier ?? ''}`),
     ['/NS/', '/SOA/', 'b/A/', 'b/AAAA/', 'a.b/A/', 'w/A/one', 'w/A/two']);
   const p1 = await c.send(new ListResourceRecordSetsCommand({ HostedZoneId: z.id, MaxItems: 5 }));
   assert.deepEqual([p1.IsTruncated, p1.NextRecordName, p1.NextRecordType, p1.NextRecordIdentifier], [true, `w.${z.name}.`, 'A', 'one']);
