@@ -12,6 +12,7 @@ import {
   createGroup, createLogGroup, createLogStream, deleteLogGroup, deleteLogStream, deleteRetentionPolicy, describeLogGroups,
   describeLogStreams, listTagsLogGroup, newStream, putRetentionPolicy, tagLogGroup, untagLogGroup,
 } from './groups.js';
+import { deleteResourcePolicy, describeResourcePolicies, logsPolicyLookup, putResourcePolicy } from './resource-policies.js';
 import { append, dropStream, logsState, streamKey, type LogsState } from './store.js';
 
 const HANDLERS: Record<string, Handler> = {
@@ -27,6 +28,9 @@ const HANDLERS: Record<string, Handler> = {
   ListTagsLogGroup: listTagsLogGroup,
   PutLogEvents: putLogEvents,
   PutRetentionPolicy: putRetentionPolicy,
+  PutResourcePolicy: putResourcePolicy,
+  DescribeResourcePolicies: describeResourcePolicies,
+  DeleteResourcePolicy: deleteResourcePolicy,
   TagLogGroup: tagLogGroup,
   UntagLogGroup: untagLogGroup,
 };
@@ -42,6 +46,7 @@ function expire(state: LogsState, nowMs: number): void {
 }
 
 function install(host: ServiceHost): void {
+  host.ports.resourcePolicies.set('logs', logsPolicyLookup(host.stores));
   host.ports.deliver.set('logs', async (target, message) => {
     const arn = parseArn(target);
     const m = arn ? /^log-group:(.+):log-stream:(.+)$/.exec(arn.resource) : null;

@@ -41,7 +41,11 @@ export interface LogsState {
   /** Key: `<group>\n<stream>`. */
   streams: Collection<StreamRecord>;
   events: Collection<LogEvent[]>;
+  /** Account-level resource policies by name (see resource-policies.ts). */
+  policies: Collection<ResourcePolicyRecord>;
 }
+
+export interface ResourcePolicyRecord { policyName: string; policyDocument: string; lastUpdatedTime: number; revisionId: string }
 
 export const CHUNK = 500;
 
@@ -51,6 +55,7 @@ export function logsState(stores: Stores, account: string, region: string): Logs
     groups: c.collection<GroupRecord>('groups'),
     streams: c.collection<StreamRecord>('streams'),
     events: c.collection<LogEvent[]>('events'),
+    policies: c.collection<ResourcePolicyRecord>('policies'),
   }));
 }
 
