@@ -4,6 +4,7 @@ import { after, before } from 'node:test';
 import { run as failover } from '../../examples/dns-failover/run.js';
 import { run as geoproximity } from '../../examples/dns-geoproximity/run.js';
 import { run as multivalue } from '../../examples/dns-multivalue/run.js';
+import { run as hybrid } from '../../examples/hybrid-dns/run.js';
 import type { DnsTarget } from '../../examples/dns-failover/dns-target.js';
 import type { ScenarioResult } from '../../examples/_lib/harness.js';
 import { startDrydock, type RunningDrydock } from '../../src/embedded/index.js';
@@ -35,4 +36,10 @@ test('dns-multivalue: two stopped endpoints leave six records in every answer', 
 test('dns-geoproximity: a +50 bias on eu-west-1 moves a client that was closer to us-east-1', async () => {
   const r = await play(geoproximity);
   assert.match(r.facts['why']!, /euw1: \d+ km, bias 50 → \d+ km/);
+});
+
+test('hybrid-dns: an outbound rule forwards corp.example.internal to the on-premises server; an inbound endpoint serves the private zone', async () => {
+  const r = await play(hybrid);
+  assert.deepEqual([r.facts['forwarded'], r.facts['inbound']], ['172.16.10.25', '10.50.1.20']);
+  assert.match(r.facts['forwardedWhy']!, /forwards corp\.example\.internal\. from vpc-[0-9a-f]+ to 127\.0\.0\.1:\d+/);
 });
