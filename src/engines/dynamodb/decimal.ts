@@ -108,8 +108,37 @@ function sign(x: bigint): number {
   return x === 0n ? 0 : x > 0n ? 1 : -1;
 }
 
-/** Compares two numbers given as (already validated) text. */
+/** Canonical text as {@link formatDecimal} writes it: no exponent, no leading or trailing zeros. */
+const CANONICAL = /^(-?)(0|[1-9]\d*)(?:\.(\d*[1-9]))?$/;
+
+/**
+ * Compares two numbers given as text. Stored numbers are canonical, which makes this a string
+ * comparison (integer part by length then digits, fraction by digits) without BigInt: it
+ * runs on every sort-key comparison.
+ */
 export function compareNumberText(a: string, b: string): number {
   if (a === b) return 0;
-  return compareDecimal(parseDecimal(a), parseDecimal(b));
+  const x = CANONICAL.exec(a);
+  const y = CANONICAL.exec(b);
+  if (!x || !y) return compareDecimal(parseDecimal(a), parseDecimal(b));
+  const negX = x[1] === '-';
+  if (negX !== (y[1] === '-')) return negX ? -1 : 1;
+  const ix = x[2]!;
+  const iy = y[2]!;
+  let c = ix.length !== iy.length ? (ix.length < iy.length ? -1 : 1) : ix < iy ? -1 : ix > iy ? 1 : 0;
+  if (c === 0) {
+    const fx = x[3] ?? '';
+    const fy = y[3] ?? '';
+    c = fx < fy ? -1 : fx > fy ? 1 : 0;
+  }
+  return negX ? -c : c;
+}
+
+/** Significant digits of a canonical number's text (falls back to parsing otherwise). */
+export function significantDigitsOfText(n: string): number {
+  const m = CANONICAL.exec(n);
+  if (!m) return significantDigits(parseDecimal(n));
+  if (m[2] === '0' && !m[3]) return 1;
+  const digits = (m[2] === '0' ? '' : m[2]!) + (m[3] ?? '');
+  return digits.replace(/^0+/, '').replace(/0+$/, '').length;
 }

@@ -3,7 +3,7 @@
  * equality as DynamoDB defines them (strings and binaries by unsigned bytes, numbers by exact
  * value, sets unordered), and the item size as AWS bills and limits it.
  */
-import { canonicalNumber, compareNumberText, parseDecimal, significantDigits } from './decimal.js';
+import { canonicalNumber, compareNumberText, significantDigitsOfText } from './decimal.js';
 import { DynamoValidation } from './errors.js';
 
 /** One attribute value, as the API carries it (exactly one member set). */
@@ -166,8 +166,7 @@ export function valueSize(v: AttributeValue): number {
 
 /** Numbers take one byte per two significant digits plus one (AWS's approximation). */
 function numberSize(n: string): number {
-  const d = parseDecimal(n);
-  return Math.ceil(significantDigits(d) / 2) + 1 + (d.coef < 0n ? 1 : 0);
+  return Math.ceil(significantDigitsOfText(n) / 2) + 1 + (n.startsWith('-') ? 1 : 0);
 }
 
 /** The item size: attribute name lengths plus value sizes, in bytes. */

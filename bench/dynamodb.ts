@@ -1,0 +1,180 @@
+/**
+ * DynamoDB beside dynalite (the npm package, started in its own process with
+ * `require('dynalite')({ createTableMs: 0 })`), both measured in the same run: PutItem,
+ * GetItem and Query (100-item pages) throughput and latency under the same closed-loop load,
+ * then a bulk load with BatchWriteItem and the server memory it costs per million 200-byte
+ * items. Drydock runs from source in its own process (`--import tsx`), so no build is needed.
+ *
+ *   node --import tsx bench/dynamodb.ts [--duration 5] [--warmup 1] [--connections 10] [--items 100000]
+ *
+ * Requests are pre-signed (SigV4, as SDK v3 signs them) and sent by the raw keep-alive load
+ * generator of bench/loadgen.ts, so client cost is the same for both servers. Exits 0 whether
+ * or not a target is met; 1 only when the benchmark could not run.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { NodeSha256 } from '../test/support/node-sha256.js';
+import { flag, fmt, freePort, HOST, isMain, ROOT, rssMB, table, type SignedRequest } from './lib.js';
+import { runLoad, type LoadResult } from './loadgen.js';
+
+type Peer = 'dynalite' | 'drydock';
+
+interface Server { peer: Peer; port: number; child: ChildProcess }
+
+const TABLE = 'bench';
+const PAD = 'x'.repeat(160);
+
+async function start(peer: Peer): Promise<Server> {
+  const port = await freePort();
+  const args = peer === 'dynalite'
+    ? ['-e', `require('dynalite')({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }).listen(${port}, '${HOST}', () => console.log('ready'))`]
+    : ['--import', 'tsx', '--input-type=module', '-e',
+      `const { startDrydock } = await import('./src/embedded/index.js'); await startDrydock({ port: ${port} }); process.on('SIGTERM', () => process.exit(0)); console.log('ready');`];
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => { out += c.toString(); if (out.includes('ready')) resolve(); });
+    child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
+    child.once('exit', (code) => reject(new Error(`${peer} exited (${code}) before it was ready:\n${out}`)));
+  });
+  return { peer, port, child };
+}
+
+function stop(s: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (s.child.exitCode !== null) return resolve();
+    s.child.once('exit', () => resolve());
+    s.child.kill('SIGTERM');
+  });
+}
+
+const signer = new SignatureV4({ service: 'dynamodb', region: 'us-east-1', sha256: NodeSha256, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+
+async function signed(port: number, operation: string, input: unknown, n: number): Promise<SignedRequest> {
+  const body = JSON.stringify(input);
+  const headers: Record<string, string> = {
+    host: `${HOST}:${port}`, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${operation}`,
+    'content-length': String(Buffer.byteLength(body)), 'amz-sdk-invocation-id': `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
+  };
+  const s = await signer.sign({ method: 'POST', protocol: 'http:', hostname: HOST, port, path: '/', query: {}, headers, body });
+  return { method: 'POST', path: '/', headers: s.headers as Record<string, string>, body };
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+
+/** One signed call, answered as parsed JSON; throws on a non-200 answer. */
+async function call(port: number, operation: string, input: unknown): Promise<Record<string, unknown>> {
+  const r = await signed(port, operation, input, 0);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: HOST, port, method: 'POST', path: '/', headers: r.headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        if (res.statusCode !== 200) reject(new Error(`${operation} answered ${res.statusCode}: ${text}`));
+        else resolve(JSON.parse(text) as Record<string, unknown>);
+      });
+    });
+    req.on('error', reject);
+    req.end(r.body);
+  });
+}
+
+/** A 200-byte item (attribute names and values as DynamoDB counts them). */
+function item(pk: string, sk: number): Record<string, unknown> {
+  return { pk: { S: pk }, sk: { N: String(sk) }, pad: { S: PAD.slice(0, 200 - 2 - pk.length - 2 - 3 - 3) } };
+}
+
+async function setup(s: Server): Promise<void> {
+  await call(s.port, 'CreateTable', {
+    TableName: TABLE, BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+  });
+  // 1,000 items read by GetItem, and one partition of 500 for Query pages.
+  const writes: Array<Promise<unknown>> = [];
+  for (let i = 0; i < 1000; i += 25) {
+    writes.push(call(s.port, 'BatchWriteItem', { RequestItems: { [TABLE]: Array.from({ length: 25 }, (_, j) => ({ PutRequest: { Item: item(`g${i + j}`, 0) } })) } }));
+  }
+  for (let i = 0; i < 500; i += 25) {
+    writes.push(call(s.port, 'BatchWriteItem', { RequestItems: { [TABLE]: Array.from({ length: 25 }, (_, j) => ({ PutRequest: { Item: item('q', i + j) } })) } }));
+  }
+  await Promise.all(writes);
+}
+
+const OPERATIONS: Record<string, (n: number) => [string, unknown]> = {
+  PutItem: (n) => ['PutItem', { TableName: TABLE, Item: item(`p${n}`, n) }],
+  GetItem: (n) => ['GetItem', { TableName: TABLE, Key: { pk: { S: `g${n % 1000}` }, sk: { N: '0' } } }],
+  'Query (100)': (n) => ['Query', { TableName: TABLE, KeyConditionExpression: 'pk = :p AND sk >= :s', Limit: 100,
+    ExpressionAttributeValues: { ':p': { S: 'q' }, ':s': { N: String((n * 100) % 400) } } }],
+};
+
+async function measure(s: Server, op: string, o: { connections: number; warmupMs: number; durationMs: number }): Promise<LoadResult> {
+  const requests = await Promise.all(Array.from({ length: 2000 }, (_, n) => { const [name, input] = OPERATIONS[op]!(n); return signed(s.port, name, input, n); }));
+  return runLoad({ host: HOST, port: s.port, connections: o.connections, warmupMs: o.warmupMs, durationMs: o.durationMs, client: 'raw', requests });
+}
+
+/** Loads `count` items with BatchWriteItem (8 in flight); answers items/s and server MB per million items. */
+async function bulkLoad(s: Server, count: number): Promise<{ itemsPerSec: number; mbPerMillion: number }> {
+  await call(s.port, 'CreateTable', {
+    TableName: 'load', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+  });
+  const rssBefore = rssMB(s.child.pid!);
+  const t0 = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const base = next;
+      next += 25;
+      const batch = Array.from({ length: Math.min(25, count - base) }, (_, j) => ({ PutRequest: { Item: item(`l${(base + j) % 10_000}`, base + j) } }));
+      await call(s.port, 'BatchWriteItem', { RequestItems: { load: batch } });
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  const seconds = (performance.now() - t0) / 1000;
+  (globalThis as { gc?: () => void }).gc?.();
+  const rssAfter = rssMB(s.child.pid!);
+  return { itemsPerSec: count / seconds, mbPerMillion: ((rssAfter - rssBefore) * 1e6) / count };
+}
+
+export async function benchDynamo(o: { connections: number; warmupMs: number; durationMs: number; items: number }, log: (l: string) => void): Promise<string> {
+  const results: Record<string, Partial<Record<Peer, LoadResult>>> = {};
+  const loads: Partial<Record<Peer, { itemsPerSec: number; mbPerMillion: number }>> = {};
+  for (const peer of ['dynalite', 'drydock'] as Peer[]) {
+    const s = await start(peer);
+    try {
+      await setup(s);
+      for (const op of Object.keys(OPERATIONS)) {
+        const r = await measure(s, op, o);
+        if (r.errors) log(`${peer} ${op}: ${r.errors} errors (${r.firstError ?? ''})`);
+        (results[op] ??= {})[peer] = r;
+        log(`${peer} ${op}: ${fmt(r.rps, 0)} req/s, p99 ${fmt(r.p99, 2)} ms`);
+      }
+      loads[peer] = await bulkLoad(s, o.items);
+      log(`${peer} load: ${fmt(loads[peer]!.itemsPerSec, 0)} items/s`);
+    } finally {
+      await stop(s);
+    }
+  }
+  const rows = [['operation', 'drydock req/s', 'dynalite req/s', 'ratio', 'drydock p99 ms', 'dynalite p99 ms']];
+  for (const [op, r] of Object.entries(results)) {
+    rows.push([op, fmt(r.drydock!.rps, 0), fmt(r.dynalite!.rps, 0), `${fmt(r.drydock!.rps / r.dynalite!.rps, 2)}×`, fmt(r.drydock!.p99, 2), fmt(r.dynalite!.p99, 2)]);
+  }
+  const l = { d: loads.drydock!, p: loads.dynalite! };
+  rows.push([`BatchWrite load (${o.items} items)`, `${fmt(l.d.itemsPerSec, 0)} items/s`, `${fmt(l.p.itemsPerSec, 0)} items/s`, `${fmt(l.d.itemsPerSec / l.p.itemsPerSec, 2)}×`, '', '']);
+  rows.push(['server MB per 1 M 200-byte items (raw: 200 MB)', fmt(l.d.mbPerMillion, 0), fmt(l.p.mbPerMillion, 0), `${fmt(l.d.mbPerMillion / 200, 2)}× raw`, '', '']);
+  return table(rows);
+}
+
+if (isMain(import.meta.url)) {
+  const o = {
+    durationMs: 1000 * Number(flag('duration') ?? 5), warmupMs: 1000 * Number(flag('warmup') ?? 1),
+    connections: Number(flag('connections') ?? 10), items: Number(flag('items') ?? 100_000),
+  };
+  benchDynamo(o, (l) => console.log(l)).then((t) => { console.log(`\n${t}`); process.exit(0); }, (e: unknown) => {
+    console.error(`bench failed: ${(e as Error).stack ?? String(e)}`);
+    process.exit(1);
+  });
+}
