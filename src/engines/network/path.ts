@@ -73,6 +73,8 @@ export interface Explanation {
   routeTableRoute?: RouteInfo;
   tgwRoute?: TgwRouteInfo;
   transitGatewayId?: string;
+  /** For BAD_STATE: the state that stops it (`pending`, `down`, `outage`, …). */
+  state?: string;
   /** The packet's destination (or source) address the component could not handle. */
   address?: string;
   reason: string;

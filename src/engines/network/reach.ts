@@ -149,7 +149,7 @@ function fromOnPrem(ix: NetIndex, w: Walker): Arrival {
     const up = uplinks.find((u) => ix.uplinkDown(u) === undefined);
     if (up === undefined) {
       if (uplinks.length > 0) {
-        w.block('BAD_STATE', uplinks[0]!.vifId, 'direct-connect-virtual-interface', `no path from on-premises: ${uplinks.map((u) => ix.uplinkDown(u)).join('; ')}`);
+        w.block('BAD_STATE', uplinks[0]!.vifId, 'direct-connect-virtual-interface', `no path from on-premises: ${uplinks.map((u) => ix.uplinkDown(u)).join('; ')}`, { state: 'down' });
       }
       continue;
     }

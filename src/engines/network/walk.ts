@@ -90,7 +90,7 @@ export class Walker {
     const subnet = this.ix.subnets.get(subnetId)!;
     const vpc = this.ix.vpcs.get(subnet.vpcId)!;
     if (this.ix.regionDown(vpc.region)) {
-      this.block('BAD_STATE', vpc.id, 'vpc', `region \`${vpc.region}\` is in outage`, { vpcId: vpc.id });
+      this.block('BAD_STATE', vpc.id, 'vpc', `region \`${vpc.region}\` is in outage`, { vpcId: vpc.id, state: 'outage' });
     }
     const dstSubnet = this.ix.subnetOfIp(vpc.id, this.pkt.dstIp);
     if (dstSubnet?.id !== subnetId) this.#acl(subnetId, true);
@@ -213,7 +213,7 @@ export class Walker {
   #viaNat(natId: string): Arrival {
     const nat = this.ix.gateways.get(natId);
     if (nat === undefined || !nat.available || nat.subnetId === undefined) {
-      this.block('BAD_STATE', natId, 'nat-gateway', `NAT gateway \`${natId}\` is not available`);
+      this.block('BAD_STATE', natId, 'nat-gateway', `NAT gateway \`${natId}\` is not available`, { state: nat?.available === false ? 'pending' : 'deleted' });
     }
     const natEni = nat.eniId === undefined ? undefined : this.ix.enis.get(nat.eniId);
     const natIp = natEni?.privateIps[0];
@@ -239,7 +239,7 @@ export class Walker {
     this.hop({ componentId: att.id, type: 'transit-gateway-attachment', transitGatewayId: att.tgwId });
     if (!att.available) this.block('BAD_STATE_ATTACHMENT', att.id, 'transit-gateway-attachment', `attachment \`${att.id}\` is not available`);
     if (tgw === undefined) return this.block('BAD_STATE', att.tgwId, 'transit-gateway', `transit gateway \`${att.tgwId}\` does not exist`);
-    if (this.ix.regionDown(tgw.region)) this.block('BAD_STATE', tgw.id, 'transit-gateway', `region \`${tgw.region}\` is in outage`);
+    if (this.ix.regionDown(tgw.region)) this.block('BAD_STATE', tgw.id, 'transit-gateway', `region \`${tgw.region}\` is in outage`, { state: 'outage' });
     if (seen.has(tgw.id)) this.block('MAX_HOPS', tgw.id, 'transit-gateway', `the path returns to \`${tgw.id}\` (a routing loop)`);
     seen.add(tgw.id);
     this.hop({ componentId: tgw.id, type: 'transit-gateway', transitGatewayId: tgw.id });
@@ -294,7 +294,7 @@ export class Walker {
     const up = uplinks.find((u) => this.ix.uplinkDown(u) === undefined);
     if (up === undefined) {
       const why = uplinks.map((u) => this.ix.uplinkDown(u)).join('; ');
-      this.block('BAD_STATE', uplinks[0]!.vifId, 'direct-connect-virtual-interface', `no path to on-premises: ${why}`);
+      this.block('BAD_STATE', uplinks[0]!.vifId, 'direct-connect-virtual-interface', `no path to on-premises: ${why}`, { state: 'down', address: this.dst });
     }
     const cidr = up.onPremCidrs.find((c) => containsIp(parseCidr(c)!, this.pkt.dstIp))!;
     this.hop({ componentId: up.vifId, type: 'direct-connect-virtual-interface', note: `over ${up.lagId ?? up.connectionIds.join(', ')}` });

@@ -81,6 +81,7 @@ export function explanationOut(e: Explanation, w: Where) {
   return {
     ExplanationCode: e.code, Component: c, ...(named ? { [named]: c } : {}),
     ...(e.direction ? { Direction: e.direction } : {}),
+    ...(e.state ? { State: e.state } : {}),
     ...(e.vpcId ? { Vpc: component(e.vpcId, 'vpc', w) } : {}),
     ...(e.subnetId ? { Subnet: component(e.subnetId, 'subnet', w) } : {}),
     ...(e.transitGatewayId ? { TransitGateway: component(e.transitGatewayId, 'transit-gateway', w) } : {}),
