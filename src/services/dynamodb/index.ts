@@ -4,6 +4,9 @@
  * throughput throttling and global tables (version 2019.11.21) across regions.
  */
 import type { Handler, ServiceDefinition, ServiceHost } from '../types.js';
+import {
+  createBackup, deleteBackup, describeBackup, listBackups, restoreTableFromBackup, restoreTableToPointInTime,
+} from './backups.js';
 import { batchGetItem, batchWriteItem } from './batch.js';
 import { tableNameOf } from './context.js';
 import { deleteItem, getItem, putItem, updateItem } from './items.js';
@@ -30,7 +33,13 @@ function afterStreamsReady(h: Handler): Handler {
 const HANDLERS: Record<string, Handler> = {
   BatchGetItem: batchGetItem,
   BatchWriteItem: batchWriteItem,
+  CreateBackup: createBackup,
   CreateTable: afterStreamsReady(createTable),
+  DeleteBackup: deleteBackup,
+  DescribeBackup: describeBackup,
+  ListBackups: listBackups,
+  RestoreTableFromBackup: restoreTableFromBackup,
+  RestoreTableToPointInTime: restoreTableToPointInTime,
   DeleteItem: deleteItem,
   DeleteTable: deleteTable,
   DescribeContinuousBackups: describeContinuousBackups,

@@ -1,8 +1,10 @@
 /**
  * Account-level and backup-related answers: DescribeEndpoints, DescribeLimits, and the
- * continuous backups settings (point-in-time recovery flag).
+ * continuous backups settings (point-in-time recovery window).
  */
-import type { Handler } from '../types.js';
+import type { Handler, ServiceContext } from '../types.js';
+import { restorableWindow, setPitr } from './backups.js';
+import type { TableRecord } from './store.js';
 import { requireTable, stateOf } from './context.js';
 import { constraint } from './errors.js';
 
@@ -15,25 +17,26 @@ export const describeLimits: Handler = () => ({
   TableMaxReadCapacityUnits: 40000, TableMaxWriteCapacityUnits: 40000,
 });
 
-function continuous(pitr: boolean, nowMs: number) {
+function continuous(ctx: ServiceContext, t: TableRecord) {
+  const w = restorableWindow(ctx, t);
   return {
     ContinuousBackupsStatus: 'ENABLED',
-    PointInTimeRecoveryDescription: pitr
-      ? { PointInTimeRecoveryStatus: 'ENABLED', RecoveryPeriodInDays: 35, EarliestRestorableDateTime: new Date(nowMs - 35 * 86400_000), LatestRestorableDateTime: new Date(nowMs - 5 * 60_000) }
+    PointInTimeRecoveryDescription: w
+      ? { PointInTimeRecoveryStatus: 'ENABLED', RecoveryPeriodInDays: 35, EarliestRestorableDateTime: new Date(w.earliest), LatestRestorableDateTime: new Date(w.latest) }
       : { PointInTimeRecoveryStatus: 'DISABLED' },
   };
 }
 
 export const describeContinuousBackups: Handler = (input, ctx) => {
   const t = requireTable(ctx, input['TableName'], true);
-  return { ContinuousBackupsDescription: continuous(t.pitr, ctx.clock.nowMs()) };
+  return { ContinuousBackupsDescription: continuous(ctx, t) };
 };
 
 export const updateContinuousBackups: Handler = (input, ctx) => {
   const t = requireTable(ctx, input['TableName'], true);
   const spec = input['PointInTimeRecoverySpecification'] as { PointInTimeRecoveryEnabled?: boolean } | undefined;
   if (!spec) throw constraint(undefined, 'pointInTimeRecoverySpecification', 'not be null');
-  t.pitr = spec.PointInTimeRecoveryEnabled === true;
+  setPitr(ctx, t, spec.PointInTimeRecoveryEnabled === true);
   stateOf(ctx).tables.set(t.name, t);
-  return { ContinuousBackupsDescription: continuous(t.pitr, ctx.clock.nowMs()) };
+  return { ContinuousBackupsDescription: continuous(ctx, t) };
 };

@@ -4,7 +4,7 @@
  * parallel scan segments.
  */
 import {
-  analyzeKeyCondition, checkItem, evaluate, itemSize, keyToken, project, rangeMatches, type Item, type Path,
+  analyzeKeyCondition, checkItem, evaluate, itemSize, keyToken, project, rangeMatches, typeOf, type Item, type Path,
 } from '../../engines/dynamodb/index.js';
 import { hashOrder, type KeyIndex, type Partition } from '../../engines/dynamodb/key-index.js';
 import type { Handler, ServiceContext } from '../types.js';
@@ -56,7 +56,8 @@ function startKey(s: Source, esk: Item | undefined): Item | undefined {
   if (!esk) return undefined;
   engineCall(() => checkItem(esk));
   const needed = new Set([...s.t.keySchema, ...s.schema].map((k) => k.AttributeName));
-  if (Object.keys(esk).length !== needed.size || [...needed].some((n) => esk[n] === undefined)) {
+  const types = new Map(s.t.attributeDefinitions.map((d) => [d.AttributeName, d.AttributeType]));
+  if (Object.keys(esk).length !== needed.size || [...needed].some((n) => esk[n] === undefined || typeOf(esk[n]!) !== types.get(n))) {
     throw validation('The provided starting key is invalid: The provided key element does not match the schema');
   }
   return esk;

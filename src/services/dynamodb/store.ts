@@ -49,6 +49,16 @@ export interface TableRecord {
   generation: number;
 }
 
+/** An on-demand backup: the table as it was, and its items. */
+export interface BackupRecord {
+  arn: string;
+  name: string;
+  createdMs: number;
+  table: TableRecord;
+  items: Item[];
+  bytes: number;
+}
+
 /** The in-memory indexes of one table's items. */
 export interface TableRuntime {
   items: Collection<Item>;
@@ -63,6 +73,10 @@ export interface DynamoState {
   runtimes: Map<string, TableRuntime>;
   /** TransactWriteItems client tokens seen in the last ten minutes (not persisted). */
   txTokens: Map<string, { digest: string; expiresMs: number }>;
+  /** On-demand backups by ARN, with their items. */
+  backups: Collection<BackupRecord>;
+  /** Point-in-time recovery: per table, the items when PITR was enabled and every write since (not persisted). */
+  history: Map<string, { sinceMs: number; base: Map<string, Item>; log: Array<{ ms: number; token: string; item?: Item }> }>;
   /** Provisioned-capacity token buckets by table and kind (not persisted). */
   buckets: Map<string, { tokens: number; atMs: number; rate: number }>;
 }
@@ -73,6 +87,8 @@ export function dynamoState(stores: Stores, account: string, region: string): Dy
     collections: c,
     runtimes: new Map<string, TableRuntime>(),
     txTokens: new Map(),
+    backups: c.collection<BackupRecord>('backups'),
+    history: new Map(),
     buckets: new Map(),
   }));
 }

@@ -48,7 +48,11 @@ function idempotent(ctx: ServiceContext, input: Record<string, unknown>): boolea
 interface Planned { plan?: WritePlan; failed?: ConditionFailed; returnOld: boolean }
 
 function planAction(ctx: ServiceContext, a: Action, seen: Set<string>): Planned {
-  const [kind, body] = Object.entries(a).find(([, v]) => v !== undefined) as [string, Record<string, unknown>];
+  const present = Object.entries(a).filter(([, v]) => v !== undefined);
+  if (present.length !== 1) {
+    throw validation('TransactItems can only contain one of Check, Put, Update or Delete');
+  }
+  const [kind, body] = present[0] as [string, Record<string, unknown>];
   const t: TableRecord = requireTable(ctx, body['TableName']);
   const item = body['Item'] as Item | undefined;
   const key = kind === 'Put' ? (checkPutItem(t, item!), item!) : checkKey(t, body['Key'] as Item);
@@ -94,6 +98,7 @@ export const transactGetItems: Handler = (input, ctx) => {
   const actions = checkCount(input['TransactItems'] as unknown[]) as Array<{ Get: Record<string, unknown> }>;
   const seen = new Set<string>();
   const reads = actions.map(({ Get }) => {
+    if (!Get) throw validation('1 validation error detected: Value null at \'transactItems.1.member.get\' failed to satisfy constraint: Member must not be null');
     const t = requireTable(ctx, Get['TableName']);
     const key = checkKey(t, Get['Key'] as Item);
     const token = `${t.name}\u0000${primaryToken(t, key)}`;

@@ -92,6 +92,10 @@ export function commit(f: WriteFacilities, plan: WritePlan, opts: CommitOptions 
   } else if (plan.old) {
     rt.items.delete(plan.token);
   }
+  if (t.pitr) {
+    const h = dynamoState(f.stores, t.account, t.region).history.get(`${t.name}\u0000${t.generation}`);
+    h?.log.push({ ms: f.clock.nowMs(), token: plan.token, item: plan.next });
+  }
   publishChange({ ...f, account: t.account, region: t.region }, t, plan.old, plan.next, opts.userIdentity);
   if (!opts.replicated && t.replicas.length) afterCommitHooks.get(f.stores)?.(f, plan);
 }
