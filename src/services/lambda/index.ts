@@ -14,51 +14,77 @@ import {
 import {
   createFunction, deleteFunction, getFunction, getFunctionConfiguration, listFunctions, updateFunctionCode, updateFunctionConfiguration,
 } from './functions.js';
+import {
+  createEventSourceMapping, deleteEventSourceMapping, getEventSourceMapping, listEventSourceMappings, updateEventSourceMapping,
+} from './event-sources.js';
 import { invoke } from './invoke.js';
+import {
+  deleteFunctionEventInvokeConfig, getFunctionEventInvokeConfig, listFunctionEventInvokeConfigs, putFunctionEventInvokeConfig,
+  updateFunctionEventInvokeConfig,
+} from './invoke-config.js';
 import { deleteLayerVersion, getLayerVersion, getLayerVersionByArn, listLayers, listLayerVersions, publishLayerVersion } from './layers.js';
 import { parseFunctionName } from './names.js';
 import { addPermission, getPolicy, policyDocument, removePermission } from './permissions.js';
 import { registerHost } from './pool.js';
+import { resumePollers } from './sqs-poller.js';
 import { functionArn, lambdaState } from './store.js';
 import { listTags, tagResource, untagResource } from './tags.js';
+import {
+  createFunctionUrlConfig, deleteFunctionUrlConfig, frontDoor, getFunctionUrlConfig, listFunctionUrlConfigs, updateFunctionUrlConfig,
+} from './urls.js';
 import { createAlias, deleteAlias, getAlias, listAliases, listVersionsByFunction, publishVersion, updateAlias } from './versions.js';
 
 const HANDLERS: Record<string, Handler> = {
   AddPermission: addPermission,
   CreateAlias: createAlias,
+  CreateEventSourceMapping: createEventSourceMapping,
   CreateFunction: createFunction,
+  CreateFunctionUrlConfig: createFunctionUrlConfig,
   DeleteAlias: deleteAlias,
+  DeleteEventSourceMapping: deleteEventSourceMapping,
   DeleteFunction: deleteFunction,
   DeleteFunctionConcurrency: deleteFunctionConcurrency,
+  DeleteFunctionEventInvokeConfig: deleteFunctionEventInvokeConfig,
+  DeleteFunctionUrlConfig: deleteFunctionUrlConfig,
   DeleteLayerVersion: deleteLayerVersion,
   DeleteProvisionedConcurrencyConfig: deleteProvisionedConcurrencyConfig,
   GetAccountSettings: getAccountSettings,
   GetAlias: getAlias,
+  GetEventSourceMapping: getEventSourceMapping,
   GetFunction: getFunction,
   GetFunctionConcurrency: getFunctionConcurrency,
   GetFunctionConfiguration: getFunctionConfiguration,
+  GetFunctionEventInvokeConfig: getFunctionEventInvokeConfig,
+  GetFunctionUrlConfig: getFunctionUrlConfig,
   GetLayerVersion: getLayerVersion,
   GetLayerVersionByArn: getLayerVersionByArn,
   GetPolicy: getPolicy,
   GetProvisionedConcurrencyConfig: getProvisionedConcurrencyConfig,
   Invoke: invoke,
   ListAliases: listAliases,
+  ListEventSourceMappings: listEventSourceMappings,
+  ListFunctionEventInvokeConfigs: listFunctionEventInvokeConfigs,
+  ListFunctionUrlConfigs: listFunctionUrlConfigs,
   ListFunctions: listFunctions,
-  ListLayers: listLayers,
   ListLayerVersions: listLayerVersions,
+  ListLayers: listLayers,
   ListProvisionedConcurrencyConfigs: listProvisionedConcurrencyConfigs,
   ListTags: listTags,
   ListVersionsByFunction: listVersionsByFunction,
   PublishLayerVersion: publishLayerVersion,
   PublishVersion: publishVersion,
   PutFunctionConcurrency: putFunctionConcurrency,
+  PutFunctionEventInvokeConfig: putFunctionEventInvokeConfig,
   PutProvisionedConcurrencyConfig: putProvisionedConcurrencyConfig,
   RemovePermission: removePermission,
   TagResource: tagResource,
   UntagResource: untagResource,
   UpdateAlias: updateAlias,
+  UpdateEventSourceMapping: updateEventSourceMapping,
   UpdateFunctionCode: updateFunctionCode,
   UpdateFunctionConfiguration: updateFunctionConfiguration,
+  UpdateFunctionEventInvokeConfig: updateFunctionEventInvokeConfig,
+  UpdateFunctionUrlConfig: updateFunctionUrlConfig,
 };
 
 /** The function (qualified when the call names a qualifier) a call is about, in the account its name says. */
@@ -76,6 +102,7 @@ function resolveResources(_operation: string, input: Record<string, unknown>, ac
 function install(host: ServiceHost): void {
   registerHost(host);
   void host.service('logs');
+  resumePollers(host);
   host.ports.resourceResolvers.set('lambda', resolveResources);
   host.ports.resourcePolicies.set('lambda', (arn) => {
     const m = /^arn:[^:]+:lambda:([^:]+):(\d{12}):function:([^:]+)(?::(.+))?$/.exec(arn);
@@ -103,6 +130,6 @@ function install(host: ServiceHost): void {
   });
 }
 
-const lambda: ServiceDefinition = { name: 'lambda', handlers: HANDLERS, install };
+const lambda: ServiceDefinition = { name: 'lambda', handlers: HANDLERS, install, frontDoor };
 
 export default lambda;

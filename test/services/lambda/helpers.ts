@@ -1,7 +1,7 @@
 /** Shared setup for the Lambda suites: zips, an execution role, functions made once per file. */
 import { zipSync, strToU8 } from 'fflate';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, InvokeCommand, LambdaClient, type InvokeCommandOutput, type Runtime } from '@aws-sdk/client-lambda';
 import type { RunningDrydock } from '../../../src/embedded/index.js';
 import { sdkConfig } from '../../helpers.js';
 
@@ -33,7 +33,7 @@ export async function createNodeFunction(
   client: LambdaClient, role: string, name: string, code: string, opts: { handler?: string; file?: string; timeout?: number; runtime?: string; env?: Record<string, string> } = {},
 ): Promise<string> {
   const out = await client.send(new CreateFunctionCommand({
-    FunctionName: name, Role: role, Runtime: opts.runtime ?? 'nodejs20.x', Handler: opts.handler ?? 'index.handler',
+    FunctionName: name, Role: role, Runtime: (opts.runtime ?? 'nodejs20.x') as Runtime, Handler: opts.handler ?? 'index.handler',
     Code: { ZipFile: zip({ [opts.file ?? 'index.js']: code }) }, Timeout: opts.timeout ?? 3,
     ...(opts.env ? { Environment: { Variables: opts.env } } : {}),
   }));
