@@ -11,6 +11,7 @@ import { batchGetItem, batchWriteItem } from './batch.js';
 import { tableNameOf } from './context.js';
 import { deleteItem, getItem, putItem, updateItem } from './items.js';
 import { describeContinuousBackups, describeEndpoints, describeLimits, updateContinuousBackups } from './misc.js';
+import { batchExecuteStatement, executeStatement, executeTransaction } from './partiql.js';
 import { query, scan } from './query.js';
 import { installReplication } from './replication.js';
 import { dynamoState, tableArn } from './store.js';
@@ -31,6 +32,7 @@ function afterStreamsReady(h: Handler): Handler {
 }
 
 const HANDLERS: Record<string, Handler> = {
+  BatchExecuteStatement: batchExecuteStatement,
   BatchGetItem: batchGetItem,
   BatchWriteItem: batchWriteItem,
   CreateBackup: createBackup,
@@ -47,6 +49,8 @@ const HANDLERS: Record<string, Handler> = {
   DescribeLimits: describeLimits,
   DescribeTable: describeTableHandler,
   DescribeTimeToLive: describeTimeToLive,
+  ExecuteStatement: executeStatement,
+  ExecuteTransaction: executeTransaction,
   GetItem: getItem,
   ListTables: listTables,
   ListTagsOfResource: listTagsOfResource,
