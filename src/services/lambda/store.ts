@@ -83,6 +83,8 @@ export interface FunctionRecord {
   latest: VersionConfig;
   versions: Record<string, VersionConfig>;
   nextVersion: number;
+  /** The $LATEST revision last published: publishing it again returns that version. */
+  publishedRevision?: string;
   aliases: Record<string, AliasRecord>;
   /** Policy statements by qualifier (`''` = the unqualified function). */
   policies: Record<string, PolicyStatement[]>;

@@ -10,22 +10,17 @@ import { functionArn, type AliasRecord, type FunctionRecord, type LambdaState, t
 
 type In = Record<string, unknown>;
 
-/** Publishes $LATEST as the next version, unless it is unchanged since the last one. */
+/** Publishes $LATEST as the next version, unless it is unchanged since the last one was published. */
 export function publish(state: LambdaState, fn: FunctionRecord, nowMs: number, description: string | undefined): VersionConfig {
   const last = fn.versions[String(fn.nextVersion - 1)];
-  if (last && last.codeSha256 === fn.latest.codeSha256 && sameConfig(last, fn.latest) && description === undefined) return last;
+  if (last && fn.publishedRevision === fn.latest.revisionId) return last;
   const v: VersionConfig = { ...structuredClone(fn.latest), version: String(fn.nextVersion), revisionId: randomUUID(), lastModifiedMs: nowMs };
   if (description !== undefined) v.description = description;
   fn.versions[v.version] = v;
   fn.nextVersion++;
-  fn.latest.revisionId = randomUUID();
+  fn.publishedRevision = fn.latest.revisionId;
   state.functions.set(fn.name, fn);
   return v;
-}
-
-function sameConfig(a: VersionConfig, b: VersionConfig): boolean {
-  const strip = (c: VersionConfig) => JSON.stringify({ ...c, version: '', revisionId: '', lastModifiedMs: 0, description: '' });
-  return strip(a) === strip(b);
 }
 
 export function publishVersion(input: In, ctx: ServiceContext): In {

@@ -1,4 +1,5 @@
 /** Shared setup for the Lambda suites: zips, an execution role, functions made once per file. */
+import { request } from 'node:http';
 import { zipSync, strToU8 } from 'fflate';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient, type InvokeCommandOutput, type Runtime } from '@aws-sdk/client-lambda';
@@ -54,4 +55,22 @@ export function tail(out: InvokeCommandOutput): string {
 
 export async function invoke(client: LambdaClient, name: string, payload: unknown = {}, extra: Record<string, unknown> = {}): Promise<InvokeCommandOutput> {
   return client.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(payload)), ...extra }));
+}
+
+/** An HTTP request to Drydock with a given Host header (function URLs, code downloads). */
+export function hostRequest(endpoint: string, url: string, opts: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  const target = new URL(url);
+  const e = new URL(endpoint);
+  return new Promise((resolve, reject) => {
+    const req = request({
+      host: e.hostname, port: e.port, method: opts.method ?? 'GET', path: target.pathname + target.search,
+      headers: { host: target.host, ...(opts.headers ?? {}) },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
 }
