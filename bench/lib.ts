@@ -32,12 +32,13 @@ export const CANNED_GCI_XML = '<GetCallerIdentityResponse xmlns="https://sts.ama
 
 /**
  * The peer: the smallest keep-alive `node:http` server that reads the request body and answers
- * a canned GetCallerIdentity response. Plain CommonJS for `node -e`; the port is argv[1].
+ * a canned response (GetCallerIdentity's unless argv[2] and argv[3] give another body and its
+ * content type). Plain CommonJS for `node -e`; the port is argv[1].
  */
 export const BARE_SERVER_SRC = `
 const http = require('node:http');
-const body = Buffer.from(${JSON.stringify(CANNED_GCI_XML)});
-const headers = { 'content-type': 'text/xml', 'x-amzn-requestid': '7acb4e50-8cdf-48dd-be5b-3992786d2f41', 'content-length': body.length };
+const body = Buffer.from(process.argv[2] || ${JSON.stringify(CANNED_GCI_XML)});
+const headers = { 'content-type': process.argv[3] || 'text/xml', 'x-amzn-requestid': '7acb4e50-8cdf-48dd-be5b-3992786d2f41', 'content-length': body.length };
 http.createServer({ keepAlive: true, keepAliveTimeout: 65000, requestTimeout: 0 }, (req, res) => {
   req.on('data', () => {});
   req.on('end', () => { res.writeHead(200, headers); res.end(body); });
@@ -97,11 +98,14 @@ export function checkBuild(): void {
   }
 }
 
-/** Starts one server under test as a child process; `nodeArgs` go before the script (e.g. --cpu-prof). */
-export function spawnServer(kind: Kind, port: number, nodeArgs: string[] = []): Spawned {
+/**
+ * Starts one server under test as a child process; `nodeArgs` go before the script (e.g.
+ * --cpu-prof); `canned` is what the bare peer answers instead of GetCallerIdentity.
+ */
+export function spawnServer(kind: Kind, port: number, nodeArgs: string[] = [], canned?: { contentType: string; body: string }): Spawned {
   const args = kind === 'drydock'
     ? [...nodeArgs, join(ROOT, 'bin', 'drydock.js'), 'start', '--port', String(port), '--host', HOST]
-    : [...nodeArgs, '-e', BARE_SERVER_SRC, String(port)];
+    : [...nodeArgs, '-e', BARE_SERVER_SRC, String(port), ...(canned ? [canned.body, canned.contentType] : [])];
   let out = '';
   const keep = (c: Buffer): void => { out = (out + c.toString()).slice(-4096); };
   const t0 = performance.now();

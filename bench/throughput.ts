@@ -1,6 +1,8 @@
 /**
- * GetCallerIdentity throughput and latency under a keep-alive load, Drydock beside the bare
- * `node:http` peer answering a canned response (the near-physical limit on this machine).
+ * Throughput and latency of one AWS operation under a keep-alive load, Drydock beside the bare
+ * `node:http` peer answering a canned response (the near-physical limit on this machine). The
+ * operation is STS GetCallerIdentity by default; `--operation kms-encrypt|sqs-send` drives KMS
+ * Encrypt or SQS SendMessage instead (bench/operations.ts), against a key or queue made first.
  *
  * Each server runs as its own child process (`node bin/drydock.js start`, or the `node -e`
  * peer) and the load generator (bench/loadgen.ts) as another, so the two share the machine's
@@ -10,6 +12,7 @@
  *
  *   node --import tsx bench/throughput.ts [--duration 5] [--warmup 1] [--connections 10]
  *                                         [--rounds 1] [--client raw|http] [--profile [bare]]
+ *                                         [--operation gci|kms-encrypt|sqs-send]
  *
  * `--profile [drydock|bare]` measures that server only (Drydock by default), under
  * `node --cpu-prof`, and prints the top self-time functions of its process.
@@ -21,9 +24,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadConfig, LoadMessage, LoadResult } from './loadgen.js';
 import {
-  ACCOUNT_RE, HOST, ROOT, checkBuild, cpuTimes, flag, fmt, freePort, isMain, median, once, pollUntil, rssMB,
-  signedGetCallerIdentity, spawnServer, stopServer, table, type Kind,
+  HOST, ROOT, checkBuild, cpuTimes, flag, fmt, freePort, isMain, median, once, pollUntil, rssMB,
+  spawnServer, stopServer, table, type Kind,
 } from './lib.js';
+import { OPERATION_SPECS, operationNamed, type OperationName } from './operations.js';
 import { profileReport, summariseProfile } from './profile.js';
 
 export const THROUGHPUT_TARGET_RATIO = 0.5;
@@ -38,6 +42,7 @@ export interface ThroughputOptions {
   client?: 'raw' | 'http';
   /** Record a CPU profile of this server (only it is measured then). */
   profile?: Kind | false;
+  operation?: OperationName;
 }
 
 export interface ThroughputRun {
@@ -69,13 +74,15 @@ export interface ThroughputSummary {
 
 async function oneRun(kind: Kind, o: Required<ThroughputOptions>, profileDir?: string): Promise<ThroughputRun> {
   const port = await freePort();
-  const s = spawnServer(kind, port, profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []);
+  const op = OPERATION_SPECS[o.operation];
+  const s = spawnServer(kind, port, profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [], op.canned);
   try {
     await pollUntil(s, kind === 'drydock' ? '/_drydock/health' : '/', 200);
-    const requests = await Promise.all(Array.from({ length: SIGNED_REQUESTS }, (_, i) => signedGetCallerIdentity(port, i)));
+    const vars = kind === 'drydock' ? await op.setup(port) : {};
+    const requests = await Promise.all(Array.from({ length: SIGNED_REQUESTS }, (_, i) => op.sign(port, i, vars)));
     const check = await once(port, requests[0]!.method, requests[0]!.path, requests[0]!.headers, requests[0]!.body);
-    if (check.status !== 200 || !ACCOUNT_RE.test(check.body)) {
-      throw new Error(`${kind}: GetCallerIdentity answered ${check.status}: ${check.body.slice(0, 300)}`);
+    if (check.status !== 200 || !op.expect.test(check.body)) {
+      throw new Error(`${kind}: ${op.label} answered ${check.status}: ${check.body.slice(0, 300)}`);
     }
     const cfg: LoadConfig = {
       host: HOST, port, connections: o.connections, warmupMs: o.warmupMs, durationMs: o.durationMs, client: o.client, requests,
@@ -127,7 +134,7 @@ function summarise(kind: Kind, runs: ThroughputRun[]): ThroughputSummary {
 export async function benchThroughput(opts: ThroughputOptions = {}, log: (line: string) => void = () => undefined): Promise<ThroughputSummary[]> {
   checkBuild();
   const o: Required<ThroughputOptions> = {
-    warmupMs: 1000, durationMs: 5000, connections: 10, rounds: 1, client: 'raw', profile: false, ...opts,
+    warmupMs: 1000, durationMs: 5000, connections: 10, rounds: 1, client: 'raw', profile: false, operation: 'gci', ...opts,
   };
   const say = (r: ThroughputRun, round: number): void => log(`  throughput ${r.kind.padEnd(7)} round ${round}/${o.rounds}: ${fmt(r.load.rps, 0)} req/s, `
     + `p50 ${fmt(r.load.p50, 2)} ms, p99 ${fmt(r.load.p99, 2)} ms, server CPU ${fmt(r.serverCpuPct, 0)}% `
@@ -163,11 +170,12 @@ export function throughputTable(results: ThroughputSummary[], o: ThroughputOptio
   const b = results.find((r) => r.kind === 'bare' && r !== d);
   const n = d.runs.length;
   const ratio = b ? d.rps / b.rps : NaN;
-  const head = `GetCallerIdentity, ${o.connections ?? 10} keep-alive conns, ${o.client ?? 'raw'} client${n > 1 ? ` (median of ${n})` : ''}`;
+  const target = o.operation ? OPERATION_SPECS[o.operation].target : THROUGHPUT_TARGET_RATIO;
+  const head = `${OPERATION_SPECS[o.operation ?? 'gci'].label}, ${o.connections ?? 10} keep-alive conns, ${o.client ?? 'raw'} client${n > 1 ? ` (median of ${n})` : ''}`;
   const rows: string[][] = [
     [head, d.kind === 'drydock' ? 'drydock' : 'bare node:http', b ? 'bare node:http' : '', 'ratio', 'target'],
     ['requests/s', fmt(d.rps, 0), b ? fmt(b.rps, 0) : '—', b ? `${fmt(100 * ratio, 0)}%` : '',
-      b ? `≥ ${100 * THROUGHPUT_TARGET_RATIO}% ${ratio >= THROUGHPUT_TARGET_RATIO ? 'ok' : 'MISS'}` : ''],
+      b ? `≥ ${100 * target}% ${ratio >= target ? 'ok' : 'MISS'}` : ''],
     ['p50 latency (ms)', fmt(d.p50, 2), b ? fmt(b.p50, 2) : '—', b ? `${fmt(d.p50 / b.p50, 2)}×` : '', ''],
     ['p99 latency (ms)', fmt(d.p99, 2), b ? fmt(b.p99, 2) : '—', b ? `${fmt(d.p99 / b.p99, 2)}×` : '', ''],
     ['server CPU per request, user+sys (µs)', `${fmt(d.serverUserUs, 0)}+${fmt(d.serverSysUs, 0)}`,
@@ -191,6 +199,7 @@ if (isMain(import.meta.url)) {
     client,
     // --profile [drydock|bare]
     profile: flag('profile', true) ? (flag('profile') === 'bare' ? 'bare' : 'drydock') : false,
+    operation: operationNamed(flag('operation')),
   };
   const results = await benchThroughput(opts, (l) => console.log(l));
   console.log(`\n${throughputTable(results, opts)}`);

@@ -44,19 +44,21 @@ export interface AuditFilter {
   limit?: number;
 }
 
-interface Entry {
-  seq: number;
-  timeMs: number;
-  input: AuditInput;
-  /** Built on first read: recording stays cheap on the request path. */
-  record?: AuditRecord;
-}
-
-/** A fixed-size ring per account: no shifting, no growth once full. */
+/**
+ * A fixed-size ring per account: no shifting, no growth once full. Slot i holds the input as
+ * the gateway gave it, its sequence number and time in typed arrays (no object per record),
+ * and the frozen record once someone has read it: recording stays cheap on the request path.
+ */
 interface Ring {
-  items: (Entry | undefined)[];
+  inputs: (AuditInput | undefined)[];
+  records: (AuditRecord | undefined)[];
+  seqs: Float64Array;
+  times: Float64Array;
   next: number;
 }
+
+/** One slot of a ring, as the readers see it. */
+interface Entry { ring: Ring; slot: number }
 
 /** Audit records of the whole app, newest kept, at most `maxPerAccount` per account. */
 export class AuditLog {
@@ -64,7 +66,6 @@ export class AuditLog {
   #max: number;
   #seq = 0;
   #byAccount = new Map<string, Ring>();
-  #byRequestId = new Map<string, Entry>();
 
   constructor(clock: Clock, opts: { maxPerAccount?: number } = {}) {
     this.#clock = clock;
@@ -76,8 +77,8 @@ export class AuditLog {
 
   /** Stores a record, dropping the account's oldest beyond the bound; returns it frozen. */
   record(input: AuditInput): AuditRecord {
-    const entry = this.#store(input);
-    return materialize(entry);
+    const ring = this.#store(input);
+    return materialize({ ring, slot: (ring.next + this.#max - 1) % this.#max });
   }
 
   /** Like {@link record} without building the record: for the per-request path. */
@@ -85,17 +86,25 @@ export class AuditLog {
     this.#store(input, timeMs);
   }
 
-  #store(input: AuditInput, timeMs?: number): Entry {
+  /** Puts the input in its account's ring; it sits just before the ring's `next`. */
+  #store(input: AuditInput, timeMs?: number): Ring {
     const t = timeMs ?? (input.eventTime !== undefined ? Date.parse(input.eventTime) : this.#clock.nowMs());
-    const entry: Entry = { seq: ++this.#seq, timeMs: t, input };
     let ring = this.#byAccount.get(input.account);
-    if (ring === undefined) this.#byAccount.set(input.account, (ring = { items: [], next: 0 }));
-    const old = ring.items[ring.next];
-    if (old && this.#byRequestId.get(old.input.requestId) === old) this.#byRequestId.delete(old.input.requestId);
-    ring.items[ring.next] = entry;
-    ring.next = (ring.next + 1) % this.#max;
-    this.#byRequestId.set(input.requestId, entry);
-    return entry;
+    if (ring === undefined) this.#byAccount.set(input.account, (ring = this.#newRing()));
+    const slot = ring.next;
+    if (slot >= ring.seqs.length) grow(ring, this.#max);
+    ring.inputs[slot] = input;
+    ring.records[slot] = undefined;
+    ring.seqs[slot] = ++this.#seq;
+    ring.times[slot] = t;
+    ring.next = (slot + 1) % this.#max;
+    return ring;
+  }
+
+  #newRing(): Ring {
+    // Typed arrays start small and double up to the bound: a quiet account costs little.
+    const n = Math.min(this.#max, 64);
+    return { inputs: [], records: [], seqs: new Float64Array(n), times: new Float64Array(n), next: 0 };
   }
 
   /** Matching records, newest first (by recording order, which survives clock jumps). */
@@ -105,43 +114,64 @@ export class AuditLog {
     const rings = filter.account === undefined ? [...this.#byAccount.values()] : [this.#byAccount.get(filter.account)].filter((r) => r !== undefined);
     const hits: Entry[] = [];
     for (const ring of rings) {
-      for (const e of ring.items) {
-        if (!e) continue;
-        const r = e.input;
-        if (e.timeMs < since || e.timeMs >= until) continue;
+      for (let slot = 0; slot < ring.inputs.length; slot++) {
+        const r = ring.inputs[slot];
+        if (!r) continue;
+        const t = ring.times[slot]!;
+        if (t < since || t >= until) continue;
         if (filter.region !== undefined && r.region !== filter.region) continue;
         if (filter.service !== undefined && r.service !== filter.service) continue;
         if (filter.action !== undefined && r.action !== filter.action) continue;
-        hits.push(e);
+        hits.push({ ring, slot });
       }
     }
-    hits.sort((a, b) => b.seq - a.seq);
+    hits.sort((a, b) => b.ring.seqs[b.slot]! - a.ring.seqs[a.slot]!);
     const limit = filter.limit ?? Infinity;
     return hits.slice(0, limit).map(materialize);
   }
 
-  /** The record of one request, if still kept. */
+  /**
+   * The record of one request, if still kept (the newest, should an id repeat). A scan: this is
+   * for people and tests looking one up, and it keeps the request path free of an index.
+   */
   get(requestId: string): AuditRecord | undefined {
-    const e = this.#byRequestId.get(requestId);
-    return e && materialize(e);
+    let best: Entry | undefined;
+    for (const ring of this.#byAccount.values()) {
+      for (let slot = 0; slot < ring.inputs.length; slot++) {
+        if (ring.inputs[slot]?.requestId !== requestId) continue;
+        if (!best || ring.seqs[slot]! > best.ring.seqs[best.slot]!) best = { ring, slot };
+      }
+    }
+    return best && materialize(best);
   }
 
   reset(): void {
     this.#byAccount.clear();
-    this.#byRequestId.clear();
   }
 }
 
-function materialize(e: Entry): AuditRecord {
-  if (e.record) return e.record;
-  const input = e.input;
-  e.record = Object.freeze({
+function grow(ring: Ring, max: number): void {
+  const n = Math.min(max, ring.seqs.length * 2);
+  const seqs = new Float64Array(n);
+  const times = new Float64Array(n);
+  seqs.set(ring.seqs);
+  times.set(ring.times);
+  ring.seqs = seqs;
+  ring.times = times;
+}
+
+function materialize({ ring, slot }: Entry): AuditRecord {
+  const known = ring.records[slot];
+  if (known) return known;
+  const input = ring.inputs[slot]!;
+  const record: AuditRecord = Object.freeze({
     ...input,
     eventId: input.eventId ?? newEventId(),
-    eventTime: input.eventTime ?? new Date(e.timeMs).toISOString(),
+    eventTime: input.eventTime ?? new Date(ring.times[slot]!).toISOString(),
     ...(input.resources && { resources: Object.freeze([...input.resources]) as string[] }),
   });
-  return e.record;
+  ring.records[slot] = record;
+  return record;
 }
 
 function toMs(t: Date | string): number {

@@ -16,9 +16,12 @@ import { handleAdmin } from './admin.js';
 import { ExplanationLog } from './explanations.js';
 import type { AppRequest, AppResponse } from './context.js';
 import { newRequestContext } from './context.js';
-import { FINALLY, PIPELINE } from './pipeline.js';
+import { FINALLY, PIPELINE, runSteps } from './pipeline.js';
 import type { InternalCall } from './internal-call.js';
 import { callInternally } from './internal-call.js';
+
+/** Every admin route (`/_drydock/`, `/_localstack/`, `/moto-api/`) starts so; other URLs skip the admin router. */
+const ADMIN_PREFIX = /^\/(?:_|moto-api\/)/;
 
 export interface DrydockOptions {
   /** Where clients reach this instance, used in URLs Drydock hands out (queue URLs, …). */
@@ -43,6 +46,8 @@ export class Drydock {
   readonly ports = new Ports();
   readonly explanations = new ExplanationLog();
   readonly #installed = new Map<string, Promise<ServiceDefinition | undefined>>();
+  /** Services whose install has finished (null: modelled only), for the synchronous path. */
+  readonly #ready = new Map<string, ServiceDefinition | null>();
   readonly startedAt: Date;
   endpoint: string;
   ready = false;
@@ -68,11 +73,20 @@ export class Drydock {
     if (!p) {
       p = serviceDefinition(name).then((def) => {
         def?.install?.(this);
+        this.#ready.set(name, def ?? null);
         return def;
       });
       this.#installed.set(name, p);
     }
     return p;
+  }
+
+  /**
+   * A service's definition if it is already installed (null: modelled only), else undefined:
+   * the request path then takes it without waiting on a promise.
+   */
+  installedService(name: string): ServiceDefinition | null | undefined {
+    return this.#ready.get(name);
   }
 
   /** An AWS API call made inside Drydock on a principal's behalf, authorized and audited. */
@@ -82,8 +96,10 @@ export class Drydock {
 
   /** Answers one HTTP request: admin routes first, then the AWS pipeline. */
   async handle(http: AppRequest): Promise<AppResponse> {
-    const admin = await handleAdmin(this, http);
-    if (admin) return admin;
+    if (ADMIN_PREFIX.test(http.url)) {
+      const admin = await handleAdmin(this, http);
+      if (admin) return admin;
+    }
     for (const door of FRONT_DOORS) {
       if (!door.claims(http.method, http.url, http.headers)) continue;
       const def = await this.service(door.service);
@@ -91,18 +107,12 @@ export class Drydock {
       if (answer) return answer;
     }
     const ctx = newRequestContext(http, requestId(), this.clock.now());
-    for (const [, step] of PIPELINE) {
-      if (ctx.response) break;
-      try {
-        await step(ctx, this);
-      } catch (e) {
-        ctx.error = asAwsError(e);
-        break;
-      }
-    }
+    const pending = runSteps(PIPELINE, ctx, this);
+    if (pending) await pending;
     for (const [, step] of FINALLY) {
       try {
-        await step(ctx, this);
+        const r = step(ctx, this);
+        if (r) await r;
       } catch (e) {
         ctx.error = asAwsError(e);
         ctx.response = this.fallbackError(ctx.error, { requestId: ctx.requestId, method: http.method });

@@ -1,23 +1,41 @@
-import { AwsError, notImplemented } from '../core/errors.js';
+import { AwsError, asAwsError, notImplemented } from '../core/errors.js';
 import { DEFAULT_REGION, isRegionLike } from '../core/account.js';
 import { loadModel, modelIndex } from '../protocols/model.js';
 import { protocolFor } from '../protocols/protocols.js';
 import { isModelledSigningName, routeRequest } from '../protocols/router.js';
 import { queryParams } from '../protocols/xml-protocols.js';
-import type { ServiceContext } from '../services/types.js';
+import type { FaultEffect } from '../core/faults.js';
+import type { ServiceContext, ServiceDefinition } from '../services/types.js';
 import { authenticate, readAuth } from './authenticate.js';
 import { authorize } from './authorize.js';
 import { isAuthProblem } from '../protocols/sigv4.js';
 import type { RequestContext } from './context.js';
-import type { OperationMatch } from '../protocols/protocol.js';
+import type { OperationMatch, WireResponse } from '../protocols/protocol.js';
 import { SerdeError } from '../protocols/values.js';
 import type { Drydock } from './app.js';
 
 /**
  * The request pipeline, in order. Each step reads and fills the shared context; a step that
  * throws an AwsError ends the request with that error, serialized in the service's protocol.
+ * A step that has nothing to wait for returns nothing (not a promise), so the runner does not
+ * spend a microtask on it: most requests pass most steps synchronously.
  */
 export type Step = (ctx: RequestContext, app: Drydock) => void | Promise<void>;
+
+/** Runs steps in order until one fails or answers; the error lands on the context. */
+export function runSteps(steps: readonly (readonly [string, Step])[], ctx: RequestContext, app: Drydock): void | Promise<void> {
+  for (let i = 0; i < steps.length; i++) {
+    if (ctx.response) return;
+    let r: void | Promise<void>;
+    try {
+      r = steps[i]![1](ctx, app);
+    } catch (e) {
+      ctx.error = asAwsError(e);
+      return;
+    }
+    if (r) return r.then(() => runSteps(steps.slice(i + 1), ctx, app), (e: unknown) => { ctx.error = asAwsError(e); });
+  }
+}
 
 export const PIPELINE: readonly [string, Step][] = [
   ['route', route],
@@ -48,34 +66,47 @@ export const FINALLY: readonly [string, Step][] = [
 ];
 
 function route(ctx: RequestContext): void {
-  ctx.signature = readAuth(ctx);
-  const scope = ctx.signature && !isAuthProblem(ctx.signature) ? { service: ctx.signature.service, region: ctx.signature.region } : undefined;
-  const ct = String(ctx.http.headers['content-type'] ?? '');
-  const routingQuery = ct.startsWith('application/x-www-form-urlencoded') ? queryParams(ctx.wire) : ctx.wire.query;
+  const signature = (ctx.signature = readAuth(ctx));
+  const scope = signature && !isAuthProblem(signature) ? { service: signature.service, region: signature.region } : undefined;
   if (scope && !isModelledSigningName(scope.service)) {
     throw new AwsError('UnknownService', `drydock does not model the AWS service signed as \`${scope.service}\``, 400);
   }
-  const r = routeRequest({ method: ctx.http.method, path: ctx.rawPath, query: routingQuery, headers: ctx.http.headers, scope });
+  const wire = ctx.wire;
+  const r = routeRequest({
+    method: ctx.http.method, path: ctx.rawPath, headers: ctx.http.headers, scope,
+    // Read only when neither target, scope nor host names the service: a form body is parsed once, later.
+    get query() {
+      const ct = String(ctx.http.headers['content-type'] ?? '');
+      return ct.startsWith('application/x-www-form-urlencoded') ? queryParams(wire) : wire.query;
+    },
+  });
   ctx.service = r.service;
   if (r.region && isRegionLike(r.region)) ctx.region = r.region;
-  ctx.wire = { ...ctx.wire, path: r.path, bucket: r.bucket };
+  // The wire request is this request's own (newRequestContext made it): updated in place.
+  wire.path = r.path;
+  wire.bucket = r.bucket;
   ctx.model = loadModel(r.service);
-  ctx.protocol = protocolFor(ctx.model, ctx.wire);
+  ctx.protocol = protocolFor(ctx.model, wire);
 }
 
 /**
  * A browser's CORS preflight to S3 is unsigned and has no operation in the model: the bucket's
  * CORS configuration answers it directly.
  */
-async function corsPreflight(ctx: RequestContext, app: Drydock): Promise<void> {
-  if (ctx.http.method !== 'OPTIONS' || ctx.service !== 's3' || ctx.wire.bucket === undefined) return;
+function corsPreflight(ctx: RequestContext, app: Drydock): void | Promise<void> {
+  const bucket = ctx.wire.bucket;
+  if (ctx.http.method !== 'OPTIONS' || ctx.service !== 's3' || bucket === undefined) return;
+  return answerPreflight(ctx, app, bucket);
+}
+
+async function answerPreflight(ctx: RequestContext, app: Drydock, bucket: string): Promise<void> {
   await app.service('s3');
   const s3 = await import('../services/s3/index.js');
   const h = (name: string) => { const v = ctx.http.headers[name]; return Array.isArray(v) ? v[0] : v; };
   let key: string | undefined;
   try { key = decodeURIComponent(ctx.wire.path.slice(1)) || undefined; } catch { key = ctx.wire.path.slice(1); }
   const answer = s3.corsPreflight(app.stores, {
-    bucket: ctx.wire.bucket, key, origin: h('origin'), method: h('access-control-request-method'),
+    bucket, key, origin: h('origin'), method: h('access-control-request-method'),
     requestHeaders: h('access-control-request-headers'),
   });
   if (!answer.ok) throw answer.error;
@@ -110,19 +141,28 @@ function parse(ctx: RequestContext): void {
   ctx.input = ctx.protocol!.parse(ctx.model!, match, ctx.wire);
 }
 
-async function faults(ctx: RequestContext, app: Drydock): Promise<void> {
+function faults(ctx: RequestContext, app: Drydock): void | Promise<void> {
   const effect = app.faults.check({ service: ctx.service!, region: ctx.region, operation: ctx.match?.name });
   if (!effect) return;
-  if (effect.latencyMs) await new Promise((r) => setTimeout(r, effect.latencyMs));
+  if (effect.latencyMs) return new Promise<void>((r) => setTimeout(r, effect.latencyMs)).then(() => applyFault(ctx, effect));
+  applyFault(ctx, effect);
+}
+
+function applyFault(ctx: RequestContext, effect: FaultEffect): void {
   if (effect.unavailable) {
     throw new AwsError('ServiceUnavailable', `${ctx.model!.endpointPrefix}.${ctx.region}.amazonaws.com is unreachable: ${effect.unavailable.reason}`, 503);
   }
   if (effect.error) throw new AwsError(effect.error.code, effect.error.message, effect.error.status);
 }
 
-async function dispatch(ctx: RequestContext, app: Drydock): Promise<void> {
+function dispatch(ctx: RequestContext, app: Drydock): void | Promise<void> {
+  // Installed services are at hand without a promise; the first call of one loads it.
+  const def = app.installedService(ctx.service!);
+  return def === undefined ? app.service(ctx.service!).then((d) => invoke(ctx, app, d)) : invoke(ctx, app, def);
+}
+
+function invoke(ctx: RequestContext, app: Drydock, def: ServiceDefinition | null | undefined): void | Promise<void> {
   const operation = ctx.match!.name;
-  const def = await app.service(ctx.service!);
   const handler = def?.handlers[operation];
   if (!handler) throw notImplemented(ctx.service!, operation);
   const sc: ServiceContext = {
@@ -131,7 +171,9 @@ async function dispatch(ctx: RequestContext, app: Drydock): Promise<void> {
     endpoint: app.endpoint, clock: app.clock, stores: app.stores, meter: app.meter, bus: app.bus,
     faults: app.faults, identities: app.identities, ports: app.ports, call: (c) => app.call(c),
   };
-  ctx.output = (await handler(ctx.input ?? {}, sc)) ?? {};
+  const out = handler(ctx.input ?? {}, sc);
+  if (isPromise(out)) return out.then((o) => { ctx.output = o ?? {}; });
+  ctx.output = out ?? {};
 }
 
 function serialize(ctx: RequestContext, app: Drydock): void {
@@ -148,12 +190,18 @@ function serialize(ctx: RequestContext, app: Drydock): void {
 }
 
 /** S3 answers a browser's cross-origin request with the headers its bucket's CORS rules grant. */
-async function corsHeaders(ctx: RequestContext, app: Drydock): Promise<void> {
+function corsHeaders(ctx: RequestContext, app: Drydock): void | Promise<void> {
   const origin = ctx.http.headers['origin'];
-  if (ctx.service !== 's3' || typeof origin !== 'string' || !ctx.wire.bucket || !ctx.response || ctx.http.method === 'OPTIONS') return;
+  const { bucket } = ctx.wire;
+  const response = ctx.response;
+  if (ctx.service !== 's3' || typeof origin !== 'string' || !bucket || !response || ctx.http.method === 'OPTIONS') return;
+  return addCorsHeaders(ctx, app, { origin, bucket, response });
+}
+
+async function addCorsHeaders(ctx: RequestContext, app: Drydock, a: { origin: string; bucket: string; response: WireResponse }): Promise<void> {
   const s3 = await import('../services/s3/index.js');
-  const extra = s3.corsHeaders(app.stores, ctx.wire.bucket, origin, ctx.http.method);
-  if (extra) ctx.response = { ...ctx.response, headers: { ...ctx.response.headers, ...extra } };
+  const extra = s3.corsHeaders(app.stores, a.bucket, a.origin, ctx.http.method);
+  if (extra) ctx.response = { ...a.response, headers: { ...a.response.headers, ...extra } };
 }
 
 function audit(ctx: RequestContext, app: Drydock): void {
@@ -162,7 +210,7 @@ function audit(ctx: RequestContext, app: Drydock): void {
     account: ctx.account,
     region: ctx.region,
     service: ctx.service ?? 'unknown',
-    eventSource: `${ctx.model?.endpointPrefix ?? ctx.service ?? 'unknown'}.amazonaws.com`,
+    eventSource: eventSource(ctx.model?.endpointPrefix ?? ctx.service ?? 'unknown'),
     action: ctx.match?.name ?? 'Unknown',
     principalArn: ctx.principal?.arn ?? 'anonymous',
     accessKeyId: ctx.accessKeyId,
@@ -173,6 +221,18 @@ function audit(ctx: RequestContext, app: Drydock): void {
     requestId: ctx.requestId,
   }, ctx.receivedAt.getTime());
 }
+
+function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
+  return typeof (v as { then?: unknown } | undefined)?.then === 'function';
+}
+
+/** `sqs.amazonaws.com`: one string per service, not one per audited request. */
+function eventSource(prefix: string): string {
+  let s = EVENT_SOURCES.get(prefix);
+  if (s === undefined) EVENT_SOURCES.set(prefix, (s = `${prefix}.amazonaws.com`));
+  return s;
+}
+const EVENT_SOURCES = new Map<string, string>();
 
 /** Names of every registered model, for the health endpoint. */
 export function registeredServices(): string[] {

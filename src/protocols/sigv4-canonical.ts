@@ -12,7 +12,8 @@ function first(v: string | string[] | undefined): string | undefined {
 /** S3 signs the path as sent. Other services encode it once more, first dropping empty and dot
  * segments as the JavaScript SDK and botocore do. */
 export function canonicalUri(rawPath: string, s3: boolean): string {
-  const path = rawPath || '/';
+  if (rawPath === '/' || rawPath === '') return '/';
+  const path = rawPath;
   if (s3) return path;
   return uriEncode(/\/\/|\/\.\.?(?:\/|$)/.test(path) ? normalizePath(path, true) : path, true);
 }
@@ -42,14 +43,18 @@ export function canonicalHeaders(headers: SignedRequest['headers'], names: strin
   for (const name of names) {
     // Own properties only: a signed header named `__proto__` must not reach Object.prototype.
     const v = Object.hasOwn(headers, name) ? headers[name] : undefined;
+    if (typeof v === 'string' && !NEEDS_TRIM.test(v)) { out += `${name}:${v}\n`; continue; }
     const values = typeof v === 'string' ? [v] : Array.isArray(v) ? v : [];
     out += `${name}:${values.map((x) => x.replace(/[ \t]+/g, ' ').replace(/^ | $/g, '')).join(',')}\n`;
   }
   return out;
 }
+/** A value the trimming below would change (Node already strips the edges of most headers). */
+const NEEDS_TRIM = /\t| {2}|^ | $/;
 
 /** Each key and value decoded and re-encoded the AWS way, sorted by key then value. */
 export function canonicalQuery(rawQuery: string, presigned: boolean, plusAsSpace: boolean): string {
+  if (rawQuery === '') return '';
   const pairs: Array<[string, string]> = [];
   for (const [k, v] of splitQuery(rawQuery)) {
     const key = canonicalComponent(k, plusAsSpace);

@@ -4,6 +4,38 @@ import { ALGORITHM, MAX_EXPIRES, S3_HEADER, S3_QUERY, TEXT, first, formatAmzDate
 /** Reading SigV4 parameters from the Authorization header or a pre-signed query. */
 
 export function parseHeader(value: string, headers: SignedRequest['headers']): ParsedAuth | AuthProblem {
+  return parseUsual(value, headers) ?? parseAny(value, headers);
+}
+
+/**
+ * The header as every SDK writes it, `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`
+ * with an X-Amz-Date header, read without splitting; anything else (or anything wrong) is left
+ * to the general reader, which words each problem.
+ */
+function parseUsual(value: string, headers: SignedRequest['headers']): ParsedAuth | undefined {
+  if (!value.startsWith(USUAL_PREFIX)) return undefined;
+  const c = USUAL_PREFIX.length;
+  const h = value.indexOf(', SignedHeaders=', c);
+  if (h < 0) return undefined;
+  const sg = value.indexOf(', Signature=', h + 16);
+  if (sg < 0) return undefined;
+  const credential = value.slice(c, h);
+  const signedHeaders = value.slice(h + 16, sg);
+  const signature = value.slice(sg + 12);
+  if (!credential || !signedHeaders || !signature || /[\s,=]/.test(signature) || /[\s,]/.test(signedHeaders) || /[\s,]/.test(credential)) return undefined;
+  const xAmzDate = first(headers['x-amz-date']);
+  if (xAmzDate === undefined) return undefined;
+  const date = parseAmzDate(xAmzDate);
+  if (!date) return undefined;
+  const auth = withCredential('header', credential, date, xAmzDate, {
+    signedHeaders: signedHeaders.toLowerCase().split(';'), signature, sessionToken: first(headers['x-amz-security-token']),
+  });
+  return 'code' in auth ? undefined : auth;
+}
+// Spelled out: sigv4.ts imports this module, so its ALGORITHM is not yet defined at load time.
+const USUAL_PREFIX = 'AWS4-HMAC-SHA256 Credential=';
+
+function parseAny(value: string, headers: SignedRequest['headers']): ParsedAuth | AuthProblem {
   const space = value.search(/\s/);
   const algorithm = space < 0 ? value : value.slice(0, space);
   if (algorithm !== ALGORITHM) {
@@ -74,21 +106,40 @@ export function parsePresigned(q: Map<string, string>): ParsedAuth | AuthProblem
 
 type AuthRest = Pick<ParsedAuth, 'signedHeaders' | 'signature' | 'sessionToken' | 'expiresSeconds'>;
 
+type Scope = Pick<ParsedAuth, 'accessKeyId' | 'scopeDate' | 'region' | 'service' | 'credentialScope'>;
+
+/**
+ * A client sends the same credential on every request of a day: its parts are kept (bounded),
+ * so each request does not split it again and the strings are shared, not copied per request.
+ */
+function scopeOf(credential: string): Scope | undefined {
+  let scope = scopes.get(credential);
+  if (scope) return scope;
+  const parts = credential.split('/');
+  if (parts.length !== 5) return undefined;
+  const [accessKeyId, scopeDate, region, service] = parts as [string, string, string, string];
+  scope = { accessKeyId, scopeDate, region, service, credentialScope: parts.slice(1).join('/') };
+  if (scopes.size >= 1024) scopes.clear();
+  scopes.set(credential, scope);
+  return scope;
+}
+const scopes = new Map<string, Scope>();
+
 function withCredential(
   kind: ParsedAuth['kind'], credential: string, date: Date, amzDate: string, rest: AuthRest,
 ): ParsedAuth | AuthProblem {
-  const parts = credential.split('/');
-  if (parts.length !== 5) {
+  const scope = scopeOf(credential);
+  if (!scope) {
     const message = `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`;
     return problem('MalformedCredential', 'IncompleteSignature', message, 400, {
       code: kind === 'header' ? 'AuthorizationHeaderMalformed' : 'AuthorizationQueryParametersError',
       message: `${kind === 'header' ? S3_HEADER : S3_QUERY}the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`,
     });
   }
-  const [accessKeyId, scopeDate, region, service] = parts as [string, string, string, string];
+  const { accessKeyId, scopeDate, region, service, credentialScope } = scope;
   const auth: ParsedAuth = {
     kind, accessKeyId, date, amzDate, scopeDate, region, service,
-    credentialScope: parts.slice(1).join('/'), signedHeaders: rest.signedHeaders, signature: rest.signature,
+    credentialScope, signedHeaders: rest.signedHeaders, signature: rest.signature,
   };
   if (rest.sessionToken !== undefined) auth.sessionToken = rest.sessionToken;
   if (rest.expiresSeconds !== undefined) auth.expiresSeconds = rest.expiresSeconds;

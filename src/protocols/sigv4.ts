@@ -118,15 +118,45 @@ export function hmac(key: string | Uint8Array, data: string): Buffer {
  * The returned buffer is shared; do not modify it.
  */
 export function deriveSigningKey(secret: string, date: string, region: string, service: string): Buffer {
+  // Most requests repeat the previous caller's scope: compare it before building a cache key.
+  const l = lastKey;
+  if (l && l.secret === secret && l.date === date && l.region === region && l.service === service) return l.key;
   const id = `${date}\n${region}\n${service}\n${secret}`;
   let key = keyCache.get(id);
-  if (key) keyCache.delete(id);
-  else key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
-  keyCache.set(id, key);
-  if (keyCache.size > 256) keyCache.delete(keyCache.keys().next().value!);
+  if (!key) {
+    key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
+    // Oldest first out: the keys change once a day, so recency order is not worth keeping.
+    if (keyCache.size >= 256) keyCache.delete(keyCache.keys().next().value!);
+    keyCache.set(id, key);
+  }
+  lastKey = { secret, date, region, service, key };
   return key;
 }
 const keyCache = new Map<string, Buffer>();
+let lastKey: { secret: string; date: string; region: string; service: string; key: Buffer } | undefined;
+
+/**
+ * Lower-case hex HMAC-SHA256 of a latin1 string under a derived signing key (32 bytes), built
+ * from two one-shot hashes over cached key pads (RFC 2104): about half the cost of a
+ * `createHmac` object, and this runs on every request.
+ */
+export function signatureHex(key: Buffer, data: string): string {
+  let pads = padCache.get(key);
+  if (!pads) {
+    if (key.length > 64) return hmac(key, data).toString('hex');
+    pads = { inner: Buffer.alloc(64, 0x36), outer: Buffer.alloc(64 + 32, 0x5c) };
+    for (let i = 0; i < key.length; i++) { pads.inner[i]! ^= key[i]!; pads.outer[i]! ^= key[i]!; }
+    padCache.set(key, pads);
+  }
+  const n = 64 + data.length;
+  if (scratch.length < n) scratch = Buffer.allocUnsafe(Math.max(n, 2 * scratch.length));
+  pads.inner.copy(scratch, 0);
+  scratch.write(data, 64, 'latin1');
+  hash('sha256', scratch.subarray(0, n), 'buffer').copy(pads.outer, 64);
+  return hash('sha256', pads.outer, 'hex');
+}
+const padCache = new WeakMap<Buffer, { inner: Buffer; outer: Buffer }>();
+let scratch = Buffer.allocUnsafe(1024);
 
 /** Builds an AuthProblem whose S3 wording defaults to the common one. Shared with aws-chunked. */
 export function authProblem(
@@ -213,7 +243,7 @@ export function verifySignature(
   const payloads = presigned ? presignPayloads(req, payloadHash) : [payloadHash];
   const stringToSign = (canonical: string) =>
     `${ALGORITHM}\n${auth.amzDate}\n${auth.credentialScope}\n${sha256Wire(canonical)}`;
-  const matches = (canonical: string) => sameHex(hmac(key, stringToSign(canonical)).toString('hex'), auth.signature);
+  const matches = (canonical: string) => sameHex(signatureHex(key, stringToSign(canonical)), auth.signature);
 
   const query = canonicalQuery(req.rawQuery, presigned, false);
   const primary = `${req.method}\n${canonicalUri(req.rawPath, s3)}\n${query}\n${headers}\n${payloads[0]}`;
@@ -296,6 +326,9 @@ function hostProblem(auth: ParsedAuth): AuthProblem | undefined {
 
 /** Every scope fault in one message, as AWS lists them; S3 names only the first. */
 function scopeProblem(auth: ParsedAuth, opts: VerifyOptions): AuthProblem | undefined {
+  // The common case, checked without allocating: a well-formed scope and no expectations.
+  if (opts.expectedRegion === undefined && opts.expectedService === undefined && auth.credentialScope.endsWith('/aws4_request')
+    && auth.amzDate.startsWith(auth.scopeDate) && auth.scopeDate.length === 8) return undefined;
   const terminator = auth.credentialScope.split('/')[3];
   const day = auth.amzDate.slice(0, 8);
   const faults: Array<[string, string, Record<string, string>?]> = [];
@@ -353,6 +386,15 @@ export function first(v: string | string[] | undefined): string | undefined {
 
 /** `YYYYMMDDTHHMMSSZ` to a Date, refusing impossible dates such as February 30th. */
 export function parseAmzDate(s: string): Date | undefined {
+  // Requests arriving in the same second carry the same date: remember the last one read.
+  if (s === lastAmzDate.text) return lastAmzDate.ms === undefined ? undefined : new Date(lastAmzDate.ms);
+  const d = readAmzDate(s);
+  lastAmzDate = { text: s, ms: d?.getTime() };
+  return d;
+}
+let lastAmzDate: { text: string; ms: number | undefined } = { text: '', ms: undefined };
+
+function readAmzDate(s: string): Date | undefined {
   const m = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(s);
   if (!m) return undefined;
   const [y, mo, d, h, mi, se] = m.slice(1).map(Number) as [number, number, number, number, number, number];
@@ -376,11 +418,17 @@ function isoSeconds(d: Date): string {
 
 /** Every character of a canonical request built from Node's latin1 strings is one wire byte. */
 function sha256Wire(canonical: string): string {
+  // ASCII (the usual case) is the same bytes in UTF-8, which the one-shot hash reads strings as.
+  if (!NOT_ASCII.test(canonical)) return hash('sha256', canonical, 'hex');
   return createHash('sha256').update(canonical, /[^\u0000-\u00ff]/.test(canonical) ? 'utf8' : 'latin1').digest('hex');
 }
+const NOT_ASCII = /[^\u0000-\u007f]/;
 
 function sameHex(expected: string, provided: string): boolean {
-  return expected.length === provided.length && timingSafeEqual(Buffer.from(expected), Buffer.from(provided));
+  if (expected.length !== provided.length) return false;
+  // Byte lengths can still differ (a non-ASCII character in what was provided): then no match.
+  const p = Buffer.from(provided, 'utf8');
+  return p.length === expected.length && timingSafeEqual(Buffer.from(expected, 'latin1'), p);
 }
 
 function spacedHex(s: string): string {
