@@ -72,16 +72,16 @@ export async function createEventSourceMapping(input: In, ctx: ServiceContext): 
   }
   const fnArn = targetFunction(ctx, String(input['FunctionName'] ?? ''));
   const state = lambdaState(ctx.stores, ctx.account, ctx.region);
-  for (const other of state.mappings.values()) {
-    if (other.eventSourceArn === source && other.functionArn === fnArn) {
-      throw conflict(`An event source mapping with SQS arn (" ${source} ") and function (" ${fnArn.split(':')[6]} ") already exists. Please update or delete the existing mapping with UUID ${other.uuid}`);
-    }
-  }
   const m: MappingRecord = {
     uuid: randomUUID(), functionArn: fnArn, eventSourceArn: source, batchSize: 10, windowSeconds: 0, enabled: true,
     reportBatchItemFailures: false, filters: [], lastModifiedMs: ctx.clock.nowMs(), state: 'Creating',
   };
   applySettings(m, input, source.endsWith('.fifo'));
+  for (const other of state.mappings.values()) {
+    if (other.eventSourceArn === source && other.functionArn === fnArn) {
+      throw conflict(`An event source mapping with SQS arn (" ${source} ") and function (" ${fnArn.split(':')[6]} ") already exists. Please update or delete the existing mapping with UUID ${other.uuid}`);
+    }
+  }
   state.mappings.set(m.uuid, m);
   const shown = showMapping(state, m);
   m.state = m.enabled ? 'Enabled' : 'Disabled';
