@@ -54,7 +54,6 @@ export async function serviceDefinition(name: string): Promise<ServiceDefinition
 
 /** Services whose folder exists but has no handlers yet: health says not-implemented. */
 const UNBUILT = new Set<string>([
-  'directconnect',
 ]);
 
 /** Names of the services that have handlers. */
