@@ -5,6 +5,7 @@
  * requests to that service.
  */
 import type { Handler, ServiceDefinition } from '../types.js';
+import { flushStageAuthorizersCache, getAccount, updateAccount } from './control/account.js';
 import * as keys from './control/api-keys.js';
 import * as parts from './control/api-parts.js';
 import * as integrations from './control/integrations.js';
@@ -49,6 +50,7 @@ const HANDLERS: Record<string, Handler> = {
   GetGatewayResponses: parts.getGatewayResponses, DeleteGatewayResponse: parts.deleteGatewayResponse,
   UpdateGatewayResponse: parts.updateGatewayResponse,
   TagResource: tagResource, UntagResource: untagResource, GetTags: getTags,
+  GetAccount: getAccount, UpdateAccount: updateAccount, FlushStageAuthorizersCache: flushStageAuthorizersCache,
 };
 
 const apigateway: ServiceDefinition = {

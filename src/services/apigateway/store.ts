@@ -187,6 +187,8 @@ export interface ApiGatewayState {
   usagePlans: Collection<UsagePlanRecord>;
   /** Requests counted per plan, key and UTC day: `planId/keyId` → { 'YYYY-MM-DD': used }. */
   usage: Collection<Record<string, number>>;
+  /** Account settings (key `account`): the CloudWatch role. */
+  settings: Collection<{ cloudwatchRoleArn?: string }>;
 }
 
 export function apigatewayState(stores: Stores, account: string, region: string): ApiGatewayState {
@@ -195,6 +197,7 @@ export function apigatewayState(stores: Stores, account: string, region: string)
     apiKeys: c.collection<ApiKeyRecord>('apiKeys'),
     usagePlans: c.collection<UsagePlanRecord>('usagePlans'),
     usage: c.collection<Record<string, number>>('usage'),
+    settings: c.collection<{ cloudwatchRoleArn?: string }>('settings'),
   }));
 }
 

@@ -1,7 +1,7 @@
 /** Lambda authorizers of REST APIs: TOKEN and REQUEST, policies, validation expression, caching, context. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateAuthorizerCommand, CreateDeploymentCommand, PutMethodCommand, PutIntegrationCommand, PutMethodResponseCommand, PutIntegrationResponseCommand, CreateResourceCommand } from '@aws-sdk/client-api-gateway';
+import { CreateAuthorizerCommand, FlushStageAuthorizersCacheCommand, CreateDeploymentCommand, PutMethodCommand, PutIntegrationCommand, PutMethodResponseCommand, PutIntegrationResponseCommand, CreateResourceCommand } from '@aws-sdk/client-api-gateway';
 import { useDrydock } from '../../helpers.js';
 import { apigw, deployedApi, failure, invoke } from './helpers.js';
 import { lambdaUri, nodeFunction } from './lambda-helpers.js';
@@ -74,6 +74,8 @@ test('TOKEN results are cached per token for the TTL, and the cached policy appl
     assert.deepEqual([other.status, other.json()], [403, { Message: 'User is not authorized to access this resource' }], 'the cached policy names /secret only');
     h.dd.clock.advance(301);
     assert.equal(((await get('/other')).json() as { calls: string }).calls, '2', 'the TTL expired: the function is asked again');
+    await apigw(h.dd).send(new FlushStageAuthorizersCacheCommand({ restApiId: apiId, stageName: 'dev' }));
+    assert.equal(((await get('/other')).json() as { calls: string }).calls, '3', 'a flushed cache asks the function again');
   } finally {
     h.dd.clock.freeze(false);
   }

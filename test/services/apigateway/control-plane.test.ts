@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CreateDeploymentCommand, CreateModelCommand, CreateRequestValidatorCommand, CreateResourceCommand, CreateRestApiCommand,
-  CreateStageCommand, DeleteDeploymentCommand, DeleteModelCommand, DeleteRestApiCommand, GetGatewayResponseCommand, GetIntegrationCommand,
+  CreateStageCommand, DeleteDeploymentCommand, GetAccountCommand, UpdateAccountCommand, DeleteModelCommand, DeleteRestApiCommand, GetGatewayResponseCommand, GetIntegrationCommand,
   GetMethodCommand, GetResourcesCommand, GetRestApiCommand, GetRestApisCommand, GetStageCommand, PutGatewayResponseCommand,
   PutIntegrationCommand, PutIntegrationResponseCommand, PutMethodCommand, UpdateResourceCommand, UpdateRestApiCommand, UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
@@ -141,4 +141,13 @@ test('models, validators and gateway responses', async () => {
   assert.equal(badType.name, 'ValidationException');
   const upd = await failure(() => c.send(new UpdateRestApiCommand({ restApiId: api.id, patchOperations: [{ op: 'replace', path: '/nope', value: 'x' }] })));
   assert.equal(upd.name, 'BadRequestException');
+});
+
+test('GetAccount answers the account throttle defaults; UpdateAccount keeps the CloudWatch role', async () => {
+  const c = apigw(h.dd);
+  const a = await c.send(new GetAccountCommand({}));
+  assert.deepEqual(a.throttleSettings, { burstLimit: 5000, rateLimit: 10000 });
+  const arn = 'arn:aws:iam::000000000000:role/apigw-logs';
+  await c.send(new UpdateAccountCommand({ patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value: arn }] }));
+  assert.equal((await c.send(new GetAccountCommand({}))).cloudwatchRoleArn, arn);
 });

@@ -6,7 +6,7 @@
  * applied to every method the same identity calls until it expires (as on AWS).
  */
 import { evaluate, parsePolicy, type Decision } from '../../../engines/iam-policy/index.js';
-import type { ServiceHost } from '../../types.js';
+import type { Stores } from '../../../core/store.js';
 import type { AuthorizerRecord } from '../store.js';
 import { methodArn, requestContextOf, type Invocation } from './context.js';
 import { GatewayFailure } from './failure.js';
@@ -20,7 +20,14 @@ interface AuthorizerResult {
   usageIdentifierKey?: string;
 }
 
-const caches = new WeakMap<ServiceHost, Map<string, { expiresMs: number; result: AuthorizerResult }>>();
+// Keyed by the app's stores, which handlers (FlushStageAuthorizersCache) and the front door both see.
+const caches = new WeakMap<Stores, Map<string, { expiresMs: number; result: AuthorizerResult }>>();
+
+/** Drops the cached results of an API's authorizers (FlushStageAuthorizersCache). */
+export function flushAuthorizerCache(stores: Stores, account: string, apiId: string): void {
+  const cache = caches.get(stores);
+  for (const key of [...(cache?.keys() ?? [])]) if (key.startsWith(`${account}/${apiId}/`)) cache!.delete(key);
+}
 
 const unauthorized = (): GatewayFailure => new GatewayFailure('UNAUTHORIZED', 'Unauthorized');
 const configError = (): GatewayFailure => new GatewayFailure('AUTHORIZER_CONFIGURATION_ERROR', '');
@@ -73,8 +80,8 @@ export async function authorize(inv: Invocation, a: AuthorizerRecord): Promise<v
     try { ok = new RegExp(`^(?:${a.identityValidationExpression})$`).test(values[0]!); } catch { ok = false; }
     if (!ok) throw unauthorized();
   }
-  let cache = caches.get(inv.host);
-  if (!cache) caches.set(inv.host, (cache = new Map()));
+  let cache = caches.get(inv.host.stores);
+  if (!cache) caches.set(inv.host.stores, (cache = new Map()));
   const key = `${inv.account}/${inv.api.id}/${a.id}/${values.join('\u0000')}`;
   const now = inv.host.clock.nowMs();
   const hit = cache.get(key);

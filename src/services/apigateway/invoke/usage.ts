@@ -13,8 +13,8 @@ import { GatewayFailure } from './failure.js';
 import { header } from './request.js';
 
 /** AWS's account-level default: 10,000 requests per second, burst 5,000. */
-const ACCOUNT_RATE = 10000;
-const ACCOUNT_BURST = 5000;
+export const ACCOUNT_RATE = 10000;
+export const ACCOUNT_BURST = 5000;
 
 // Buckets are runtime state (AWS does not persist them either); one map per app.
 const bucketsOf = new WeakMap<ServiceHost, Map<string, Bucket>>();

@@ -2,7 +2,7 @@
 import type { Handler } from '../../types.js';
 import { badRequest, notFound } from '../errors.js';
 import { clean, v2Id, type ApiRecord, type AuthorizerRecord } from '../store.js';
-import { apiOf, page, save } from './common.js';
+import { apiOf, assignGiven, page, save } from './common.js';
 
 function authorizerOf(api: ApiRecord, id: unknown): AuthorizerRecord {
   const a = api.authorizers[String(id)];
@@ -58,11 +58,9 @@ export const deleteAuthorizer: Handler = (input, ctx) => {
 
 export const updateAuthorizer: Handler = (input, ctx) => {
   const api = apiOf(ctx, input['ApiId']);
-  const a = { ...authorizerOf(api, input['AuthorizerId']) };
-  for (const k of ['AuthorizerType', 'Name', 'IdentitySource', 'AuthorizerUri', 'AuthorizerCredentialsArn', 'AuthorizerPayloadFormatVersion',
-    'AuthorizerResultTtlInSeconds', 'EnableSimpleResponses', 'IdentityValidationExpression', 'JwtConfiguration'] as const) {
-    if (input[k] !== undefined) (a as unknown as Record<string, unknown>)[k] = input[k];
-  }
+  const a = assignGiven({ ...authorizerOf(api, input['AuthorizerId']) }, input, ['AuthorizerType', 'Name', 'IdentitySource', 'AuthorizerUri',
+    'AuthorizerCredentialsArn', 'AuthorizerPayloadFormatVersion', 'AuthorizerResultTtlInSeconds', 'EnableSimpleResponses', 'IdentityValidationExpression',
+    'JwtConfiguration']);
   check(a);
   api.authorizers[a.AuthorizerId] = a;
   save(ctx, api, true);

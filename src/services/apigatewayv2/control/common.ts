@@ -37,3 +37,9 @@ export function page<T>(items: T[], input: Record<string, unknown>): { Items: T[
   const next = start + slice.length < items.length ? Buffer.from(String(start + slice.length)).toString('base64url') : undefined;
   return clean({ Items: slice, NextToken: next });
 }
+
+/** Copies the members an Update* call names (those present in `input`) onto `target`. */
+export function assignGiven<T extends object>(target: T, input: Record<string, unknown>, members: readonly string[]): T {
+  for (const k of members) if (input[k] !== undefined) (target as Record<string, unknown>)[k] = input[k];
+  return target;
+}

@@ -2,7 +2,7 @@
 import type { Handler } from '../../types.js';
 import { badRequest, notFound } from '../errors.js';
 import { clean, v2Id, type ApiRecord, type IntegrationRecord } from '../store.js';
-import { apiOf, page, save } from './common.js';
+import { apiOf, assignGiven, page, save } from './common.js';
 
 function integrationOf(api: ApiRecord, id: unknown): IntegrationRecord {
   const i = api.integrations[String(id)];
@@ -58,10 +58,8 @@ export const deleteIntegration: Handler = (input, ctx) => {
 export const updateIntegration: Handler = (input, ctx) => {
   const api = apiOf(ctx, input['ApiId']);
   const i = integrationOf(api, input['IntegrationId']);
-  const next = { ...i };
-  for (const k of ['IntegrationType', 'IntegrationUri', 'IntegrationMethod', 'PayloadFormatVersion', 'TimeoutInMillis', 'CredentialsArn', 'Description', 'RequestParameters', 'ResponseParameters'] as const) {
-    if (input[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = input[k];
-  }
+  const next = assignGiven({ ...i }, input, ['IntegrationType', 'IntegrationUri', 'IntegrationMethod', 'PayloadFormatVersion', 'TimeoutInMillis', 'CredentialsArn',
+    'Description', 'RequestParameters', 'ResponseParameters']);
   check(api, next);
   api.integrations[i.IntegrationId] = next;
   save(ctx, api, true);

@@ -2,7 +2,7 @@
 import type { Handler } from '../../types.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { clean, v2Id, type ApiRecord, type RouteRecord } from '../store.js';
-import { apiOf, page, save } from './common.js';
+import { apiOf, assignGiven, page, save } from './common.js';
 
 const METHODS = ['ANY', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
@@ -71,9 +71,7 @@ export const updateRoute: Handler = (input, ctx) => {
     if (Object.values(api.routes).some((o) => o.RouteKey === input['RouteKey'] && o.RouteId !== r.RouteId)) throw conflict(`Route with key ${String(input['RouteKey'])} already exists for this API`);
     r.RouteKey = String(input['RouteKey']);
   }
-  for (const k of ['AuthorizationType', 'AuthorizerId', 'AuthorizationScopes', 'OperationName', 'Target', 'RequestParameters', 'ApiKeyRequired'] as const) {
-    if (input[k] !== undefined) (r as unknown as Record<string, unknown>)[k] = input[k];
-  }
+  assignGiven(r, input, ['AuthorizationType', 'AuthorizerId', 'AuthorizationScopes', 'OperationName', 'Target', 'RequestParameters', 'ApiKeyRequired']);
   checkTarget(api, r.Target, r.AuthorizationType, r.AuthorizerId);
   save(ctx, api, true);
   return { ...r };

@@ -2,7 +2,7 @@
 import type { Handler } from '../../types.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { clean, snapshotOf, v2Id, type ApiRecord, type DeploymentRecord, type StageRecord } from '../store.js';
-import { apiOf, page, save } from './common.js';
+import { apiOf, assignGiven, page, save } from './common.js';
 
 function stageView(s: StageRecord): Record<string, unknown> {
   return clean({ ...s, CreatedDate: new Date(s.CreatedDate), LastUpdatedDate: new Date(s.LastUpdatedDate), StageVariables: s.StageVariables, DefaultRouteSettings: s.DefaultRouteSettings ?? { DetailedMetricsEnabled: false }, RouteSettings: s.RouteSettings ?? {}, Tags: s.Tags ?? {} });
@@ -56,9 +56,7 @@ export const updateStage: Handler = (input, ctx) => {
     if (!api.deployments[String(input['DeploymentId'])]) throw badRequest(`Invalid deployment identifier specified ${String(input['DeploymentId'])}`);
     s.DeploymentId = String(input['DeploymentId']);
   }
-  for (const k of ['AutoDeploy', 'Description', 'StageVariables', 'DefaultRouteSettings', 'RouteSettings'] as const) {
-    if (input[k] !== undefined) (s as unknown as Record<string, unknown>)[k] = input[k];
-  }
+  assignGiven(s, input, ['AutoDeploy', 'Description', 'StageVariables', 'DefaultRouteSettings', 'RouteSettings']);
   s.LastUpdatedDate = ctx.clock.nowMs();
   save(ctx, api, input['AutoDeploy'] === true);
   return stageView(s);
