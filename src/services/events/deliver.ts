@@ -9,6 +9,7 @@ import { AwsError, asAwsError } from '../../core/errors.js';
 import { parseArn } from '../../core/ids.js';
 import type { DeliveryMessage } from '../../core/ports.js';
 import type { ServiceHost } from '../types.js';
+import { sendToApiDestination } from './api-destination.js';
 import { EVENTS_PRINCIPAL, eventsPrincipal, roleSession } from './host.js';
 import { targetInput } from './input.js';
 import { checkCrossAccountPut } from './permissions.js';
@@ -38,7 +39,7 @@ export function backoffMs(n: number): number {
 
 /** Client errors (missing resource, denied) are not retried, as AWS sends them straight to the DLQ. */
 function retryable(e: AwsError): boolean {
-  return (e.status >= 500 && e.status !== 501) || /Throttl|TooManyRequests|ServiceUnavailable|RequestLimitExceeded/.test(e.code);
+  return (e.status >= 500 && e.status !== 501) || e.status === 429 || /Throttl|TooManyRequests|ServiceUnavailable|RequestLimitExceeded/.test(e.code);
 }
 
 export async function dispatch(host: ServiceHost, d: Delivery): Promise<void> {
@@ -121,6 +122,7 @@ async function send(host: ServiceHost, d: Delivery, body: string): Promise<void>
       return;
     }
     case 'events': {
+      if (arn.resource.startsWith('api-destination/')) return sendToApiDestination(host, d.target, body);
       if (!arn.resource.startsWith('event-bus/')) break;
       const bus = { account: arn.account, region, name: arn.resource.slice('event-bus/'.length) };
       checkCrossAccountPut(host, d.account, bus, d.rule.arn);

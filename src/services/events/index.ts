@@ -2,11 +2,11 @@
  * Amazon EventBridge: event buses (default and custom) with resource policies, rules with
  * patterns (the event-pattern engine) or schedules (the cron engine, on the clock), targets
  * (SQS incl. FIFO, SNS, Lambda, Step Functions, other buses across accounts and regions,
- * CloudWatch Logs) with Input/InputPath/InputTransformer, retry policies and dead-letter
+ * CloudWatch Logs, API destinations over HTTP with connection auth and rate limits) with Input/InputPath/InputTransformer, retry policies and dead-letter
  * queues, archives and replays, and AWS services' own events (S3) on the default bus.
  *
- * Not implemented (answer NotImplemented): API destinations and connections, global
- * endpoints, partner event sources (the partner and event-source operations).
+ * Not implemented (answer NotImplemented): global endpoints and partner event sources (the
+ * endpoint, partner and event-source operations).
  */
 import { parseArn } from '../../core/ids.js';
 import type { DeliveryMessage } from '../../core/ports.js';
@@ -14,6 +14,10 @@ import type { Handler, ServiceDefinition, ServiceHost } from '../types.js';
 import {
   cancelReplay, createArchive, deleteArchive, describeArchive, describeReplay, listArchives, listReplays, startReplay, updateArchive,
 } from './archives.js';
+import {
+  createApiDestination, createConnection, deauthorizeConnection, deleteApiDestination, deleteConnection, describeApiDestination, describeConnection,
+  listApiDestinations, listConnections, updateApiDestination, updateConnection,
+} from './connections.js';
 import { createEventBus, deleteEventBus, describeEventBus, listEventBuses, putPermission, removePermission, updateEventBus } from './buses.js';
 import { rememberHost } from './host.js';
 import { busByArn, resolveResources } from './permissions.js';
@@ -29,6 +33,17 @@ import { listTargetsByRule, putTargets, removeTargets } from './targets.js';
 
 const HANDLERS: Record<string, Handler> = {
   CancelReplay: cancelReplay,
+  CreateApiDestination: createApiDestination,
+  CreateConnection: createConnection,
+  DeauthorizeConnection: deauthorizeConnection,
+  DeleteApiDestination: deleteApiDestination,
+  DeleteConnection: deleteConnection,
+  DescribeApiDestination: describeApiDestination,
+  DescribeConnection: describeConnection,
+  ListApiDestinations: listApiDestinations,
+  ListConnections: listConnections,
+  UpdateApiDestination: updateApiDestination,
+  UpdateConnection: updateConnection,
   CreateArchive: createArchive,
   CreateEventBus: createEventBus,
   DeleteArchive: deleteArchive,

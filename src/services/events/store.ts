@@ -89,6 +89,32 @@ export interface EventEnvelope {
   'replay-name'?: string;
 }
 
+export interface ConnectionRecord {
+  name: string;
+  arn: string;
+  description?: string;
+  authorizationType: 'BASIC' | 'OAUTH_CLIENT_CREDENTIALS' | 'API_KEY';
+  /** As given, secrets included (AWS keeps those in a Secrets Manager secret it owns). */
+  authParameters: Record<string, unknown>;
+  state: 'AUTHORIZED' | 'DEAUTHORIZED' | 'DELETING';
+  secretArn: string;
+  createdMs: number;
+  modifiedMs: number;
+  authorizedMs: number;
+}
+
+export interface ApiDestinationRecord {
+  name: string;
+  arn: string;
+  description?: string;
+  connectionArn: string;
+  endpoint: string;
+  httpMethod: string;
+  rateLimit: number;
+  createdMs: number;
+  modifiedMs: number;
+}
+
 export interface EventsState {
   account: string;
   region: string;
@@ -97,6 +123,8 @@ export interface EventsState {
   archives: Collection<ArchiveRecord>;
   archived: Collection<ArchivedEvent>;
   replays: Collection<ReplayRecord>;
+  connections: Collection<ConnectionRecord>;
+  destinations: Collection<ApiDestinationRecord>;
   /** Not persisted: bus name → its rules' patterns, rebuilt when a rule changes. */
   matchers: Map<string, PatternSet<string>>;
 }
@@ -128,6 +156,8 @@ export function eventsState(stores: Stores, account: string, region: string, now
       archives: c.collection<ArchiveRecord>('archives'),
       archived: c.collection<ArchivedEvent>('archived'),
       replays: c.collection<ReplayRecord>('replays'),
+      connections: c.collection<ConnectionRecord>('connections'),
+      destinations: c.collection<ApiDestinationRecord>('destinations'),
       matchers: new Map(),
     };
     if (!s.buses.has('default')) {
