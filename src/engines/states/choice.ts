@@ -20,6 +20,8 @@ export const OPERATORS = new Set([
   ...COMPARISONS, ...COMPARISONS.filter((c) => c !== 'StringMatches').map((c) => `${c}Path`), ...TYPE_TESTS,
 ]);
 
+const operatorOf = new WeakMap<JsonObject, string>();
+
 /** Whether the rule matches. */
 export function evaluateRule(rule: JsonObject, roots: PathRoots): boolean {
   if (Array.isArray(rule['And'])) return (rule['And'] as JsonObject[]).every((r) => evaluateRule(r, roots));
@@ -27,7 +29,8 @@ export function evaluateRule(rule: JsonObject, roots: PathRoots): boolean {
   if (isObject(rule['Not'])) return !evaluateRule(rule['Not'], roots);
   const variable = rule['Variable'] as string;
   const got = queryPath(variable, roots);
-  const op = Object.keys(rule).find((k) => OPERATORS.has(k))!;
+  let op = operatorOf.get(rule);
+  if (op === undefined) { op = Object.keys(rule).find((k) => OPERATORS.has(k))!; operatorOf.set(rule, op); }
   const arg = rule[op]!;
   if (op === 'IsPresent') return got.found === arg;
   if (!got.found) {

@@ -114,7 +114,7 @@ function task(it: Interpreter, run: StateRun, resourceArn: string, input: Json):
 }
 
 async function readItems(it: Interpreter, run: StateRun, reader: JsonObject, data: Json): Promise<Json[]> {
-  const params = run.scope.ql === 'JSONata' ? (reader['Arguments'] ?? {}) : effectiveInput({ Parameters: reader['Parameters'] ?? {} }, { ...run.scope, raw: data });
+  const params = run.scope.ql === 'JSONata' ? (reader['Arguments'] ?? {}) : effectiveInput({ Parameters: reader['Parameters'] ?? {} }, run.scope.over(data));
   const cfg = (reader['ReaderConfig'] as JsonObject | undefined) ?? {};
   let got: Json;
   try {

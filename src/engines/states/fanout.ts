@@ -92,12 +92,23 @@ export async function mapItems(run: StateRun, data: Json): Promise<Json[]> {
 export async function itemInput(run: StateRun, data: Json, index: number, value: Json, source?: string): Promise<Json> {
   const { def: st, scope } = run;
   const selector = st['ItemSelector'] ?? st['Parameters'];
-  if (selector === undefined) return value;
+  if (selector === undefined || scope.ql === 'JSONPath') return itemInputJsonPath(run, data, index, value, source);
+  return evaluateTemplate(selector, { input: scope.raw, context: itemContext(scope, index, value, source) }, scope.variables, 'ItemSelector');
+}
+
+function itemContext(scope: Scope, index: number, value: Json, source?: string): JsonObject {
   const item: JsonObject = { Index: index, Value: value };
   if (source !== undefined) item['Source'] = source;
-  const context: JsonObject = { ...scope.context, Map: { Item: item } };
-  if (scope.ql === 'JSONata') return evaluateTemplate(selector, { input: scope.raw, context }, scope.variables, 'ItemSelector');
-  return resolvePayload(selector, { input: data, context, variables: scope.variables }, scope.random);
+  return { ...scope.context, Map: { Item: item } };
+}
+
+/** {@link itemInput} for JSONPath, without a promise. */
+export function itemInputJsonPath(run: StateRun, data: Json, index: number, value: Json, source?: string): Json {
+  const { def: st, scope } = run;
+  const selector = st['ItemSelector'] ?? st['Parameters'];
+  if (selector === undefined) return value;
+  const roots = { input: data, get context() { return itemContext(scope, index, value, source); }, variables: scope.variables };
+  return resolvePayload(selector, roots, scope.random);
 }
 
 export async function runMap(it: Interpreter, run: StateRun): Promise<Json> {
@@ -112,6 +123,7 @@ export async function runMap(it: Interpreter, run: StateRun): Promise<Json> {
   const name = run.name;
   const frames: Frame[] = [];
   const results: Json[] = new Array(items.length);
+  if (scope.ql === 'JSONPath' && it.isSyncBlock(proc, frame.queryLanguage)) return mapSync(it, run, proc, data, items, started.id);
   try {
     await pool(items.length, max, async (i) => {
       const input = await itemInput(run, data, i, items[i]!);
@@ -133,6 +145,46 @@ export async function runMap(it: Interpreter, run: StateRun): Promise<Json> {
     if (e instanceof StatesError) h.emit(joined(frame), 'MapStateFailed');
     throw e;
   }
+}
+
+/**
+ * An inline Map whose processor runs synchronously: iterations one after another (a valid
+ * order for concurrent iterations), with no promise, cancellation or frame per iteration
+ * beyond what isolation of variables needs.
+ */
+function mapSync(it: Interpreter, run: StateRun, proc: Block, data: Json, items: Json[], startedId: number): Json[] {
+  const { frame, name } = run;
+  const h = frame.history;
+  const isolate = hasAssign(proc);
+  const results: Json[] = new Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const input = itemInputJsonPath(run, data, i, items[i]!);
+    const f: Frame = { ...frame, thread: { last: startedId }, variables: isolate ? new Map(frame.variables) : frame.variables };
+    h.emit(f.thread, 'MapIterationStarted', { index: i, name });
+    try {
+      results[i] = it.runBlockSync(proc, input, f);
+    } catch (e) {
+      if (e instanceof StatesError) {
+        h.emit(f.thread, 'MapIterationFailed', { index: i, name });
+        h.emit(joined(frame), 'MapStateFailed');
+      }
+      throw e;
+    }
+    h.emit(f.thread, 'MapIterationSucceeded', { index: i, name });
+  }
+  h.emit(joined(frame), 'MapStateSucceeded');
+  return results;
+}
+
+const assigning = new WeakMap<Block, boolean>();
+
+function hasAssign(b: Block): boolean {
+  let v = assigning.get(b);
+  if (v === undefined) {
+    v = JSON.stringify(b).includes('"Assign"');
+    assigning.set(b, v);
+  }
+  return v;
 }
 
 /**

@@ -5,13 +5,48 @@
  * `stateEnteredEventDetails` / `stateExitedEventDetails` for every state type).
  */
 
+/**
+ * One event. The details object is kept under `details`; {@link detailsKey} names the member
+ * AWS shows it as (`taskScheduledEventDetails`, …) when the event is read.
+ */
 export interface HistoryEvent {
   id: number;
   previousEventId: number;
   /** Clock time, epoch ms. */
   timestamp: number;
   type: string;
-  [details: string]: unknown;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * A JSON value shown as text in an event (`input`, `output`, `parameters`): serialized only
+ * when someone reads or stores it, since values in the engine are never mutated. Most
+ * executions' histories are written far more often than they are read.
+ */
+export class JsonText {
+  readonly value: unknown;
+  #text: string | undefined;
+
+  constructor(value: unknown) {
+    this.value = value;
+  }
+
+  get text(): string {
+    return (this.#text ??= JSON.stringify(this.value) ?? 'null');
+  }
+
+  toJSON(): string {
+    return this.text;
+  }
+
+  toString(): string {
+    return this.text;
+  }
+}
+
+/** A details value as AWS shows it: JsonText becomes its text. */
+export function shown(v: unknown): unknown {
+  return v instanceof JsonText ? v.text : v;
 }
 
 /** A line of events within the history: the execution's own, or one branch or iteration's. */
@@ -19,12 +54,22 @@ export interface Thread {
   last: number;
 }
 
+const keys = new Map<string, string>();
+
 /** The details member of an event type, as AWS names it. */
 export function detailsKey(type: string): string {
-  if (type.endsWith('StateEntered')) return 'stateEnteredEventDetails';
-  if (type.endsWith('StateExited')) return 'stateExitedEventDetails';
-  return `${type[0]!.toLowerCase()}${type.slice(1)}EventDetails`;
+  let k = keys.get(type);
+  if (k === undefined) {
+    if (type.endsWith('StateEntered')) k = 'stateEnteredEventDetails';
+    else if (type.endsWith('StateExited')) k = 'stateExitedEventDetails';
+    else k = `${type[0]!.toLowerCase()}${type.slice(1)}EventDetails`;
+    keys.set(type, k);
+  }
+  return k;
 }
+
+/** `inputDetails` / `outputDetails` of every event: payloads are never truncated here. Shared, never mutated. */
+export const NOT_TRUNCATED = Object.freeze({ truncated: false }) as { truncated: boolean };
 
 /** Collects events; `onEvent` lets the owner persist or stream them. */
 export class History {
@@ -44,8 +89,7 @@ export class History {
 
   /** Appends an event on `thread` and moves the thread on to it. */
   emit(thread: Thread, type: string, details?: Record<string, unknown>): HistoryEvent {
-    const e: HistoryEvent = { id: this.events.length + 1, previousEventId: thread.last, timestamp: this.#now(), type };
-    if (details !== undefined) e[detailsKey(type)] = details;
+    const e: HistoryEvent = { id: this.events.length + 1, previousEventId: thread.last, timestamp: this.#now(), type, details };
     this.events.push(e);
     thread.last = e.id;
     this.#onEvent?.(e);

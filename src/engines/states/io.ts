@@ -9,17 +9,66 @@ import { bracketForm, queryPath, setPath, type PathRoots } from './jsonpath.js';
 import { resolvePayload } from './payload.js';
 import type { QueryLanguage } from './types.js';
 
-/** What a state's fields are evaluated against. */
-export interface Scope {
-  ql: QueryLanguage;
-  raw: Json;
-  context: JsonObject;
-  variables: Map<string, Json>;
-  random: () => number;
+/**
+ * What a state's fields are evaluated against. The context object is built on first use:
+ * most states never read `$$`, and building it (a timestamp string) is a measurable share
+ * of a Pass state's cost.
+ */
+export class Scope {
+  readonly ql: QueryLanguage;
+  readonly raw: Json;
+  readonly variables: Map<string, Json>;
+  readonly random: () => number;
+  #context: JsonObject | undefined;
+  readonly #base: JsonObject;
+  readonly #state: string;
+  readonly #enteredAt: number;
+
+  constructor(ql: QueryLanguage, raw: Json, variables: Map<string, Json>, random: () => number, base: JsonObject, state: string, enteredAt: number) {
+    this.ql = ql;
+    this.raw = raw;
+    this.variables = variables;
+    this.random = random;
+    this.#base = base;
+    this.#state = state;
+    this.#enteredAt = enteredAt;
+  }
+
+  get context(): JsonObject {
+    return (this.#context ??= { ...this.#base, State: { EnteredTime: new Date(this.#enteredAt).toISOString(), Name: this.#state, RetryCount: 0 } });
+  }
+
+  set context(v: JsonObject) {
+    this.#context = v;
+  }
+
+  /** The same scope over other data (ResultSelector reads the result as `$`). */
+  over(raw: Json): Scope {
+    const s = new Scope(this.ql, raw, this.variables, this.random, this.#base, this.#state, this.#enteredAt);
+    s.#context = this.#context;
+    return s;
+  }
 }
 
-function roots(scope: Scope, input: Json): PathRoots {
-  return { input, context: scope.context, variables: scope.variables };
+/** Path roots over `input`, reading the context object only if a `$$` path asks for it. */
+class LazyRoots implements PathRoots {
+  readonly input: Json;
+  readonly variables: ReadonlyMap<string, Json>;
+  readonly #scope: Scope;
+
+  constructor(scope: Scope, input: Json) {
+    this.input = input;
+    this.variables = scope.variables;
+    this.#scope = scope;
+  }
+
+  get context(): Json {
+    return this.#scope.context;
+  }
+}
+
+export function roots(scope: Scope, input: Json): PathRoots {
+  return new LazyRoots(scope, input);
 }
 
 /** A `*Path` field's value (InputPath, OutputPath): `null` gives `{}`. */
@@ -85,9 +134,14 @@ export async function evaluateAssign(fields: JsonObject, scope: Scope, current: 
     }
     return out;
   }
-  const resolved = resolvePayload(assign, roots(scope, current), scope.random) as JsonObject;
-  for (const [k, v] of Object.entries(resolved)) out.push([k, v]);
-  return out;
+  return assignJsonPath(fields, scope, current);
+}
+
+/** Assign in JSONPath (synchronous): `.$` fields read `current`. */
+export function assignJsonPath(fields: JsonObject, scope: Scope, current: Json): [string, Json][] {
+  const assign = fields['Assign'];
+  if (!isObject(assign)) return [];
+  return Object.entries(resolvePayload(assign, roots(scope, current), scope.random) as JsonObject);
 }
 
 export function commitAssign(vars: Map<string, Json>, pairs: [string, Json][]): void {

@@ -2,12 +2,15 @@
  * The interpreter: runs a block of states from StartAt to an end, one state at a time,
  * writing the history as it goes. Each state type's work lives in its own module; this file
  * holds what every state shares (entering, Retry, Catch, Assign, exiting, the data limit).
+ *
+ * JSONPath Pass, Choice, Succeed and Fail states run synchronously (no promise per state):
+ * they are most of the transitions of a typical workflow.
  */
 import { evaluateExpr } from './jsonata.js';
 import { evaluateRule } from './choice.js';
-import { Cancellation, type History, type Thread } from './history.js';
+import { Cancellation, JsonText, NOT_TRUNCATED, type Thread } from './history.js';
 import {
-  applyPath, commitAssign, effectiveInput, evaluateAssign, jsonataOutput, placeResult, selectResult, type Scope,
+  applyPath, assignJsonPath, commitAssign, effectiveInput, evaluateAssign, jsonataOutput, placeResult, roots, Scope, selectResult,
 } from './io.js';
 import { ExecutionStopped, inState, StatesError, toText, type Json, type JsonObject } from './json.js';
 import { resolveDynamic } from './payload.js';
@@ -37,26 +40,62 @@ export interface StateRun {
   retryCount: number;
 }
 
-/** What a state's body returns: its result (before output processing) or a finished step. */
 type Body = (run: StateRun) => Promise<Json>;
+
+const SYNC_TYPES = new Set(['Pass', 'Choice', 'Succeed', 'Fail']);
+const ALL_TYPES = ['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map'];
+// Event type names per state type, made once (a template string per transition shows in profiles).
+const ENTERED: Record<string, string> = Object.fromEntries(ALL_TYPES.map((t) => [t, `${t}StateEntered`]));
+const EXITED: Record<string, string> = Object.fromEntries(ALL_TYPES.map((t) => [t, `${t}StateExited`]));
+const syncBlocks = new WeakMap<Block, boolean>();
+const EXIT_TYPES = new Set(['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Parallel', 'Map']);
+// Results that come from outside the definition: the only ones whose size must be checked.
+const SIZED_TYPES = new Set(['Task', 'Parallel', 'Map']);
 
 export class Interpreter {
   readonly host: EngineHost;
+  readonly #random: () => number;
 
   constructor(host: EngineHost) {
     this.host = host;
+    this.#random = () => host.random();
   }
 
   /** Runs `block` on `frame` and returns its output; throws a StatesError when it fails. */
   async runBlock(block: Block, input: Json, frame: Frame): Promise<Json> {
-    let name: string | undefined = block.StartAt;
+    let name: string = block.StartAt;
     let data = input;
     const ql = block.QueryLanguage ?? frame.queryLanguage;
     const f = ql === frame.queryLanguage ? frame : { ...frame, queryLanguage: ql };
     for (;;) {
       if (f.cancel.cancelled) throw new ExecutionStopped();
       const st = block.States[name]!;
-      const step = await this.runState(name, st, data, f);
+      const step = SYNC_TYPES.has(st['Type'] as string) && ((st['QueryLanguage'] as string | undefined) ?? ql) === 'JSONPath'
+        ? this.runStateSync(name, st, data, f)
+        : await this.runState(name, st, data, f);
+      if (step.next === undefined) return step.output;
+      name = step.next;
+      data = step.output;
+    }
+  }
+
+  /** Whether every state of `block` runs synchronously (JSONPath Pass, Choice, Succeed, Fail). */
+  isSyncBlock(block: Block, ql: QueryLanguage): boolean {
+    let v = syncBlocks.get(block);
+    if (v === undefined) {
+      const lang = block.QueryLanguage ?? ql;
+      v = Object.values(block.States).every((st) => SYNC_TYPES.has(st['Type'] as string) && ((st['QueryLanguage'] as string | undefined) ?? lang) === 'JSONPath');
+      syncBlocks.set(block, v);
+    }
+    return v;
+  }
+
+  /** Runs a block for which {@link isSyncBlock} holds, without promises. */
+  runBlockSync(block: Block, input: Json, frame: Frame): Json {
+    let name: string = block.StartAt;
+    let data = input;
+    for (;;) {
+      const step = this.runStateSync(name, block.States[name]!, data, frame);
       if (step.next === undefined) return step.output;
       name = step.next;
       data = step.output;
@@ -70,14 +109,34 @@ export class Interpreter {
     };
   }
 
+  #enter(name: string, st: JsonObject, raw: Json, frame: Frame): StateRun {
+    const type = st['Type'] as string;
+    const entered = frame.history.emit(frame.thread, ENTERED[type]!, { name, input: new JsonText(raw), inputDetails: NOT_TRUNCATED });
+    const ql = (st['QueryLanguage'] as QueryLanguage | undefined) ?? frame.queryLanguage;
+    const scope = new Scope(ql, raw, frame.variables, this.#random, frame.context, name, entered.timestamp);
+    return { name, def: st, scope, frame, enteredEventId: entered.id, retryCount: 0 };
+  }
+
+  /** A JSONPath Pass, Choice, Succeed or Fail state, without promises. */
+  runStateSync(name: string, st: JsonObject, raw: Json, frame: Frame): StepResult {
+    const run = this.#enter(name, st, raw, frame);
+    const type = st['Type'] as string;
+    try {
+      switch (type) {
+        case 'Pass': return this.exit(run, type, this.finishJsonPath(run, 'Result' in st ? st['Result']! : effectiveInput(st, run.scope), true));
+        case 'Choice': return this.exit(run, type, this.choiceJsonPath(run));
+        case 'Succeed': return this.exit(run, type, { output: applyPath(st['OutputPath'], applyPath(st['InputPath'], raw, run.scope), run.scope), next: undefined });
+        default: throw this.failureJsonPath(run);
+      }
+    } catch (e) {
+      if (!(e instanceof StatesError)) throw e;
+      throw this.contextualize(e, run);
+    }
+  }
+
   async runState(name: string, st: JsonObject, raw: Json, frame: Frame): Promise<StepResult> {
     const type = st['Type'] as string;
-    const h = frame.history;
-    const entered = h.emit(frame.thread, `${type}StateEntered`, { name, input: toText(raw), inputDetails: { truncated: false } });
-    const context: JsonObject = { ...frame.context, State: { EnteredTime: new Date(entered.timestamp).toISOString(), Name: name, RetryCount: 0 } };
-    const ql = (st['QueryLanguage'] as QueryLanguage | undefined) ?? frame.queryLanguage;
-    const scope: Scope = { ql, raw, context, variables: frame.variables, random: () => this.host.random() };
-    const run: StateRun = { name, def: st, scope, frame, enteredEventId: entered.id, retryCount: 0 };
+    const run = this.#enter(name, st, raw, frame);
     try {
       const step = await this.dispatch(type, run);
       return this.exit(run, type, step);
@@ -85,7 +144,7 @@ export class Interpreter {
       if (!(e instanceof StatesError)) throw e;
       const err = this.contextualize(e, run);
       if (err.error === 'States.QueryEvaluationError') {
-        h.emit(frame.thread, 'EvaluationFailed', { error: err.error, cause: err.cause, location: err.location, state: name });
+        frame.history.emit(frame.thread, 'EvaluationFailed', { error: err.error, cause: err.cause, location: err.location, state: name });
       }
       const caught = await this.tryCatch(run, err);
       if (caught === undefined) throw err;
@@ -97,31 +156,29 @@ export class Interpreter {
     return e.contextual ? new StatesError(e.error, inState(run.name, run.enteredEventId, e.cause), { location: e.location }) : e;
   }
 
-  #exitTypes = new Set(['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Parallel', 'Map']);
-
   exit(run: StateRun, type: string, step: StepResult): StepResult {
-    const text = toText(step.output);
-    if (text.length > MAX_PAYLOAD) {
+    const output = new JsonText(step.output);
+    if (SIZED_TYPES.has(type) && output.text.length > MAX_PAYLOAD) {
       throw new StatesError('States.DataLimitExceeded', `The state/task '${run.name}' returned a result with a size exceeding the maximum number of bytes service limit.`);
     }
-    if (this.#exitTypes.has(type)) {
-      run.frame.history.emit(run.frame.thread, `${type}StateExited`, { name: run.name, output: text, outputDetails: { truncated: false } });
+    if (EXIT_TYPES.has(type)) {
+      run.frame.history.emit(run.frame.thread, EXITED[type]!, { name: run.name, output, outputDetails: NOT_TRUNCATED });
     }
     return step;
   }
 
   async dispatch(type: string, run: StateRun): Promise<StepResult> {
-    const st = run.def;
+    const { def: st, scope } = run;
+    const jsonPath = scope.ql === 'JSONPath';
     switch (type) {
-      case 'Pass': return this.simple(run, async (r) => {
-        if (r.scope.ql === 'JSONata') return r.scope.raw;
-        const input = effectiveInput(st, r.scope);
-        return 'Result' in st ? st['Result']! : input;
-      }, true);
-      case 'Succeed': return this.passThrough(run, undefined);
-      case 'Choice': return this.choice(run);
-      case 'Wait': return this.simple(run, (r) => runWait(this, r), true);
-      case 'Fail': throw await this.failure(run);
+      case 'Pass':
+        if (jsonPath) return this.finishJsonPath(run, 'Result' in st ? st['Result']! : effectiveInput(st, scope), true);
+        return this.finish(run, scope.raw);
+      case 'Succeed':
+        return jsonPath ? this.runStateSyncBody(run) : { output: await jsonataOutput(st, scope, {}, scope.raw), next: undefined };
+      case 'Choice': return jsonPath ? this.choiceJsonPath(run) : this.choiceJsonata(run);
+      case 'Wait': return this.finish(run, await runWait(this, run));
+      case 'Fail': throw jsonPath ? this.failureJsonPath(run) : await this.failureJsonata(run);
       case 'Task': return this.withRetry(run, (r) => runTask(this, r));
       case 'Parallel': return this.withRetry(run, (r) => runParallel(this, r));
       case 'Map': return this.withRetry(run, (r) => runMap(this, r));
@@ -129,87 +186,86 @@ export class Interpreter {
     throw new StatesError('States.Runtime', `Unknown state type ${type}`);
   }
 
-  /** Pass and Wait: no Retry, the body's value is the result (Pass in JSONPath honours ResultPath). */
-  async simple(run: StateRun, body: Body, hasResultPath: boolean): Promise<StepResult> {
-    const result = await body(run);
-    return this.finish(run, result, hasResultPath);
+  runStateSyncBody(run: StateRun): StepResult {
+    const { def: st, scope } = run;
+    return { output: applyPath(st['OutputPath'], applyPath(st['InputPath'], scope.raw, scope), scope), next: undefined };
   }
 
-  /** The state's output from its result, Assign applied, and where it goes next. */
-  async finish(run: StateRun, result: Json, hasResult = true): Promise<StepResult> {
+  #next(st: JsonObject): string | undefined {
+    return st['End'] === true ? undefined : (st['Next'] as string | undefined);
+  }
+
+  /** JSONPath output: ResultSelector (tasks, maps, parallels), Assign, ResultPath, OutputPath. */
+  finishJsonPath(run: StateRun, result: Json, passLike = false): StepResult {
     const { def: st, scope } = run;
-    let output: Json;
-    let pairs: [string, Json][];
-    if (scope.ql === 'JSONata') {
-      const dflt = hasResult ? result : scope.raw;
-      pairs = await evaluateAssign(st, scope, result, { result });
-      output = await jsonataOutput(st, scope, { result }, dflt);
-    } else {
-      const type = st['Type'];
-      const selected = type === 'Task' || type === 'Map' || type === 'Parallel' ? selectResult(st, result, scope) : result;
-      pairs = await evaluateAssign(st, scope, selected);
-      output = hasResult ? placeResult(st, selected, scope) : applyPath(st['OutputPath'], scope.raw, scope);
-    }
+    const selected = passLike ? result : selectResult(st, result, scope);
+    const pairs = assignJsonPath(st, scope, selected);
+    const output = placeResult(st, selected, scope);
     commitAssign(run.frame.variables, pairs);
-    return { output, next: st['End'] === true ? undefined : (st['Next'] as string | undefined) };
+    return { output, next: this.#next(st) };
   }
 
-  async passThrough(run: StateRun, next: string | undefined): Promise<StepResult> {
+  /** The state's output from its result, in either language, and where it goes next. */
+  async finish(run: StateRun, result: Json): Promise<StepResult> {
     const { def: st, scope } = run;
-    if (scope.ql === 'JSONata') return { output: await jsonataOutput(st, scope, {}, scope.raw), next };
+    if (scope.ql === 'JSONPath') return this.finishJsonPath(run, result, st['Type'] === 'Wait' || st['Type'] === 'Pass');
+    const pairs = await evaluateAssign(st, scope, result, { result });
+    const output = await jsonataOutput(st, scope, { result }, result);
+    commitAssign(run.frame.variables, pairs);
+    return { output, next: this.#next(st) };
+  }
+
+  choiceJsonPath(run: StateRun): StepResult {
+    const { def: st, scope } = run;
     const data = applyPath(st['InputPath'], scope.raw, scope);
+    const r = roots(scope, data);
+    const rules = (st['Choices'] as JsonObject[]) ?? [];
+    let chosen: JsonObject | undefined;
+    for (const rule of rules) if (evaluateRule(rule, r)) { chosen = rule; break; }
+    const next = chosen ? (chosen['Next'] as string) : typeof st['Default'] === 'string' ? st['Default'] : undefined;
+    if (next === undefined) throw new StatesError('States.NoChoiceMatched', 'No Matches!');
+    const pairs = assignJsonPath(chosen ?? st, scope, data);
+    commitAssign(run.frame.variables, pairs);
     return { output: applyPath(st['OutputPath'], data, scope), next };
   }
 
-  async choice(run: StateRun): Promise<StepResult> {
+  async choiceJsonata(run: StateRun): Promise<StepResult> {
     const { def: st, scope } = run;
     const rules = (st['Choices'] as JsonObject[]) ?? [];
-    if (scope.ql === 'JSONata') {
-      for (let i = 0; i < rules.length; i++) {
-        const rule = rules[i]!;
-        const v = await evaluateExpr(rule['Condition'] as string, { input: scope.raw, context: scope.context }, scope.variables, `Choices[${i}].Condition`);
-        if (typeof v !== 'boolean') {
-          throw new StatesError('States.QueryEvaluationError', `The JSONata expression '${(rule['Condition'] as string).slice(2, -2).trim()}' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '${typeof v}' for value: ${toText(v)}`, { contextual: true, location: 'Condition' });
-        }
-        if (v) return this.choose(run, rule, rule['Next'] as string);
+    let chosen: JsonObject | undefined;
+    for (let i = 0; i < rules.length && !chosen; i++) {
+      const rule = rules[i]!;
+      const v = await evaluateExpr(rule['Condition'] as string, { input: scope.raw, context: scope.context }, scope.variables, `Choices[${i}].Condition`);
+      if (typeof v !== 'boolean') {
+        throw new StatesError('States.QueryEvaluationError', `The JSONata expression '${(rule['Condition'] as string).slice(2, -2).trim()}' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '${typeof v}' for value: ${toText(v)}`, { contextual: true, location: 'Condition' });
       }
-    } else {
-      const data = applyPath(st['InputPath'], scope.raw, scope);
-      const roots = { input: data, context: scope.context, variables: scope.variables };
-      for (const rule of rules) if (evaluateRule(rule, roots)) return this.choose(run, rule, rule['Next'] as string, data);
+      if (v) chosen = rule;
     }
-    if (typeof st['Default'] === 'string') return this.choose(run, st, st['Default'], undefined);
-    throw new StatesError('States.NoChoiceMatched', 'No Matches!');
-  }
-
-  async choose(run: StateRun, fields: JsonObject, next: string, data?: Json): Promise<StepResult> {
-    const { scope } = run;
-    if (scope.ql === 'JSONata') {
-      const pairs = await evaluateAssign(fields, scope, scope.raw);
-      const output = await jsonataOutput(fields, scope, {}, scope.raw);
-      commitAssign(run.frame.variables, pairs);
-      return { output, next };
-    }
-    const input = data ?? applyPath(run.def['InputPath'], scope.raw, scope);
-    const pairs = await evaluateAssign(fields, scope, input);
+    const fields = chosen ?? st;
+    const next = chosen ? (chosen['Next'] as string) : typeof st['Default'] === 'string' ? st['Default'] : undefined;
+    if (next === undefined) throw new StatesError('States.NoChoiceMatched', 'No Matches!');
+    const pairs = await evaluateAssign(fields, scope, scope.raw);
+    const output = await jsonataOutput(fields, scope, {}, scope.raw);
     commitAssign(run.frame.variables, pairs);
-    return { output: applyPath(run.def['OutputPath'], input, scope), next };
+    return { output, next };
   }
 
-  async failure(run: StateRun): Promise<StatesError> {
+  failureJsonPath(run: StateRun): StatesError {
     const { def: st, scope } = run;
+    const r = roots(scope, scope.raw);
+    const error = typeof st['ErrorPath'] === 'string' ? resolveDynamic('ErrorPath', st['ErrorPath'], r, scope.random) : st['Error'];
+    const cause = typeof st['CausePath'] === 'string' ? resolveDynamic('CausePath', st['CausePath'], r, scope.random) : st['Cause'];
+    return failError(error, cause);
+  }
+
+  async failureJsonata(run: StateRun): Promise<StatesError> {
+    const { def: st, scope } = run;
+    const b = { input: scope.raw, context: scope.context };
     let error: Json | undefined = st['Error'];
     let cause: Json | undefined = st['Cause'];
-    if (scope.ql === 'JSONata') {
-      const b = { input: scope.raw, context: scope.context };
-      if (typeof error === 'string' && error.startsWith('{%')) error = await evaluateExpr(error, b, scope.variables, 'Error');
-      if (typeof cause === 'string' && cause.startsWith('{%')) cause = await evaluateExpr(cause, b, scope.variables, 'Cause');
-    } else {
-      const roots = { input: scope.raw, context: scope.context, variables: scope.variables };
-      if (typeof st['ErrorPath'] === 'string') error = resolveDynamic('ErrorPath', st['ErrorPath'], roots, scope.random);
-      if (typeof st['CausePath'] === 'string') cause = resolveDynamic('CausePath', st['CausePath'], roots, scope.random);
-    }
-    return new StatesError(typeof error === 'string' ? error : error === undefined ? '' : toText(error), typeof cause === 'string' ? cause : cause === undefined ? '' : toText(cause));
+    if (typeof error === 'string' && error.startsWith('{%')) error = await evaluateExpr(error, b, scope.variables, 'Error');
+    if (typeof cause === 'string' && cause.startsWith('{%')) cause = await evaluateExpr(cause, b, scope.variables, 'Cause');
+    return failError(error, cause);
   }
 
   /** Runs a Task, Parallel or Map body, retrying as its Retry fields say, on the clock. */
@@ -225,7 +281,7 @@ export class Interpreter {
         const idx = findHandler(retriers, e.error);
         if (idx < 0) throw e;
         const n = attempts.get(idx) ?? 0;
-        const delay = retryDelayMs(retriers![idx]!, n, () => this.host.random());
+        const delay = retryDelayMs(retriers![idx]!, n, this.#random);
         if (delay === undefined) throw e;
         attempts.set(idx, n + 1);
         run.retryCount++;
@@ -250,7 +306,7 @@ export class Interpreter {
       pairs = await evaluateAssign(c, scope, errorOutput, { errorOutput });
       output = await jsonataOutput(c, scope, { errorOutput }, errorOutput);
     } else {
-      pairs = await evaluateAssign(c, scope, errorOutput);
+      pairs = assignJsonPath(c, scope, errorOutput);
       output = placeResult({ ResultPath: c['ResultPath'] === undefined ? '$' : c['ResultPath'] }, errorOutput, scope);
     }
     commitAssign(run.frame.variables, pairs);
@@ -258,3 +314,7 @@ export class Interpreter {
   }
 }
 
+function failError(error: Json | undefined, cause: Json | undefined): StatesError {
+  const text = (v: Json | undefined) => (typeof v === 'string' ? v : v === undefined ? '' : toText(v));
+  return new StatesError(text(error), text(cause));
+}

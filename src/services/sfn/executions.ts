@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AwsError } from '../../core/errors.js';
-import type { HistoryEvent } from '../../engines/states/history.js';
+import { detailsKey, shown, type HistoryEvent } from '../../engines/states/history.js';
 import type { Handler, ServiceContext } from '../types.js';
 import { executionDoesNotExist, invalidArn, machineDoesNotExist, notSupportedForType, validation } from './errors.js';
 import { findMachine } from './machines.js';
@@ -166,12 +166,9 @@ export const stopExecution: Handler = (input, ctx) => {
 const DATA_FIELDS = new Set(['input', 'output', 'parameters']);
 
 function eventOut(e: HistoryEvent, includeData: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(e)) {
-    if (k === 'timestamp') out[k] = new Date(e.timestamp);
-    else if (k.endsWith('EventDetails') && !includeData && v && typeof v === 'object') {
-      out[k] = Object.fromEntries(Object.entries(v).filter(([f]) => !DATA_FIELDS.has(f)));
-    } else out[k] = v;
+  const out: Record<string, unknown> = { id: e.id, previousEventId: e.previousEventId, timestamp: new Date(e.timestamp), type: e.type };
+  if (e.details !== undefined) {
+    out[detailsKey(e.type)] = Object.fromEntries(Object.entries(e.details).filter(([f]) => includeData || !DATA_FIELDS.has(f)).map(([f, x]) => [f, shown(x)]));
   }
   return out;
 }

@@ -71,11 +71,10 @@ export class SfnRuntime {
     if (opts.redrive) {
       // A redrive restarts the top-level state that did not finish, with the input it had.
       const top = definition['States'] as JsonObject;
-      const entered = [...history.events].reverse().find((e) => e.type.endsWith('StateEntered') && (e['stateEnteredEventDetails'] as JsonObject)['name'] as string in top);
+      const entered = [...history.events].reverse().find((e) => e.type.endsWith('StateEntered') && String(e.details?.['name']) in top);
       if (entered) {
-        const d = entered['stateEnteredEventDetails'] as JsonObject;
-        startAt = d['name'] as string;
-        input = JSON.parse(d['input'] as string) as Json;
+        startAt = String(entered.details!['name']);
+        input = JSON.parse(String(entered.details!['input'])) as Json;
       }
       history.emit({ last: history.lastId }, 'ExecutionRedriven', { redriveCount: rec.redriveCount });
     }
@@ -109,7 +108,7 @@ export class SfnRuntime {
     const details: JsonObject = {};
     if (error !== undefined) details['error'] = error;
     if (cause !== undefined) details['cause'] = cause;
-    rec.events.push({ id: rec.events.length + 1, previousEventId: 0, timestamp: now, type: 'ExecutionAborted', executionAbortedEventDetails: details });
+    rec.events.push({ id: rec.events.length + 1, previousEventId: 0, timestamp: now, type: 'ExecutionAborted', details });
     rec.status = 'ABORTED';
     rec.stopDate = now;
     if (error !== undefined) rec.error = error;

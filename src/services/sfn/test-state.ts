@@ -62,7 +62,7 @@ export const testState: Handler = async (input, ctx) => {
     void _retry;
     const step = await it.runState(name, once, raw, frame);
     const failed = history.events.find((e) => /Failed$/.test(e.type) && e.type !== 'ExecutionFailed');
-    const details = failed ? (failed[Object.keys(failed).find((k) => k.endsWith('EventDetails'))!] as JsonObject) : undefined;
+    const details = failed?.details;
     out['status'] = details ? 'CAUGHT_ERROR' : 'SUCCEEDED';
     if (details) { out['error'] = details['error']; out['cause'] = details['cause']; }
     out['output'] = toText(step.output);
