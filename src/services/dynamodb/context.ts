@@ -19,10 +19,16 @@ export function tableNameOf(input: unknown): string {
   return m ? m[1]! : s;
 }
 
-/** The table, or AWS's not-found error (control-plane calls name the table, data-plane calls do not). */
+/**
+ * The table, or AWS's not-found error (control-plane calls name the table, data-plane calls do
+ * not). Data-plane calls may name another account's table by ARN: the gateway has already
+ * authorized them against that table's resource policy.
+ */
 export function requireTable(ctx: ServiceContext, name: unknown, controlPlane = false): TableRecord {
   const n = tableNameOf(name);
-  const t = stateOf(ctx).tables.get(n);
+  const arn = typeof name === 'string' ? /^arn:aws[\w-]*:dynamodb:([^:]+):(\d{12}):table\//.exec(name) : null;
+  const state = arn && !controlPlane ? dynamoState(ctx.stores, arn[2]!, arn[1]!) : stateOf(ctx);
+  const t = state.tables.get(n);
   if (!t) throw controlPlane ? tableNotFound(n) : resourceNotFound();
   return t;
 }

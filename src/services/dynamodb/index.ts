@@ -12,9 +12,10 @@ import { tableNameOf } from './context.js';
 import { deleteItem, getItem, putItem, updateItem } from './items.js';
 import { describeContinuousBackups, describeEndpoints, describeLimits, updateContinuousBackups } from './misc.js';
 import { batchExecuteStatement, executeStatement, executeTransaction } from './partiql.js';
+import { deleteResourcePolicy, getResourcePolicy, putResourcePolicy, tableOfArn } from './policies.js';
 import { query, scan } from './query.js';
 import { installReplication } from './replication.js';
-import { dynamoState, tableArn } from './store.js';
+import { tableArn } from './store.js';
 import { createTable, deleteTable, describeTableHandler, listTables, updateTable } from './tables.js';
 import { listTagsOfResource, tagResource, untagResource } from './tags.js';
 import { transactGetItems, transactWriteItems } from './transactions.js';
@@ -43,6 +44,7 @@ const HANDLERS: Record<string, Handler> = {
   RestoreTableFromBackup: restoreTableFromBackup,
   RestoreTableToPointInTime: restoreTableToPointInTime,
   DeleteItem: deleteItem,
+  DeleteResourcePolicy: deleteResourcePolicy,
   DeleteTable: deleteTable,
   DescribeContinuousBackups: describeContinuousBackups,
   DescribeEndpoints: describeEndpoints,
@@ -52,9 +54,11 @@ const HANDLERS: Record<string, Handler> = {
   ExecuteStatement: executeStatement,
   ExecuteTransaction: executeTransaction,
   GetItem: getItem,
+  GetResourcePolicy: getResourcePolicy,
   ListTables: listTables,
   ListTagsOfResource: listTagsOfResource,
   PutItem: putItem,
+  PutResourcePolicy: putResourcePolicy,
   Query: query,
   Scan: scan,
   TagResource: tagResource,
@@ -70,7 +74,8 @@ const HANDLERS: Record<string, Handler> = {
 /** The ARNs a call touches: tables (or their indexes) named anywhere in the input, or its stream. */
 function resources(_operation: string, input: Record<string, unknown>, account: string, region: string): Array<{ arn: string }> {
   const arns = new Set<string>();
-  const table = (name: unknown) => tableArn(account, region, tableNameOf(name));
+  // A table named by ARN may be another account's: authorization then reads its policy.
+  const table = (name: unknown) => (typeof name === 'string' && name.startsWith('arn:') ? name : tableArn(account, region, tableNameOf(name)));
   if (typeof input['StreamArn'] === 'string') arns.add(input['StreamArn']);
   if (typeof input['ResourceArn'] === 'string') arns.add(input['ResourceArn']);
   if (typeof input['TableName'] === 'string') {
@@ -88,9 +93,13 @@ const dynamodb: ServiceDefinition = {
   handlers: HANDLERS,
   install(host: ServiceHost) {
     host.ports.resourceResolvers.set('dynamodb', resources);
+    host.ports.resourcePolicies.set('dynamodb', (arn) => {
+      const found = tableOfArn(host.stores, arn);
+      return found?.table.policy ? { document: found.table.policy.document, account: found.table.account } : undefined;
+    });
     host.ports.resourceTags.set('dynamodb', (arn) => {
-      const m = /^arn:aws[\w-]*:dynamodb:([^:]+):(\d{12}):table\/([^/]+)/.exec(arn);
-      return m ? tagsOf(host, m[2]!, m[1]!, m[3]!) : undefined;
+      const found = tableOfArn(host.stores, arn);
+      return found ? { ...found.table.tags } : undefined;
     });
     installReplication(host);
     installTtl(host);
@@ -99,10 +108,5 @@ const dynamodb: ServiceDefinition = {
     streamsReady.set(host.stores, host.service('dynamodbstreams'));
   },
 };
-
-function tagsOf(host: ServiceHost, account: string, region: string, name: string): Record<string, string> | undefined {
-  const t = dynamoState(host.stores, account, region).tables.get(name);
-  return t ? { ...t.tags } : undefined;
-}
 
 export default dynamodb;

@@ -9,10 +9,10 @@ import {
 } from '../../engines/dynamodb/index.js';
 import { keyFromWhere, parseStatement, type Statement } from '../../engines/dynamodb/partiql.js';
 import type { Handler, ServiceContext } from '../types.js';
-import { requireTable, stateOf } from './context.js';
+import { requireTable } from './context.js';
 import { constraint, engineCall, validation } from './errors.js';
 import { checkKey, checkPutItem } from './item-checks.js';
-import { runtimeOf, type TableRecord } from './store.js';
+import { dynamoState, runtimeOf, type TableRecord } from './store.js';
 import { commit, ConditionFailed, planDelete, planPut, planUpdate, type WritePlan } from './writes.js';
 
 const MAX_BATCH = 25;
@@ -69,7 +69,7 @@ function returned(p: { plan: WritePlan; returning?: string }, s: Statement): Ite
 /** A SELECT: by key when the WHERE names the partition key, else a scan; filtered and projected. */
 function select(ctx: ServiceContext, s: Extract<Statement, { kind: 'select' }>): Item[] {
   const t = requireTable(ctx, s.table);
-  const rt = runtimeOf(stateOf(ctx), t);
+  const rt = runtimeOf(dynamoState(ctx.stores, t.account, t.region), t);
   let source = rt.primary;
   if (s.index) {
     const ix = rt.indexes.get(s.index);

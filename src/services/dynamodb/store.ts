@@ -45,6 +45,8 @@ export interface TableRecord {
   pitr: boolean;
   /** Global table (2019.11.21) replicas, this region included once a replica is added. */
   replicas: ReplicaRecord[];
+  /** The resource-based policy, if any. */
+  policy?: { document: string; revision: string };
   /** Generation: a re-created table of the same name starts a new one (streams, replication). */
   generation: number;
 }
