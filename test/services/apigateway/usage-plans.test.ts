@@ -55,10 +55,12 @@ test('a method that requires a key: missing, unknown, disabled and off-plan keys
 test('rate 5 burst 5: the sixth request inside a second is 429 Too Many Requests; tokens come back on the clock', async () => {
   h.dd.clock.freeze(true);
   try {
-    const { call } = await keyedApi({ throttle: { rateLimit: 5, burstLimit: 5 } });
+    const { apiId, call } = await keyedApi({ throttle: { rateLimit: 5, burstLimit: 5 } });
     for (let i = 0; i < 5; i++) assert.equal((await call()).status, 200, `request ${i + 1}`);
     const sixth = await call();
     assert.deepEqual([sixth.status, sixth.json()], [429, { message: 'Too Many Requests' }]);
+    const billed = h.dd.app.meter.usage({ service: 'apigateway' }).filter((r) => r.resourceId?.includes(apiId));
+    assert.equal(billed.reduce((n, r) => n + r.quantity, 0), 5, 'the throttled request is not billed');
     h.dd.clock.advance(0.2);
     assert.equal((await call()).status, 200, 'one token refilled after 200 ms at 5/s');
     assert.equal((await call()).status, 429);

@@ -46,6 +46,11 @@ export async function restApiFrontDoor(http: AppRequest, host: ServiceHost): Pro
     }
     checkApiKey(inv);
     validateRequest(inv);
+    // AWS bills the requests it lets through to the integration (not throttled or unauthorized ones).
+    host.meter.record({
+      account, region, service: 'apigateway', usageType: 'ApiGatewayRequest', operation: 'ApiGatewayRequest',
+      resourceId: `arn:aws:apigateway:${region}::/restapis/${api.id}/stages/${stage.stageName}`, quantity: 1, unit: 'Requests',
+    });
     const res = await runIntegration(inv);
     res.headers['x-amzn-requestid'] = inv.req.requestId;
     return res;

@@ -78,6 +78,10 @@ async function route(inv: V2Invocation): Promise<AppResponse> {
   const integration = /^integrations\/(.+)$/.exec(r.Target ?? '')?.[1];
   const i = integration ? inv.snapshot.integrations[integration] : undefined;
   if (!i) return message(404, 'Not Found');
+  inv.host.meter.record({
+    account: inv.account, region: inv.region, service: 'apigateway', usageType: 'ApiGatewayHttpRequest', operation: 'ApiGatewayHttpRequest',
+    resourceId: `arn:aws:apigateway:${inv.region}::/apis/${inv.api.ApiId}/stages/${inv.stage.StageName}`, quantity: 1, unit: 'Requests',
+  });
   const res = i.IntegrationType === 'HTTP_PROXY' ? await proxyHttp(inv, i) : await lambdaProxy(inv, i.IntegrationUri, i.PayloadFormatVersion, i.CredentialsArn);
   res.headers['apigw-requestid'] = inv.requestId;
   return res;
