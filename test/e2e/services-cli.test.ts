@@ -20,7 +20,7 @@ before(async () => { dd = await startDrydock(); });
 after(async () => { await dd?.stop(); home.remove(); });
 
 function aws(args: string[]): Promise<RunResult> {
-  return run(AWS, ['--endpoint-url', dd.endpoint, '--output', 'json', ...args], { env: awsEnv(home.path) });
+  return run(AWS, ['--endpoint-url', dd.endpoint, '--output', 'json', ...args], { env: awsEnv(home.path), timeoutMs: 120_000 });
 }
 
 async function ok(args: string[]): Promise<Record<string, unknown>> {
