@@ -178,6 +178,10 @@ async function sdkCall(rt: SfnRuntime, w: Where, s: Session, serviceId: string, 
   if (!model || !op) throw new StatesError('States.Runtime', `drydock does not know the AWS SDK integration ${serviceId}:${action}`);
   const shapes = model.operations[op]!;
   const args = toModelNames(model, shapes.input, input);
+  // S3 object bodies are given as text (or JSON) and go on the wire as bytes.
+  if (modelName === 's3' && op === 'PutObject' && args['Body'] !== undefined) {
+    args['Body'] = Buffer.from(typeof args['Body'] === 'string' ? args['Body'] : JSON.stringify(args['Body'])).toString('base64');
+  }
   const prefix = errorPrefix(serviceId);
   const out = await call(rt, w, s, modelName!, op, args, (e) => new StatesError(
     sdkErrorName(serviceId, e.code), `${e.message} (Service: ${prefix}, Status Code: ${e.status}, Request ID: ${randomUUID()})`));
