@@ -57,4 +57,14 @@ export async function ruleToQueue(
   return { rule, ruleArn: out.RuleArn!, queue };
 }
 
+/** The first defined value `fn` gives, polling in real time (for work other services do in the background). */
+export async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 5000): Promise<T | undefined> {
+  for (let waited = 0; waited < ms; waited += 25) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return undefined;
+}
+
 export { failure, type SeenError } from '../../helpers.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { PutEventsCommand, PutRuleCommand, PutTargetsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { useDrydock } from '../../helpers.js';
 import { ebClient, failure, receiveAll, receiveJson, ruleToQueue, sqsClient, uniqueName } from './helpers.js';
@@ -104,8 +104,7 @@ describe('EventBridge PutEvents', () => {
     const topic = (await sns.send(new CreateTopicCommand({ Name: uniqueName('topic') }))).TopicArn!;
     await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'sqs', Endpoint: queue.arn, Attributes: { RawMessageDelivery: 'true' } }));
     const viaTopic = await ruleToQueue(eb, sqs, { pattern: { source: [source] } });
-    // Point a second rule at the topic.
-    const { PutRuleCommand, PutTargetsCommand } = await import('@aws-sdk/client-eventbridge');
+    // A second rule points at the topic.
     const rule = uniqueName('r');
     await eb.send(new PutRuleCommand({ Name: rule, EventPattern: JSON.stringify({ source: [source] }) }));
     await eb.send(new PutTargetsCommand({ Rule: rule, Targets: [{ Id: 'sns', Arn: topic }] }));
@@ -122,7 +121,6 @@ describe('EventBridge PutEvents', () => {
     const dlq = await ruleToQueue(eb, sqs, { pattern: { source: ['unused'] } });
     const missing = 'arn:aws:sqs:us-east-1:000000000000:no-such-queue';
     const { ruleArn } = await ruleToQueue(eb, sqs, { pattern: { source: [source] } });
-    const { PutTargetsCommand } = await import('@aws-sdk/client-eventbridge');
     await eb.send(new PutTargetsCommand({ Rule: ruleArn.split('/').pop()!, Targets: [{ Id: 'gone', Arn: missing, DeadLetterConfig: { Arn: dlq.queue.arn } }] }));
     const out = await eb.send(new PutEventsCommand({ Entries: [entry(source)] }));
     const [m] = await receiveAll(sqs, dlq.queue.url);

@@ -11,7 +11,7 @@ import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from '@aws-
 import { strToU8, zipSync } from 'fflate';
 import { CreateStateMachineCommand, ListExecutionsCommand, DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { useDrydock } from '../../helpers.js';
-import { createQueue, ebClient, receiveAll, sqsClient, uniqueName } from './helpers.js';
+import { createQueue, ebClient, receiveAll, sqsClient, uniqueName, waitFor } from './helpers.js';
 
 const ACCOUNT = '000000000000';
 
@@ -24,15 +24,6 @@ async function nodeFunction(lambda: LambdaClient, iam: IAMClient, code: string, 
     Code: { ZipFile: zipSync({ 'index.js': strToU8(code) }) }, Environment: { Variables: env },
   }));
   return out.FunctionArn!;
-}
-
-async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 5000): Promise<T | undefined> {
-  for (let waited = 0; waited < ms; waited += 25) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return undefined;
 }
 
 async function ruleWith(eb: ReturnType<typeof ebClient>, source: string, target: Record<string, unknown>): Promise<string> {

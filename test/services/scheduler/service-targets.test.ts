@@ -10,16 +10,8 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useDrydock } from '../../helpers.js';
+import { waitFor } from '../events/helpers.js';
 import { executionRole, schedulerClient, uniqueName } from './helpers.js';
-
-async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 5000): Promise<T | undefined> {
-  for (let waited = 0; waited < ms; waited += 25) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return undefined;
-}
 
 function trust(service: string): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] });
