@@ -16,6 +16,7 @@ import * as stages from './control/stages.js';
 import { getTags, tagResource, untagResource } from './control/tags.js';
 import * as plans from './control/usage-plans.js';
 import { restApiFrontDoor } from './invoke/index.js';
+import { testInvokeMethod } from './invoke/test-invoke.js';
 
 const HANDLERS: Record<string, Handler> = {
   CreateRestApi: apis.createRestApi, GetRestApi: apis.getRestApi, GetRestApis: apis.getRestApis,
@@ -51,6 +52,7 @@ const HANDLERS: Record<string, Handler> = {
   UpdateGatewayResponse: parts.updateGatewayResponse,
   TagResource: tagResource, UntagResource: untagResource, GetTags: getTags,
   GetAccount: getAccount, UpdateAccount: updateAccount, FlushStageAuthorizersCache: flushStageAuthorizersCache,
+  TestInvokeMethod: testInvokeMethod,
 };
 
 const apigateway: ServiceDefinition = {

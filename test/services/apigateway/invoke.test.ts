@@ -2,7 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { CreateModelCommand, CreateRequestValidatorCommand, PutGatewayResponseCommand, CreateDeploymentCommand, UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
+import {
+  CreateDeploymentCommand, CreateModelCommand, CreateRequestValidatorCommand, PutGatewayResponseCommand, TestInvokeMethodCommand, UpdateMethodCommand,
+} from '@aws-sdk/client-api-gateway';
 import { useDrydock } from '../../helpers.js';
 import { useEchoServer } from './echo-server.js';
 import { apigw, deployedApi, invoke } from './helpers.js';
@@ -141,4 +143,18 @@ test('request validation: required parameters and the body model', async () => {
   assert.deepEqual([badBody.status, badBody.json()], [400, { message: 'Invalid request body' }]);
   const ok = await post('?tag=a', '{"n":2}');
   assert.deepEqual([ok.status, ok.json()], [200, { ok: true }]);
+});
+
+test('TestInvokeMethod runs the undeployed method without authorization and answers status, body, headers and a log', async () => {
+  const c = apigw(h.dd);
+  const { apiId, resources } = await deployedApi(c, [{
+    path: '/pets/{id}', method: { apiKeyRequired: true },
+    integration: { requestTemplates: { 'application/json': '{"statusCode": 200}' } },
+    responses: [{ statusCode: '200', responseTemplates: { 'application/json': '{"id":"$input.params(\'id\')","v":"$stageVariables.v"}' } }],
+  }]);
+  const out = await c.send(new TestInvokeMethodCommand({ restApiId: apiId, resourceId: resources.get('/pets/{id}'), httpMethod: 'GET', pathWithQueryString: '/pets/9', stageVariables: { v: 'x' } }));
+  assert.equal(out.status, 200);
+  assert.deepEqual(JSON.parse(out.body!), { id: '9', v: 'x' });
+  assert.equal(out.headers?.['content-type'], 'application/json');
+  assert.match(out.log!, /Method completed with status: 200/);
 });
