@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:net';
 import * as packet from 'dns-packet';
 import type { Ports } from '../core/ports.js';
 import type { DnsAnswer } from '../engines/dns/index.js';
+import { fastReply, questionEnd } from './fast-answer.js';
 import { forwardQuery } from './forward.js';
 import { EXPLAIN_NAME, EXPLAIN_OPTION, toPacket, VPC_OPTION } from './wire.js';
 
@@ -61,12 +62,18 @@ export async function answerMessage(host: DnsHost, msg: Buffer, sourceIp: string
   }
   const clientIp = ecs?.ip ?? sourceIp;
   const answer: DnsAnswer | undefined = host.ports.route53Dns?.answer({
-    name: question.name, type: question.type, clientIp, clientIpSource: ecs ? 'edns-client-subnet' : 'source-address', vpcId,
+    name: question.name, type: question.type, clientIp, clientIpSource: ecs ? 'edns-client-subnet' : 'source-address', vpcId, explain,
   });
   const rcode = answer?.rcode ?? 'REFUSED';
+  const baseFlags = (answer?.authoritative ? packet.AUTHORITATIVE_ANSWER : 0) | rd | (vpcId ? packet.RECURSION_AVAILABLE : 0);
+  if (answer && rcode === 'NOERROR' && !explain && !ecs && answer.authority.length === 0 && answer.answers.length > 0 && !vpcId) {
+    const qEnd = questionEnd(msg);
+    const fast = qEnd > 0 && (!opt || msg.length > qEnd) ? fastReply(msg, qEnd, baseFlags, answer.answers, opt !== undefined) : undefined;
+    if (fast && (!udp || fast.length <= (opt ? 4096 : 512))) return fast;
+  }
   const answers = (answer?.answers ?? []).map(toPacket).filter((a): a is packet.Answer => a !== undefined);
   const authorities = (answer?.authority ?? []).map(toPacket).filter((a): a is packet.Answer => a !== undefined);
-  const flags = (answer?.authoritative ? packet.AUTHORITATIVE_ANSWER : 0) | rd | (vpcId ? packet.RECURSION_AVAILABLE : 0) | RCODES[rcode]!;
+  const flags = baseFlags | RCODES[rcode]!;
   const additionals: packet.Answer[] = [];
   if (opt) {
     const echo = ecs ? [{ code: 8, family: ecs.ip?.includes(':') ? 2 : 1, sourcePrefixLength: ecs.sourcePrefixLength ?? 0, scopePrefixLength: 0, ip: ecs.ip }] : [];

@@ -29,16 +29,20 @@ export function policyOf(r: RecordSet): Policy {
 
 const label = (r: RecordSet): string => (r.SetIdentifier === undefined ? '' : ` "${r.SetIdentifier}"`);
 
+function routed(first: RecordSet, rule: Policy, chosen: RecordSet[], reason: string): Routed {
+  return { chosen, choice: { name: first.Name, type: first.Type, rule, setIdentifier: chosen.length === 1 ? chosen[0]!.SetIdentifier : undefined, reason } };
+}
+
 /** Routes one group; `chosen` is empty when the policy has no record for this client. */
 export function route(group: RecordSet[], q: DnsQuery, healthy: Health): Routed {
   const first = group[0]!;
   const rule = policyOf(first);
-  const base = { name: first.Name, type: first.Type, rule } as const;
-  const done = (chosen: RecordSet[], reason: string): Routed => ({
-    chosen, choice: { ...base, setIdentifier: chosen.length === 1 ? chosen[0]!.SetIdentifier : undefined, reason },
-  });
-  if (rule === 'simple') return done(group, 'simple routing: the one record set for this name and type');
-  const up = group.filter(healthy);
+  // Reasons are written only when the caller wants the explanation: the DNS hot path does not,
+  // and it avoids allocating closures per query too.
+  const say = q.explain !== false;
+  if (rule === 'simple') return routed(first, rule, group, say ? 'simple routing: the one record set for this name and type' : '');
+  const up: RecordSet[] = [];
+  for (const r of group) if (healthy(r)) up.push(r);
   const pool = up.length > 0 ? up : group;
   const allDown = up.length === 0 ? ' (every record unhealthy: Route 53 treats all as healthy)' : '';
   const random = q.random ?? Math.random;
@@ -46,42 +50,48 @@ export function route(group: RecordSet[], q: DnsQuery, healthy: Health): Routed 
     case 'failover': {
       const primary = group.find((r) => r.Failover === 'PRIMARY');
       const secondary = group.find((r) => r.Failover === 'SECONDARY');
-      if (primary && healthy(primary)) return done([primary], `failover: primary${label(primary)} is healthy`);
+      if (primary && healthy(primary)) return routed(first, rule, [primary], say ? `failover: primary${label(primary)} is healthy` : '');
       if (secondary && (healthy(secondary) || !primary)) {
-        return done([secondary], primary ? `failover: primary${label(primary)} is unhealthy, answering secondary${label(secondary)}` : 'failover: only a secondary exists');
+        return routed(first, rule, [secondary], !say ? '' : primary ? `failover: primary${label(primary)} is unhealthy, answering secondary${label(secondary)}` : 'failover: only a secondary exists');
       }
       const r = primary ?? secondary!;
-      return done([r], `failover: both unhealthy, answering the primary${label(r)}`);
+      return routed(first, rule, [r], say ? `failover: both unhealthy, answering the primary${label(r)}` : '');
     }
     case 'weighted': {
-      const weighted = pool.filter((r) => (r.Weight ?? 0) > 0);
-      const candidates = weighted.length > 0 ? weighted : pool;
-      const total = weighted.length > 0 ? weighted.reduce((n, r) => n + r.Weight!, 0) : candidates.length;
+      let total = 0;
+      for (const r of pool) total += r.Weight ?? 0;
+      // All weights 0: Route 53 answers among them with equal probability.
+      const even = total === 0;
+      if (even) total = pool.length;
       let x = random() * total;
-      let pick = candidates[candidates.length - 1]!;
-      for (const r of candidates) {
-        x -= weighted.length > 0 ? r.Weight! : 1;
+      let pick = pool[pool.length - 1]!;
+      for (const r of pool) {
+        const w = even ? 1 : r.Weight ?? 0;
+        if (w === 0) continue;
+        x -= w;
         if (x < 0) { pick = r; break; }
       }
-      return done([pick], `weighted: chose${label(pick)} (weight ${pick.Weight} of ${total}) among ${candidates.length} candidate(s)${allDown}`);
+      return routed(first, rule, [pick], say ? `weighted: chose${label(pick)} (weight ${pick.Weight} of ${total}) among ${pool.length} candidate(s)${allDown}` : '');
     }
     case 'multivalue': {
-      const shuffled = [...pool];
+      const shuffled = pool.slice();
       for (let i = shuffled.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
-        [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+        const t = shuffled[i]!;
+        shuffled[i] = shuffled[j]!;
+        shuffled[j] = t;
       }
-      const chosen = shuffled.slice(0, 8);
-      return done(chosen, `multivalue: ${chosen.length} of ${up.length} healthy record(s) at random (at most 8)${allDown}`);
+      if (shuffled.length > 8) shuffled.length = 8;
+      return routed(first, rule, shuffled, say ? `multivalue: ${shuffled.length} of ${up.length} healthy record(s) at random (at most 8)${allDown}` : '');
     }
     case 'latency': {
       const place = placeOf(q.client.ip);
       const at: [number, number] = place ? [place.lat, place.lon] : REGION_COORDINATES['us-east-1']!;
       const scored = pool.map((r) => ({ r, d: distanceKm(at, REGION_COORDINATES[r.Region!] ?? [0, 0]) })).sort((a, b) => a.d - b.d);
       const best = scored[0]!;
-      return done([best.r], `latency: ${best.r.Region}${label(best.r)} has the lowest latency from ${place?.city ?? 'an unknown place (taken as us-east-1)'} (~${Math.round(best.d)} km)${allDown}`);
+      return routed(first, rule, [best.r], say ? `latency: ${best.r.Region}${label(best.r)} has the lowest latency from ${place?.city ?? 'an unknown place (taken as us-east-1)'} (~${Math.round(best.d)} km)${allDown}` : '');
     }
-    case 'geolocation': return geolocation(group, q, healthy, done);
+    case 'geolocation': return geolocation(group, q, healthy, (c, why) => routed(first, rule, c, why));
     case 'geoproximity': {
       const place = placeOf(q.client.ip);
       const at: [number, number] = place ? [place.lat, place.lon] : REGION_COORDINATES['us-east-1']!;
@@ -94,11 +104,11 @@ export function route(group: RecordSet[], q: DnsQuery, healthy: Health): Routed 
         return { r, d, b: biasedDistance(d, g.Bias ?? 0) };
       }).sort((a, b) => a.b - b.b);
       const best = scored[0]!;
-      const detail = scored.map((s) => `${s.r.SetIdentifier}: ${Math.round(s.d)} km, bias ${s.r.GeoProximityLocation!.Bias ?? 0} → ${Math.round(s.b)} km`).join('; ');
-      return done([best.r], `geoproximity from ${place?.city ?? 'an unknown place (taken as us-east-1)'}: chose${label(best.r)} with the smallest biased distance (${detail})${allDown}`);
+      const detail = say ? scored.map((x) => `${x.r.SetIdentifier}: ${Math.round(x.d)} km, bias ${x.r.GeoProximityLocation!.Bias ?? 0} → ${Math.round(x.b)} km`).join('; ') : '';
+      return routed(first, rule, [best.r], say ? `geoproximity from ${place?.city ?? 'an unknown place (taken as us-east-1)'}: chose${label(best.r)} with the smallest biased distance (${detail})${allDown}` : '');
     }
-    case 'ip-based': return ipBased(group, q, healthy, done);
-    default: return done(group, 'simple routing');
+    case 'ip-based': return ipBased(group, q, healthy, (c, why) => routed(first, rule, c, why));
+    default: return routed(first, rule, group, say ? 'simple routing' : '');
   }
 }
 

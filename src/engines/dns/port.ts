@@ -13,6 +13,8 @@ export interface DnsQuestion {
   clientIpSource?: 'edns-client-subnet' | 'source-address';
   /** The VPC the query comes from (Drydock's EDNS option), for private zones and Resolver rules. */
   vpcId?: string;
+  /** Build the explanation (only when the client asked for it). */
+  explain?: boolean;
 }
 
 export interface Route53Dns {

@@ -14,6 +14,8 @@ export interface ZoneIndex {
   nodes: Map<string, Map<string, RecordSet[]>>;
   /** Every name that exists, including empty non-terminals between records and the apex. */
   existing: Set<string>;
+  /** Whether any NS record sits below the apex (most zones have none: no delegation walk then). */
+  delegates: boolean;
 }
 
 export function indexZone(zone: Zone): ZoneIndex {
@@ -26,14 +28,21 @@ export function indexZone(zone: Zone): ZoneIndex {
     if (g) g.push(r); else byType.set(r.Type, [r]);
     for (let n: string | undefined = r.Name; n && n !== zone.name && !existing.has(n); n = parentName(n)) existing.add(n);
   }
-  return { zone, nodes, existing };
+  const delegates = zone.records.some((r) => r.Type === 'NS' && r.Name !== zone.name);
+  return { zone, nodes, existing, delegates };
 }
 
 const MAX_CHAIN = 8;
 /** TTL of answers for aliases to AWS resources outside the zones (API Gateway, load balancers). */
 const RESOURCE_ALIAS_TTL = 60;
 
-interface Work { q: DnsQuery; zones: ZoneIndex[]; choices: Choice[]; explanation: string[] }
+interface Work {
+  q: DnsQuery; zones: ZoneIndex[]; choices: Choice[]; explanation: string[];
+  /** Whether to write the explanation (lines are built only then: the hot path skips them). */
+  say: boolean;
+  /** Health of a plain record (its health check only), made once per query. */
+  plainHealthy: (r: RecordSet) => boolean;
+}
 
 /** Picks the zone that answers `name`: the most specific private zone, else the most specific public one. */
 export function zoneFor(zones: ZoneIndex[], name: string): ZoneIndex | undefined {
@@ -45,17 +54,29 @@ export function zoneFor(zones: ZoneIndex[], name: string): ZoneIndex | undefined
   return best;
 }
 
+const plainHealthFns = new WeakMap<DnsQuery['healthy'], (r: RecordSet) => boolean>();
+
+/** One health function per health source, not per query (the hot path allocates no closures). */
+function plainHealth(healthy: DnsQuery['healthy']): (r: RecordSet) => boolean {
+  let f = plainHealthFns.get(healthy);
+  if (!f) plainHealthFns.set(healthy, (f = (r) => r.HealthCheckId === undefined || healthy(r.HealthCheckId)));
+  return f;
+}
+
 export function resolve(zones: ZoneIndex[], q: DnsQuery): DnsAnswer {
   const name = storedName(q.name);
   const type = q.type.toUpperCase();
-  const w: Work = { q, zones, choices: [], explanation: [] };
+  const w: Work = {
+    q, zones, choices: [], explanation: [], say: q.explain !== false,
+    plainHealthy: plainHealth(q.healthy),
+  };
   const z = zoneFor(zones, name);
   if (!z) {
-    w.explanation.push(`no hosted zone visible to this client contains ${name}: refused`);
+    if (w.say) w.explanation.push(`no hosted zone visible to this client contains ${name}: refused`);
     return { rcode: 'REFUSED', authoritative: false, answers: [], authority: [], choices: [], explanation: w.explanation };
   }
   const zone = { id: z.zone.id, name: z.zone.name, private: z.zone.private };
-  w.explanation.push(`zone ${z.zone.name} (${z.zone.private ? 'private' : 'public'}, ${z.zone.id}) answers ${name} ${type}`);
+  if (w.say) w.explanation.push(`zone ${z.zone.name} (${z.zone.private ? 'private' : 'public'}, ${z.zone.id}) answers ${name} ${type}`);
   const answers: AnswerRecord[] = [];
   let current = name;
   let zi = z;
@@ -65,7 +86,7 @@ export function resolve(zones: ZoneIndex[], q: DnsQuery): DnsAnswer {
     if (step.kind === 'cname' && step.target) {
       const next = zoneFor(zones, step.target);
       if (!next) {
-        w.explanation.push(`CNAME target ${step.target} is outside the zones Drydock answers for: the client resolves it`);
+        if (w.say) w.explanation.push(`CNAME target ${step.target} is outside the zones Drydock answers for: the client resolves it`);
         break;
       }
       current = step.target;
@@ -90,47 +111,47 @@ type Step =
 
 function lookup(w: Work, z: ZoneIndex, name: string, type: string): Step {
   // A delegation (NS below the apex) on the way down hands the query to other servers.
-  const cut = delegationAbove(z, name);
+  const cut = z.delegates ? delegationAbove(z, name) : undefined;
   if (cut && !(cut === name && type === 'DS')) {
     const ns = z.nodes.get(cut)!.get('NS')!;
-    w.explanation.push(`${cut} is delegated (NS below the apex): referral, not authoritative`);
+    if (w.say) w.explanation.push(`${cut} is delegated (NS below the apex): referral, not authoritative`);
     w.choices.push({ name: cut, type: 'NS', rule: 'delegation', reason: 'delegated subdomain' });
-    return { kind: 'referral', answers: [], authority: ns.flatMap((r) => materialize(w, z, r, cut, new Set()).records) };
+    return { kind: 'referral', answers: [], authority: ns.flatMap((r) => materialize(w, z, r, cut, NONE).records) };
   }
   let owner = name;
   let node = z.nodes.get(name);
   if (!node && !z.existing.has(name)) {
     const wild = wildcardFor(z, name);
     if (!wild) {
-      w.explanation.push(`${name} does not exist in ${z.zone.name}: NXDOMAIN with the zone's SOA`);
+      if (w.say) w.explanation.push(`${name} does not exist in ${z.zone.name}: NXDOMAIN with the zone's SOA`);
       return { kind: 'nxdomain', answers: [] };
     }
     owner = wild;
     node = z.nodes.get(wild);
-    w.explanation.push(`${name} matched the wildcard ${wild}`);
+    if (w.say) w.explanation.push(`${name} matched the wildcard ${wild}`);
   }
   const group = node?.get(type);
   if (group) {
-    const answers = answerGroup(w, z, group, name, owner, new Set());
+    const answers = answerGroup(w, z, group, name, owner, NONE);
     if (answers.length === 0) return { kind: 'nodata', answers };
     return { kind: 'answer', answers };
   }
   const cname = node?.get('CNAME');
   if (cname && type !== 'CNAME') {
-    const answers = answerGroup(w, z, cname, name, owner, new Set());
+    const answers = answerGroup(w, z, cname, name, owner, NONE);
     const target = answers[0]?.value;
-    w.explanation.push(`${name} is a CNAME for ${target ?? 'nothing'}: following it`);
+    if (w.say) w.explanation.push(`${name} is a CNAME for ${target ?? 'nothing'}: following it`);
     return { kind: 'cname', answers, target: target === undefined ? undefined : storedName(target) };
   }
-  w.explanation.push(`${name} exists but has no ${type} records: NODATA with the zone's SOA`);
+  if (w.say) w.explanation.push(`${name} exists but has no ${type} records: NODATA with the zone's SOA`);
   return { kind: 'nodata', answers: [] };
 }
 
+/** The highest delegation point between the apex (excluded) and `name` (included). */
 function delegationAbove(z: ZoneIndex, name: string): string | undefined {
-  const chain: string[] = [];
-  for (let n: string | undefined = name; n && n !== z.zone.name; n = parentName(n)) chain.push(n);
-  for (let i = chain.length - 1; i >= 0; i--) if (z.nodes.get(chain[i]!)?.has('NS')) return chain[i];
-  return undefined;
+  let top: string | undefined;
+  for (let n: string | undefined = name; n && n !== z.zone.name; n = parentName(n)) if (z.nodes.get(n)?.has('NS')) top = n;
+  return top;
 }
 
 /** The wildcard owner covering `name`: `*.` + its closest existing ancestor. */
@@ -141,7 +162,20 @@ function wildcardFor(z: ZoneIndex, name: string): string | undefined {
   return undefined;
 }
 
-function answerGroup(w: Work, z: ZoneIndex, group: RecordSet[], qname: string, owner: string, seen: Set<string>): AnswerRecord[] {
+const NONE: ReadonlySet<string> = new Set();
+
+function answerGroup(w: Work, z: ZoneIndex, group: RecordSet[], qname: string, owner: string, seen: ReadonlySet<string>): AnswerRecord[] {
+  let alias = false;
+  for (const r of group) if (r.AliasTarget) alias = true;
+  if (!alias) {
+    // The common case, kept free of per-record bookkeeping: no alias, health from checks only.
+    const { chosen, choice } = route(group, w.q, w.plainHealthy);
+    w.choices.push(owner === qname ? choice : { ...choice, name: qname });
+    if (w.say) w.explanation.push(`${choice.rule} ${owner} ${group[0]!.Type}: ${choice.reason}`);
+    const out: AnswerRecord[] = [];
+    for (const r of chosen) for (const v of r.ResourceRecords ?? []) out.push({ name: qname, type: r.Type, ttl: r.TTL ?? 300, value: v.Value });
+    return out;
+  }
   const cache = new Map<RecordSet, { records: AnswerRecord[]; healthy: boolean }>();
   const evalOf = (r: RecordSet) => {
     let e = cache.get(r);
@@ -151,12 +185,12 @@ function answerGroup(w: Work, z: ZoneIndex, group: RecordSet[], qname: string, o
   const healthy = (r: RecordSet): boolean => (r.HealthCheckId === undefined || w.q.healthy(r.HealthCheckId)) && evalOf(r).healthy;
   const { chosen, choice } = route(group, w.q, healthy);
   w.choices.push(owner === qname ? choice : { ...choice, name: qname });
-  w.explanation.push(`${choice.rule} ${owner} ${group[0]!.Type}: ${choice.reason}`);
+  if (w.say) w.explanation.push(`${choice.rule} ${owner} ${group[0]!.Type}: ${choice.reason}`);
   return chosen.flatMap((r) => evalOf(r).records);
 }
 
 /** The answer records of one record set; an alias resolves its target (and its health). */
-function materialize(w: Work, z: ZoneIndex, r: RecordSet, qname: string, seen: Set<string>): { records: AnswerRecord[]; healthy: boolean } {
+function materialize(w: Work, z: ZoneIndex, r: RecordSet, qname: string, seen: ReadonlySet<string>): { records: AnswerRecord[]; healthy: boolean } {
   const name = qname;
   if (!r.AliasTarget) {
     return { records: (r.ResourceRecords ?? []).map((v) => ({ name, type: r.Type, ttl: r.TTL ?? 300, value: v.Value })), healthy: true };

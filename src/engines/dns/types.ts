@@ -85,6 +85,8 @@ export interface DnsQuery {
   /** Health of a health check by id; checks the caller does not know count as healthy. */
   healthy(healthCheckId: string): boolean;
   cidrCollections?: CidrCollections;
+  /** Build the explanation (default true); the DNS server skips it unless the client asks. */
+  explain?: boolean;
   /** Uniform [0, 1) for weighted and multivalue choices. */
   random?: () => number;
 }

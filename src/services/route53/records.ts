@@ -50,43 +50,69 @@ function checkShape(action: string, r: RecordSet): void {
   if (r.MultiValueAnswer && r.AliasTarget) throw invalidInput(`Invalid request: Multivalue answer records cannot be alias records in Change with ${where}`);
 }
 
+/** The zone's record sets while a batch is applied: by name|type|set id, and the keys at each name. */
+interface Working { sets: Map<string, RecordSet>; names: Map<string, Set<string>> }
+
+const keyOf = (r: RecordSet): string => `${r.Name}|${r.Type}|${r.SetIdentifier ?? ''}`;
+
+function working(records: RecordSet[]): Working {
+  const w: Working = { sets: new Map(), names: new Map() };
+  for (const r of records) put(w, r);
+  return w;
+}
+
+function put(w: Working, r: RecordSet): void {
+  const k = keyOf(r);
+  w.sets.set(k, r);
+  let at = w.names.get(r.Name);
+  if (!at) w.names.set(r.Name, (at = new Set()));
+  at.add(k);
+}
+
+function drop(w: Working, r: RecordSet): void {
+  const k = keyOf(r);
+  w.sets.delete(k);
+  w.names.get(r.Name)?.delete(k);
+}
+
 /** Problems of the change against the zone (InvalidChangeBatch), collected for the whole batch. */
-function apply(zone: ZoneRecord, records: RecordSet[], action: string, r: RecordSet, out: string[]): RecordSet[] {
-  if (!inZone(r.Name, zone.Name)) { out.push(`RRSet with DNS name ${r.Name} is not permitted in zone ${zone.Name}`); return records; }
+function apply(zone: ZoneRecord, w: Working, action: string, r: RecordSet, out: string[]): void {
+  if (!inZone(r.Name, zone.Name)) { out.push(`RRSet with DNS name ${r.Name} is not permitted in zone ${zone.Name}`); return; }
   for (const v of r.ResourceRecords ?? []) {
     const p = valueProblem(r.Type, v.Value);
-    if (p) { out.push(p); return records; }
+    if (p) { out.push(p); return; }
   }
-  if (r.Type === 'CNAME' && (r.ResourceRecords?.length ?? 0) > 1) { out.push(`RRSet of type CNAME with DNS name ${r.Name} contains more than one value.`); return records; }
-  const existing = records.find((x) => same(x, r));
+  if (r.Type === 'CNAME' && (r.ResourceRecords?.length ?? 0) > 1) { out.push(`RRSet of type CNAME with DNS name ${r.Name} contains more than one value.`); return; }
+  const existing = w.sets.get(keyOf(r));
   const apex = r.Name === zone.Name;
   if (action === 'DELETE') {
-    if (!existing) { out.push(`Tried to delete resource record set ${describe(r)} but it was not found`); return records; }
+    if (!existing) { out.push(`Tried to delete resource record set ${describe(r)} but it was not found`); return; }
     if (JSON.stringify(comparable(existing)) !== JSON.stringify(comparable(r))) {
       out.push(`Tried to delete resource record set ${describe(r)} but the values provided do not match the current values`);
-      return records;
+      return;
     }
-    if (apex && r.Type === 'SOA') { out.push('A HostedZone must contain exactly one SOA record.'); return records; }
-    if (apex && r.Type === 'NS') { out.push('A HostedZone must contain at least one NS record for the zone itself.'); return records; }
-    return records.filter((x) => x !== existing);
+    if (apex && r.Type === 'SOA') { out.push('A HostedZone must contain exactly one SOA record.'); return; }
+    if (apex && r.Type === 'NS') { out.push('A HostedZone must contain at least one NS record for the zone itself.'); return; }
+    drop(w, existing);
+    return;
   }
-  if (action === 'CREATE' && existing) { out.push(`Tried to create resource record set ${describe(r)} but it already exists`); return records; }
-  if (r.Type === 'CNAME' && apex) { out.push(`RRSet of type CNAME with DNS name ${r.Name} is not permitted at apex in zone ${zone.Name}`); return records; }
-  const others = records.filter((x) => x.Name === r.Name && !same(x, r));
+  if (action === 'CREATE' && existing) { out.push(`Tried to create resource record set ${describe(r)} but it already exists`); return; }
+  if (r.Type === 'CNAME' && apex) { out.push(`RRSet of type CNAME with DNS name ${r.Name} is not permitted at apex in zone ${zone.Name}`); return; }
+  const others = [...(w.names.get(r.Name) ?? [])].map((k) => w.sets.get(k)!).filter((x) => !same(x, r));
   if (others.some((x) => (x.Type === 'CNAME') !== (r.Type === 'CNAME'))) {
     out.push(`RRSet of type ${r.Type} with DNS name ${r.Name} is not permitted as it conflicts with other records with the same DNS name in zone ${zone.Name}`);
-    return records;
+    return;
   }
   const siblings = others.filter((x) => x.Type === r.Type);
   if (siblings.length > 0 && (siblings[0]!.SetIdentifier === undefined) !== (r.SetIdentifier === undefined)) {
     out.push(`RRSet with DNS name ${r.Name}, type ${r.Type}${r.SetIdentifier !== undefined ? `, SetIdentifier ${r.SetIdentifier}` : ''} cannot be created as other RRSets exist with the same name and type.`);
-    return records;
+    return;
   }
   if (siblings.length > 0 && policy(siblings[0]!) !== policy(r)) {
     out.push(`RRSet with DNS name ${r.Name}, type ${r.Type}, SetIdentifier ${r.SetIdentifier} cannot be created because a ${policy(siblings[0]!)} rrset exists with the same name and type.`);
-    return records;
+    return;
   }
-  return existing ? records.map((x) => (x === existing ? r : x)) : [...records, r];
+  put(w, r);
 }
 
 const policy = (r: RecordSet): string => POLICY_FIELDS.find((f) => r[f] !== undefined && r[f] !== false) ?? 'simple';
@@ -100,7 +126,7 @@ export const changeResourceRecordSets: Handler = (input, ctx) => {
   if (changes.length === 0) throw invalidInput('1 validation error detected: Value \'[]\' at \'changeBatch.changes\' failed to satisfy constraint: Member must have length greater than or equal to 1');
   if (changes.length > 1000) throw invalidChangeBatch(['Number of records limit of 1000 exceeded.']);
   const problems: string[] = [];
-  let records = zone.records;
+  const w = working(zone.records);
   const seen = new Set<string>();
   for (const c of changes) {
     const action = String(c['Action']);
@@ -116,10 +142,10 @@ export const changeResourceRecordSets: Handler = (input, ctx) => {
     if (r.HealthCheckId !== undefined && !state.healthChecks.has(r.HealthCheckId)) {
       throw new AwsError('NoSuchHealthCheck', `A health check with id ${r.HealthCheckId} does not exist.`, 404);
     }
-    records = apply(zone, records, action, r, problems);
+    apply(zone, w, action, r, problems);
   }
   if (problems.length) throw invalidChangeBatch(problems);
-  zone.records = records;
+  zone.records = [...w.sets.values()];
   saveZone(state, zone);
   return { ChangeInfo: newChange(state, ctx.clock.nowMs(), batch.Comment) };
 };

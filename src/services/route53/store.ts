@@ -46,6 +46,7 @@ export interface CidrCollectionRecord {
 export interface DelegationSetRecord { Id: string; CallerReference: string; NameServers: string[] }
 
 export interface Route53State {
+  account: string;
   zones: Collection<ZoneRecord>;
   changes: Collection<ChangeRecord>;
   healthChecks: Collection<HealthCheckRecord>;
@@ -57,6 +58,7 @@ export interface Route53State {
 
 export function stateOf(stores: Stores, account: string): Route53State {
   return stores.scope('route53', account, '', (c) => ({
+    account,
     zones: c.collection<ZoneRecord>('zones'),
     changes: c.collection<ChangeRecord>('changes'),
     healthChecks: c.collection<HealthCheckRecord>('healthChecks'),
@@ -65,10 +67,20 @@ export function stateOf(stores: Stores, account: string): Route53State {
   }));
 }
 
+let generation = 0;
+
+/** Bumped by every zone change, so the DNS server's view of all accounts' zones is rebuilt. */
+export const zoneGeneration = (): number => generation;
+
 /** Writes a zone back and drops the DNS index so the next query sees the change. */
 export function saveZone(state: Route53State, zone: ZoneRecord): void {
   state.zones.set(zone.Id, zone);
+  dropIndex(state);
+}
+
+export function dropIndex(state: Route53State): void {
   state.index = undefined;
+  generation++;
 }
 
 export function zoneIndexes(state: Route53State): ZoneIndex[] {

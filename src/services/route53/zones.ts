@@ -4,7 +4,7 @@ import { storedName } from '../../engines/dns/index.js';
 import type { Handler, ServiceContext } from '../types.js';
 import { invalidInput, noSuchChange } from './errors.js';
 import {
-  bareId, changeInfo, getZone, nameServersFor, newChange, r53Id, saveZone, stateOf, type Route53State, type VpcRef, type ZoneRecord,
+  bareId, changeInfo, dropIndex, getZone, nameServersFor, newChange, r53Id, saveZone, stateOf, type Route53State, type VpcRef, type ZoneRecord,
 } from './store.js';
 
 const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
@@ -143,7 +143,7 @@ export const deleteHostedZone: Handler = (input, ctx) => {
     throw new AwsError('HostedZoneNotEmpty', 'The specified hosted zone contains non-required resource record sets  and so cannot be deleted.', 400);
   }
   state.zones.delete(z.Id);
-  state.index = undefined;
+  dropIndex(state);
   return { ChangeInfo: newChange(state, ctx.clock.nowMs()) };
 };
 

@@ -129,3 +129,16 @@ test('TestDNSAnswer answers what the server answers, for a resolver IP or a clie
   const nx = await c.send(new TestDNSAnswerCommand({ HostedZoneId: z.id, RecordName: `missing.${z.name}`, RecordType: 'A' }));
   assert.deepEqual([nx.ResponseCode, nx.RecordData], ['NXDOMAIN', []]);
 });
+
+test('a stock resolver (c-ares, no EDNS extras) gets the compact fast-path answers over UDP', async () => {
+  const { Resolver } = await import('node:dns/promises');
+  const c = r53(h.dd);
+  const z = await createZone(c);
+  const mv = (i: number) => ({ ...a(`fast.${z.name}`, `192.0.2.${i}`), SetIdentifier: `r${i}`, MultiValueAnswer: true });
+  await upsert(c, z.id, mv(1), mv(2), mv(3), { ...a(`one.${z.name}`, '198.51.100.7'), TTL: 77 });
+  const resolver = new Resolver();
+  resolver.setServers([`127.0.0.1:${h.dd.dnsPort}`]);
+  assert.deepEqual((await resolver.resolve4(`fast.${z.name}`)).sort(), ['192.0.2.1', '192.0.2.2', '192.0.2.3']);
+  assert.deepEqual(await resolver.resolve4(`one.${z.name}`, { ttl: true }), [{ address: '198.51.100.7', ttl: 77 }]);
+  await assert.rejects(resolver.resolve4(`missing.${z.name}`), { code: 'ENOTFOUND' });
+});
