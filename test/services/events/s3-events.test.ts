@@ -23,4 +23,18 @@ describe('EventBridge receives AWS service events', () => {
     assert.deepEqual((event!['detail'] as { object: { key: string; size: number } }).object.key, 'a/b.txt');
     assert.equal(event!['account'], '000000000000');
   });
+
+  it('takes events from other services through the events delivery port (Lambda destinations, Scheduler)', async () => {
+    const eb = ebClient(drydock.dd);
+    const sqs = sqsClient(drydock.dd);
+    const source = uniqueName('lambda');
+    const { queue } = await ruleToQueue(eb, sqs, { pattern: { source: [source] } });
+    const deliver = drydock.dd.app.ports.deliver.get('events')!;
+    await deliver('arn:aws:events:us-east-1:000000000000:event-bus/default', {
+      body: JSON.stringify({ Source: source, DetailType: 'Lambda Function Invocation Result - Success', Detail: JSON.stringify({ ok: 1 }) }),
+      sourceArn: 'arn:aws:lambda:us-east-1:000000000000:function:f',
+    });
+    const [event] = await receiveJson(sqs, queue.url);
+    assert.deepEqual([event!['detail-type'], event!['detail'], event!['account']], ['Lambda Function Invocation Result - Success', { ok: 1 }, '000000000000']);
+  });
 });
