@@ -139,9 +139,25 @@ async function bulkLoad(s: Server, count: number): Promise<{ itemsPerSec: number
   return { itemsPerSec: count / seconds, mbPerMillion: ((rssAfter - rssBefore) * 1e6) / count };
 }
 
+/** 8 clients × `n` conditional increments of one counter: the final value must be exactly 8n. */
+async function increments(s: Server, n: number): Promise<{ seconds: number; value: string }> {
+  await call(s.port, 'PutItem', { TableName: TABLE, Item: { pk: { S: 'counter' }, sk: { N: '0' }, n: { N: '0' } } });
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: 8 }, async () => {
+    for (let i = 0; i < n; i++) {
+      await call(s.port, 'UpdateItem', { TableName: TABLE, Key: { pk: { S: 'counter' }, sk: { N: '0' } }, UpdateExpression: 'SET n = n + :one',
+        ConditionExpression: 'attribute_exists(n)', ExpressionAttributeValues: { ':one': { N: '1' } } });
+    }
+  }));
+  const seconds = (performance.now() - t0) / 1000;
+  const got = await call(s.port, 'GetItem', { TableName: TABLE, Key: { pk: { S: 'counter' }, sk: { N: '0' } }, ConsistentRead: true });
+  return { seconds, value: ((got['Item'] as Record<string, { N: string }>)['n'])!.N };
+}
+
 export async function benchDynamo(o: { connections: number; warmupMs: number; durationMs: number; items: number }, log: (l: string) => void): Promise<string> {
   const results: Record<string, Partial<Record<Peer, LoadResult>>> = {};
   const loads: Partial<Record<Peer, { itemsPerSec: number; mbPerMillion: number }>> = {};
+  const counters: Partial<Record<Peer, { seconds: number; value: string }>> = {};
   for (const peer of ['dynalite', 'drydock'] as Peer[]) {
     const s = await start(peer);
     try {
@@ -152,6 +168,8 @@ export async function benchDynamo(o: { connections: number; warmupMs: number; du
         (results[op] ??= {})[peer] = r;
         log(`${peer} ${op}: ${fmt(r.rps, 0)} req/s, p99 ${fmt(r.p99, 2)} ms`);
       }
+      counters[peer] = await increments(s, 1000);
+      log(`${peer} 8 × 1000 conditional increments: ${counters[peer]!.value} in ${fmt(counters[peer]!.seconds, 1)} s`);
       loads[peer] = await bulkLoad(s, o.items);
       log(`${peer} load: ${fmt(loads[peer]!.itemsPerSec, 0)} items/s`);
     } finally {
@@ -163,6 +181,9 @@ export async function benchDynamo(o: { connections: number; warmupMs: number; du
     rows.push([op, fmt(r.drydock!.rps, 0), fmt(r.dynalite!.rps, 0), `${fmt(r.drydock!.rps / r.dynalite!.rps, 2)}×`, fmt(r.drydock!.p99, 2), fmt(r.dynalite!.p99, 2)]);
   }
   const l = { d: loads.drydock!, p: loads.dynalite! };
+  const k = { d: counters.drydock!, p: counters.dynalite! };
+  rows.push(['8 × 1000 conditional increments (counter = 8000?)', `${k.d.value} in ${fmt(k.d.seconds, 1)} s`, `${k.p.value} in ${fmt(k.p.seconds, 1)} s`,
+    `${fmt(k.p.seconds / k.d.seconds, 2)}×`, '', '']);
   rows.push([`BatchWrite load (${o.items} items)`, `${fmt(l.d.itemsPerSec, 0)} items/s`, `${fmt(l.p.itemsPerSec, 0)} items/s`, `${fmt(l.d.itemsPerSec / l.p.itemsPerSec, 2)}×`, '', '']);
   rows.push(['server MB per 1 M 200-byte items (raw: 200 MB)', fmt(l.d.mbPerMillion, 0), fmt(l.p.mbPerMillion, 0), `${fmt(l.d.mbPerMillion / 200, 2)}× raw`, '', '']);
   return table(rows);

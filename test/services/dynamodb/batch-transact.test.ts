@@ -73,13 +73,14 @@ test('TransactWriteItems with a ClientRequestToken applies once within ten minut
   assert.deepEqual(got.Responses, [{ Item: { pk: { S: 'c' }, n: { N: '2' } } }, {}]);
 });
 
-// The issue asks for 8 × 1,000; the suite runs 8 × 50 conditional increments (400 writes)
-// plus 4 × 3 optimistic read-modify-write rounds to stay within its time budget.
-test('8 concurrent clients × 50 conditional increments end exact', async () => {
+// The issue asks for 8 × 1,000 (bench/dynamodb.ts runs exactly that, against both peers);
+// the suite runs 8 × 40 conditional increments (320 writes) plus 4 × 3 optimistic
+// read-modify-write rounds to stay within its time budget.
+test('8 concurrent clients × 40 conditional increments end exact', async () => {
   const t = await createTable(ddbClient(h.dd));
   const key = { pk: { S: 'counter' } };
   await ddbClient(h.dd).send(new PutItemCommand({ TableName: t, Item: { ...key, n: { N: '0' }, v: { N: '0' } } }));
-  const N = 50;
+  const N = 40;
   const increments = async () => {
     const c = ddbClient(h.dd);
     for (let i = 0; i < N; i++) {

@@ -1,9 +1,10 @@
-/** Table lifecycle through the real SDK: create, describe, list, update, delete, tags, TTL. */
+/** Table lifecycle through the real SDK: create, describe, list, update, delete, tags, TTL, resource policies. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DescribeTimeToLiveCommand, ListTablesCommand,
-  ListTagsOfResourceCommand, TagResourceCommand, UntagResourceCommand, UpdateTableCommand, UpdateTimeToLiveCommand,
+  CreateTableCommand, DeleteResourcePolicyCommand, DeleteTableCommand, DescribeTableCommand, DescribeTimeToLiveCommand, GetItemCommand,
+  GetResourcePolicyCommand, ListTablesCommand, ListTagsOfResourceCommand, PutItemCommand, PutResourcePolicyCommand, QueryCommand,
+  TagResourceCommand, UntagResourceCommand, UpdateTableCommand, UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { useDrydock } from '../../helpers.js';
 import { createTable, ddbClient, failure, uniqueName } from './helpers.js';
@@ -92,7 +93,6 @@ test('tags and TTL settings round-trip', async () => {
 test('UpdateTable adds a GSI with backfill and switches billing mode', async () => {
   const c = ddbClient(h.dd);
   const name = await createTable(c);
-  const { PutItemCommand, QueryCommand } = await import('@aws-sdk/client-dynamodb');
   await c.send(new PutItemCommand({ TableName: name, Item: { pk: { S: 'a' }, g: { S: 'x' } } }));
   await c.send(new UpdateTableCommand({
     TableName: name, AttributeDefinitions: [{ AttributeName: 'g', AttributeType: 'S' }],
@@ -106,4 +106,26 @@ test('UpdateTable adds a GSI with backfill and switches billing mode', async () 
   assert.equal(d.TableDescription?.GlobalSecondaryIndexes?.[0]?.ItemCount, 1);
   const none = await failure(() => c.send(new UpdateTableCommand({ TableName: name })));
   assert.equal(none.name, 'ValidationException');
+});
+
+test('a table policy lets another account read items; without it the call is denied', async () => {
+  const owner = ddbClient(h.dd, { accessKeyId: '111111111111' });
+  const other = ddbClient(h.dd, { accessKeyId: '222222222222' });
+  const t = await createTable(owner);
+  const arn = `arn:aws:dynamodb:us-east-1:111111111111:table/${t}`;
+  await owner.send(new PutItemCommand({ TableName: t, Item: { pk: { S: 'shared' }, v: { S: 'hello' } } }));
+  const denied = await failure(() => other.send(new GetItemCommand({ TableName: arn, Key: { pk: { S: 'shared' } } })));
+  assert.equal(denied.name, 'AccessDeniedException');
+  const missing = await failure(() => owner.send(new GetResourcePolicyCommand({ ResourceArn: arn })));
+  assert.equal(missing.name, 'PolicyNotFoundException');
+  const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: 'dynamodb:GetItem', Resource: arn }] });
+  const { RevisionId } = await owner.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: policy }));
+  assert.equal((await owner.send(new GetResourcePolicyCommand({ ResourceArn: arn }))).RevisionId, RevisionId);
+  const got = await other.send(new GetItemCommand({ TableName: arn, Key: { pk: { S: 'shared' } } }));
+  assert.deepEqual(got.Item, { pk: { S: 'shared' }, v: { S: 'hello' } });
+  const write = await failure(() => other.send(new PutItemCommand({ TableName: arn, Item: { pk: { S: 'x' } } })));
+  assert.equal(write.name, 'AccessDeniedException');
+  await owner.send(new DeleteResourcePolicyCommand({ ResourceArn: arn }));
+  const again = await failure(() => other.send(new GetItemCommand({ TableName: arn, Key: { pk: { S: 'shared' } } })));
+  assert.equal(again.name, 'AccessDeniedException');
 });
