@@ -133,3 +133,23 @@ test('Lambda authorizer with simple responses: 401 without identity, 403 when re
   const ok = await call(h.dd, api.ApiId!, '/me', { headers: { 'x-key': 'open' } });
   assert.deepEqual([ok.status, JSON.parse(ok.body)], [200, { lambda: { who: 'tester', route: 'GET /me' } }]);
 });
+
+test('stage throttling: default route settings limit every route; 429 Too Many Requests; tokens return on the clock', async () => {
+  const arn = await fn(h.dd, 'v2-throttled', `exports.handler = async () => ({ ok: 1 });`);
+  const c = v2(h.dd);
+  const api = await c.send(new CreateApiCommand({ Name: 'throttled', ProtocolType: 'HTTP' }));
+  const i = await c.send(new CreateIntegrationCommand({ ApiId: api.ApiId, IntegrationType: 'AWS_PROXY', IntegrationUri: arn, PayloadFormatVersion: '2.0' }));
+  await c.send(new CreateRouteCommand({ ApiId: api.ApiId, RouteKey: 'GET /t', Target: `integrations/${i.IntegrationId}` }));
+  await c.send(new CreateStageCommand({ ApiId: api.ApiId, StageName: '$default', AutoDeploy: true, DefaultRouteSettings: { ThrottlingBurstLimit: 2, ThrottlingRateLimit: 1 } }));
+  h.dd.clock.freeze(true);
+  try {
+    assert.equal((await call(h.dd, api.ApiId!, '/t')).status, 200);
+    assert.equal((await call(h.dd, api.ApiId!, '/t')).status, 200);
+    const third = await call(h.dd, api.ApiId!, '/t');
+    assert.deepEqual([third.status, JSON.parse(third.body)], [429, { message: 'Too Many Requests' }]);
+    h.dd.clock.advance(1);
+    assert.equal((await call(h.dd, api.ApiId!, '/t')).status, 200);
+  } finally {
+    h.dd.clock.freeze(false);
+  }
+});

@@ -14,6 +14,7 @@ import { lambdaAuthorize } from './lambda-auth.js';
 import { matchRoute } from './match.js';
 import { newInvocation, routeArn, type V2Invocation } from './request.js';
 import { proxyHttp } from './http-proxy.js';
+import { admit } from './throttle.js';
 
 function message(status: number, text: string): AppResponse {
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: text }) };
@@ -65,6 +66,7 @@ export async function httpApiFrontDoor(http: AppRequest, host: ServiceHost): Pro
 async function route(inv: V2Invocation): Promise<AppResponse> {
   inv.match = matchRoute(inv.snapshot.routes, inv.method, inv.path);
   if (!inv.match) return message(404, 'Not Found');
+  if (!admit(inv)) return message(429, 'Too Many Requests');
   const r = inv.match.route;
   if (r.AuthorizationType === 'JWT' || r.AuthorizationType === 'CUSTOM') {
     const a = inv.snapshot.authorizers[r.AuthorizerId ?? ''];
