@@ -63,7 +63,7 @@ class Poller {
         if (batch.length === 0) continue;
         this.stats.inflight++;
         this.stats.peak = Math.max(this.stats.peak, this.stats.inflight);
-        void this.#process(m, batch).catch(() => undefined).finally(() => {
+        void this.#process(m, batch).catch((e: unknown) => { if (process.env["DRYDOCK_DEBUG"]) console.error("poller", e); }).finally(() => {
           this.stats.inflight--;
           void this.loop();
         });
@@ -149,12 +149,11 @@ class Poller {
     await this.#delete(m, kept.filter((r) => !failed.has(r.messageId)));
   }
 
+  // One DeleteMessage per record, in parallel: the permission Lambda's pollers need is
+  // sqs:DeleteMessage, and Drydock's IAM table names DeleteMessageBatch's action after itself.
   async #delete(m: MappingRecord, records: SqsRecord[]): Promise<void> {
-    for (let i = 0; i < records.length; i += 10) {
-      const chunk = records.slice(i, i + 10);
-      await this.#call(m, 'DeleteMessageBatch', { Entries: chunk.map((r, n) => ({ Id: String(n), ReceiptHandle: r.receiptHandle })) });
-      this.stats.deleted += chunk.length;
-    }
+    await Promise.all(records.map((r) => this.#call(m, 'DeleteMessage', { ReceiptHandle: r.receiptHandle })));
+    this.stats.deleted += records.length;
   }
 }
 

@@ -2,7 +2,8 @@
  * Function URLs: the config operations, and the front door that answers
  * `<url-id>.lambda-url.<region>.<domain>` with the function, in payload format 2.0. Auth type
  * NONE is honoured as AWS does: the function's policy must grant `lambda:InvokeFunctionUrl`
- * to `*`. The same front door serves code downloads (GetFunction's Code.Location).
+ * to `*`. The same front door serves code downloads (GetFunction's Code.Location) and
+ * invocation statistics (`stats.ts`).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AppRequest, AppResponse } from '../../gateway/context.js';
@@ -12,6 +13,7 @@ import { conflict, notFound, validation } from './errors.js';
 import { execute } from './execute.js';
 import { page } from './functions.js';
 import { resolve, versionOf } from './resolve.js';
+import { functionStats } from './stats.js';
 import { functionArn, lambdaState, type FunctionRecord, type LambdaState, type UrlConfig } from './store.js';
 
 type In = Record<string, unknown>;
@@ -122,6 +124,13 @@ export async function frontDoor(http: AppRequest, host: ServiceHost): Promise<Ap
     const c = /^\/(\d{12})\/([0-9a-f]{64})$/.exec(http.url);
     const bytes = c ? lambdaState(host.stores, c[1]!, region!).code.get(c[2]!) : undefined;
     return bytes ? { status: 200, headers: { 'content-type': 'application/zip' }, body: Buffer.from(bytes) } : reply(404, '{"Message":"Not Found"}');
+  }
+  if (id === 'stats') {
+    const [path, query = ''] = http.url.split('?', 2);
+    const c = /^\/(\d{12})\/([a-zA-Z0-9-_]{1,64})$/.exec(path ?? '');
+    if (!c) return reply(404, '{"Message":"Not Found"}');
+    const since = Number(new URLSearchParams(query).get('since') ?? 0);
+    return reply(200, JSON.stringify(functionStats(host, c[1]!, region!, c[2]!, since)));
   }
   for (const { account } of host.stores.accountsRegions('lambda')) {
     const state = lambdaState(host.stores, account, region!);
