@@ -1,7 +1,11 @@
 /** Lambda authorizers of REST APIs: TOKEN and REQUEST, policies, validation expression, caching, context. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateAuthorizerCommand, FlushStageAuthorizersCacheCommand, CreateDeploymentCommand, PutMethodCommand, PutIntegrationCommand, PutMethodResponseCommand, PutIntegrationResponseCommand, CreateResourceCommand } from '@aws-sdk/client-api-gateway';
+import {
+  CreateApiKeyCommand, CreateAuthorizerCommand, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, CreateUsagePlanCommand,
+  CreateUsagePlanKeyCommand, FlushStageAuthorizersCacheCommand, PutIntegrationCommand, PutIntegrationResponseCommand, PutMethodCommand,
+  PutMethodResponseCommand,
+} from '@aws-sdk/client-api-gateway';
 import { useDrydock } from '../../helpers.js';
 import { apigw, deployedApi, failure, invoke } from './helpers.js';
 import { lambdaUri, nodeFunction } from './lambda-helpers.js';
@@ -103,4 +107,29 @@ test('CreateAuthorizer validates type, URI and identity source', async () => {
   assert.equal(noUri.name, 'BadRequestException');
   const noApi = await failure(() => c.send(new CreateAuthorizerCommand({ restApiId: 'nope', name: 'a', type: 'TOKEN' })));
   assert.deepEqual([noApi.name, noApi.message], ['NotFoundException', 'Invalid API identifier specified 000000000000:nope']);
+});
+
+test('apiKeySource AUTHORIZER: the key comes from the authorizer\'s usageIdentifierKey, not from x-api-key', async () => {
+  const fnArn = await nodeFunction(h.dd, 'apigw-key-auth', `exports.handler = async (e) => ({
+    principalId: 'p', usageIdentifierKey: e.authorizationToken,
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: e.methodArn }] },
+  });`);
+  const c = apigw(h.dd);
+  const api = await c.send(new CreateRestApiCommand({ name: 'keyed-by-authorizer', apiKeySource: 'AUTHORIZER' }));
+  const auth = await c.send(new CreateAuthorizerCommand({
+    restApiId: api.id, name: 'k', type: 'TOKEN', authorizerUri: lambdaUri(fnArn), identitySource: 'method.request.header.Authorization', authorizerResultTtlInSeconds: 0,
+  }));
+  const m = { restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET' };
+  await c.send(new PutMethodCommand({ ...m, authorizationType: 'CUSTOM', authorizerId: auth.id, apiKeyRequired: true }));
+  await c.send(new PutIntegrationCommand({ ...m, type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode":200}' } }));
+  await c.send(new PutMethodResponseCommand({ ...m, statusCode: '200' }));
+  await c.send(new PutIntegrationResponseCommand({ ...m, statusCode: '200', responseTemplates: { 'application/json': '{"key":"$context.identity.apiKeyId"}' } }));
+  await c.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev' }));
+  const plan = await c.send(new CreateUsagePlanCommand({ name: 'p', apiStages: [{ apiId: api.id!, stage: 'dev' }] }));
+  const key = await c.send(new CreateApiKeyCommand({ name: 'k', enabled: true }));
+  await c.send(new CreateUsagePlanKeyCommand({ usagePlanId: plan.id, keyId: key.id, keyType: 'API_KEY' }));
+  const ok = await invoke(h.dd, api.id!, 'dev', '/', { headers: { authorization: key.value! } });
+  assert.deepEqual([ok.status, ok.json()], [200, { key: key.id }]);
+  const viaHeader = await invoke(h.dd, api.id!, 'dev', '/', { headers: { authorization: 'not-a-key', 'x-api-key': key.value! } });
+  assert.deepEqual([viaHeader.status, viaHeader.json()], [403, { message: 'Forbidden' }]);
 });
