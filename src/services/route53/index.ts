@@ -2,14 +2,16 @@
  * Amazon Route 53: public and private hosted zones (VPC associations, across accounts with
  * authorization), record sets with AWS's change-batch validation and every routing policy,
  * changes PENDING → INSYNC on the clock, health checks probing real endpoints on the clock,
- * CIDR collections, tags and TestDNSAnswer. The DNS server (src/dns) answers from this data
+ * CIDR collections, reusable delegation sets, tags and TestDNSAnswer. The DNS server (src/dns) answers from this data
  * through `ports.route53Dns`.
  *
- * Not implemented (answer NotImplemented): traffic policies, DNSSEC key-signing keys, query
- * logging configs, reusable delegation set management beyond what zones need, limits.
+ * Not implemented (answer NotImplemented): traffic policies, DNSSEC (key-signing keys, DS
+ * signing), hosted-zone query logging configs, record-set protections, account and zone limits,
+ * GetGeoLocation/ListGeoLocations and GetCheckerIpRanges.
  */
 import type { ServiceDefinition } from '../types.js';
 import { changeCidrCollection, createCidrCollection, deleteCidrCollection, listCidrBlocks, listCidrCollections, listCidrLocations } from './cidr.js';
+import { createDelegationSet, deleteDelegationSet, getDelegationSet, listDelegationSets } from './delegation-sets.js';
 import { installDns, testDnsAnswer } from './dns-answer.js';
 import {
   createHealthCheck, deleteHealthCheck, getHealthCheck, getHealthCheckCount, getHealthCheckLastFailureReason, getHealthCheckStatus, listHealthChecks,
@@ -60,6 +62,10 @@ const route53: ServiceDefinition = {
     ListTagsForResource: listTags,
     ListTagsForResources: listTagsMany,
     TestDNSAnswer: testDnsAnswer,
+    CreateReusableDelegationSet: createDelegationSet,
+    GetReusableDelegationSet: getDelegationSet,
+    ListReusableDelegationSets: listDelegationSets,
+    DeleteReusableDelegationSet: deleteDelegationSet,
   },
   install(host) {
     installDns(host);

@@ -108,3 +108,24 @@ test('listings page with markers, and by name in reverse-label order', async () 
   const p2 = await c.send(new ListHostedZonesCommand({ MaxItems: 2, Marker: p1.NextMarker }));
   assert.deepEqual([p2.HostedZones!.length, p2.IsTruncated], [1, false]);
 });
+
+test('a reusable delegation set gives several zones the same name servers, and cannot go while in use', async () => {
+  const { CreateReusableDelegationSetCommand, DeleteReusableDelegationSetCommand, GetReusableDelegationSetCommand } = await import('@aws-sdk/client-route-53');
+  const c = r53(h.dd, '333333333333');
+  const ds = await c.send(new CreateReusableDelegationSetCommand({ CallerReference: 'ds-1' }));
+  assert.match(ds.DelegationSet!.Id!, /^\/delegationset\/N[A-Z0-9]+$/);
+  const z1 = await c.send(new CreateHostedZoneCommand({ Name: uniqueZone(), CallerReference: 'ds-z1', DelegationSetId: ds.DelegationSet!.Id }));
+  const z2 = await c.send(new CreateHostedZoneCommand({ Name: uniqueZone(), CallerReference: 'ds-z2', DelegationSetId: ds.DelegationSet!.Id }));
+  assert.deepEqual(z1.DelegationSet!.NameServers, ds.DelegationSet!.NameServers);
+  assert.deepEqual(z2.DelegationSet!.NameServers, ds.DelegationSet!.NameServers);
+  assert.equal(z1.DelegationSet!.Id, ds.DelegationSet!.Id);
+  const again = await failure(() => c.send(new CreateReusableDelegationSetCommand({ CallerReference: 'ds-1' })));
+  assert.equal(again.name, 'DelegationSetAlreadyCreated');
+  const inUse = await failure(() => c.send(new DeleteReusableDelegationSetCommand({ Id: ds.DelegationSet!.Id })));
+  assert.equal(inUse.name, 'DelegationSetInUse');
+  await c.send(new DeleteHostedZoneCommand({ Id: z1.HostedZone!.Id }));
+  await c.send(new DeleteHostedZoneCommand({ Id: z2.HostedZone!.Id }));
+  await c.send(new DeleteReusableDelegationSetCommand({ Id: ds.DelegationSet!.Id }));
+  const gone = await failure(() => c.send(new GetReusableDelegationSetCommand({ Id: ds.DelegationSet!.Id })));
+  assert.equal(gone.name, 'NoSuchDelegationSet');
+});
