@@ -9,6 +9,7 @@ import {
 import { checkAllUsed, placeholders } from './context.js';
 import { engineCall, validation } from './errors.js';
 import { legacyCondition, legacyProjection, legacyUpdate } from './legacy.js';
+import type { ServiceContext } from '../types.js';
 import type { TableRecord } from './store.js';
 
 export interface RequestExpressions {
@@ -73,8 +74,17 @@ export function writeUnits(bytes: number): number {
   return Math.max(1, Math.ceil(bytes / 1024));
 }
 
-/** The ConsumedCapacity member for `units` on `t`, when the caller asked for it. */
-export function consumed(input: Record<string, unknown>, t: TableRecord, units: number, kind: 'read' | 'write'): Record<string, unknown> {
+/**
+ * Meters the request units a call consumed (on-demand tables bill them; provisioned tables
+ * bill capacity hours instead) and answers the ConsumedCapacity member when asked for.
+ */
+export function consumed(ctx: ServiceContext, input: Record<string, unknown>, t: TableRecord, units: number, kind: 'read' | 'write'): Record<string, unknown> {
+  if (t.billingMode === 'PAY_PER_REQUEST') {
+    ctx.meter.record({
+      account: t.account, region: t.region, service: 'dynamodb', usageType: kind === 'read' ? 'ReadRequestUnits' : 'WriteRequestUnits',
+      operation: ctx.operation, resourceId: t.arn, quantity: units, unit: kind === 'read' ? 'ReadRequestUnits' : 'WriteRequestUnits',
+    });
+  }
   const mode = input['ReturnConsumedCapacity'];
   if (mode !== 'TOTAL' && mode !== 'INDEXES') return {};
   const key = kind === 'read' ? 'ReadCapacityUnits' : 'WriteCapacityUnits';

@@ -36,9 +36,9 @@ function run(ctx: ServiceContext, input: Record<string, unknown>, plan: () => Wr
   return p;
 }
 
-function writeCapacity(input: Record<string, unknown>, p: WritePlan): Record<string, unknown> {
+function writeCapacity(ctx: ServiceContext, input: Record<string, unknown>, p: WritePlan): Record<string, unknown> {
   const bytes = Math.max(p.old ? itemSize(p.old) : 0, p.next ? itemSize(p.next) : 0);
-  return consumed(input, p.table, writeUnits(bytes), 'write');
+  return consumed(ctx, input, p.table, writeUnits(bytes), 'write');
 }
 
 export const putItem: Handler = (input, ctx) => {
@@ -49,7 +49,7 @@ export const putItem: Handler = (input, ctx) => {
   const ex = readExpressions(input, ['condition']);
   throttle(ctx, t, 'write', writeUnits(itemSize(item)));
   const p = run(ctx, input, () => planPut(ctx, t, item, ex.condition));
-  return { ...(rv === 'ALL_OLD' && p.old ? { Attributes: p.old } : {}), ...writeCapacity(input, p) };
+  return { ...(rv === 'ALL_OLD' && p.old ? { Attributes: p.old } : {}), ...writeCapacity(ctx, input, p) };
 };
 
 export const deleteItem: Handler = (input, ctx) => {
@@ -59,7 +59,7 @@ export const deleteItem: Handler = (input, ctx) => {
   const ex = readExpressions(input, ['condition']);
   throttle(ctx, t, 'write', 1);
   const p = run(ctx, input, () => planDelete(ctx, t, key, ex.condition));
-  return { ...(rv === 'ALL_OLD' && p.old ? { Attributes: p.old } : {}), ...writeCapacity(input, p) };
+  return { ...(rv === 'ALL_OLD' && p.old ? { Attributes: p.old } : {}), ...writeCapacity(ctx, input, p) };
 };
 
 export const updateItem: Handler = (input, ctx) => {
@@ -77,7 +77,7 @@ export const updateItem: Handler = (input, ctx) => {
   else if (rv === 'UPDATED_OLD') attributes = p.old ? project(p.old, paths) : undefined;
   else if (rv === 'UPDATED_NEW') attributes = p.next ? project(p.next, paths) : undefined;
   const show = attributes && Object.keys(attributes).length ? { Attributes: cloneItem(attributes) } : {};
-  return { ...show, ...writeCapacity(input, p) };
+  return { ...show, ...writeCapacity(ctx, input, p) };
 };
 
 export const getItem: Handler = (input, ctx) => {
@@ -88,5 +88,5 @@ export const getItem: Handler = (input, ctx) => {
   const consistent = input['ConsistentRead'] === true;
   const units = readUnits(item ? itemSize(item) : 0, consistent);
   throttle(ctx, t, 'read', units);
-  return { ...(item ? { Item: projected(item, ex.projection) } : {}), ...consumed(input, t, units, 'read') };
+  return { ...(item ? { Item: projected(item, ex.projection) } : {}), ...consumed(ctx, input, t, units, 'read') };
 };

@@ -104,7 +104,7 @@ function lastKey(s: Source, item: Item): Item {
   return out;
 }
 
-function respond(input: Record<string, unknown>, s: Source, w: Walk, select: string, filter: ReturnType<typeof readExpressions>): Record<string, unknown> {
+function respond(ctx: ServiceContext, input: Record<string, unknown>, s: Source, w: Walk, select: string, filter: ReturnType<typeof readExpressions>): Record<string, unknown> {
   const matched = filter.filter ? w.items.filter((i) => engineCall(() => evaluate(filter.filter!, i, 'FilterExpression'))) : w.items;
   const indexPaths = indexAttributes(s);
   const shape = (i: Item) => {
@@ -117,7 +117,7 @@ function respond(input: Record<string, unknown>, s: Source, w: Walk, select: str
     Count: matched.length,
     ScannedCount: w.scanned,
     ...(w.last ? { LastEvaluatedKey: lastKey(s, w.last) } : {}),
-    ...consumed(input, s.t, units, 'read'),
+    ...consumed(ctx, input, s.t, units, 'read'),
   };
 }
 
@@ -145,7 +145,7 @@ export const query: Handler = (input, ctx) => {
   const forward = input['ScanIndexForward'] !== false;
   const w = walk(s, partition ? [partition] : [], start, forward, limit, (item) => rk === undefined || rangeMatches(item[rk]!, kc.range));
   throttle(ctx, s.t, 'read', readUnits(w.bytes, input['ConsistentRead'] === true));
-  return respond(input, s, w, select, ex);
+  return respond(ctx, input, s, w, select, ex);
 };
 
 export const scan: Handler = (input, ctx) => {
@@ -168,5 +168,5 @@ export const scan: Handler = (input, ctx) => {
   }
   const w = walk(s, partitions, start, true, limit, () => true);
   throttle(ctx, s.t, 'read', readUnits(w.bytes, input['ConsistentRead'] === true));
-  return respond(input, s, w, select, ex);
+  return respond(ctx, input, s, w, select, ex);
 };
