@@ -16,6 +16,22 @@ export interface HistoryEvent {
   timestamp: number;
   type: string;
   details?: Record<string, unknown>;
+  /**
+   * `…StateEntered` / `…StateExited` (most of any history) keep only the state's name and
+   * data; {@link eventDetails} makes their details when the event is read. One object per
+   * transition instead of three keeps long executions light on the garbage collector.
+   */
+  state?: string;
+  data?: unknown;
+}
+
+/** The details object AWS shows for an event (made on demand for state events). */
+export function eventDetails(e: HistoryEvent): Record<string, unknown> | undefined {
+  if (e.details !== undefined || e.state === undefined) return e.details;
+  const text = JSON.stringify(e.data) ?? 'null';
+  return e.type.endsWith('Entered')
+    ? { name: e.state, input: text, inputDetails: { truncated: false } }
+    : { name: e.state, output: text, outputDetails: { truncated: false } };
 }
 
 /**
@@ -85,6 +101,15 @@ export class History {
 
   get lastId(): number {
     return this.events.length;
+  }
+
+  /** Appends a `…StateEntered` / `…StateExited` event for state `name` carrying `data`. */
+  stateEvent(thread: Thread, type: string, name: string, data: unknown): HistoryEvent {
+    const e: HistoryEvent = { id: this.events.length + 1, previousEventId: thread.last, timestamp: this.#now(), type, state: name, data };
+    this.events.push(e);
+    thread.last = e.id;
+    this.#onEvent?.(e);
+    return e;
   }
 
   /** Appends an event on `thread` and moves the thread on to it. */

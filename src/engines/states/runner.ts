@@ -8,7 +8,7 @@
  */
 import { evaluateExpr } from './jsonata.js';
 import { evaluateRule } from './choice.js';
-import { Cancellation, JsonText, NOT_TRUNCATED, type Thread } from './history.js';
+import { Cancellation, type Thread } from './history.js';
 import {
   applyPath, assignJsonPath, commitAssign, effectiveInput, evaluateAssign, jsonataOutput, placeResult, roots, Scope, selectResult,
 } from './io.js';
@@ -111,7 +111,7 @@ export class Interpreter {
 
   #enter(name: string, st: JsonObject, raw: Json, frame: Frame): StateRun {
     const type = st['Type'] as string;
-    const entered = frame.history.emit(frame.thread, ENTERED[type]!, { name, input: new JsonText(raw), inputDetails: NOT_TRUNCATED });
+    const entered = frame.history.stateEvent(frame.thread, ENTERED[type]!, name, raw);
     const ql = (st['QueryLanguage'] as QueryLanguage | undefined) ?? frame.queryLanguage;
     const scope = new Scope(ql, raw, frame.variables, this.#random, frame.context, name, entered.timestamp);
     return { name, def: st, scope, frame, enteredEventId: entered.id, retryCount: 0 };
@@ -157,13 +157,10 @@ export class Interpreter {
   }
 
   exit(run: StateRun, type: string, step: StepResult): StepResult {
-    const output = new JsonText(step.output);
-    if (SIZED_TYPES.has(type) && output.text.length > MAX_PAYLOAD) {
+    if (SIZED_TYPES.has(type) && toText(step.output).length > MAX_PAYLOAD) {
       throw new StatesError('States.DataLimitExceeded', `The state/task '${run.name}' returned a result with a size exceeding the maximum number of bytes service limit.`);
     }
-    if (EXIT_TYPES.has(type)) {
-      run.frame.history.emit(run.frame.thread, EXITED[type]!, { name: run.name, output, outputDetails: NOT_TRUNCATED });
-    }
+    if (EXIT_TYPES.has(type)) run.frame.history.stateEvent(run.frame.thread, EXITED[type]!, run.name, step.output);
     return step;
   }
 

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AwsError } from '../../core/errors.js';
-import { detailsKey, shown, type HistoryEvent } from '../../engines/states/history.js';
+import { detailsKey, eventDetails, shown, type HistoryEvent } from '../../engines/states/history.js';
 import type { Handler, ServiceContext } from '../types.js';
 import { executionDoesNotExist, invalidArn, machineDoesNotExist, notSupportedForType, validation } from './errors.js';
 import { findMachine } from './machines.js';
@@ -167,8 +167,9 @@ const DATA_FIELDS = new Set(['input', 'output', 'parameters']);
 
 function eventOut(e: HistoryEvent, includeData: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = { id: e.id, previousEventId: e.previousEventId, timestamp: new Date(e.timestamp), type: e.type };
-  if (e.details !== undefined) {
-    out[detailsKey(e.type)] = Object.fromEntries(Object.entries(e.details).filter(([f]) => includeData || !DATA_FIELDS.has(f)).map(([f, x]) => [f, shown(x)]));
+  const details = eventDetails(e);
+  if (details !== undefined) {
+    out[detailsKey(e.type)] = Object.fromEntries(Object.entries(details).filter(([f]) => includeData || !DATA_FIELDS.has(f)).map(([f, x]) => [f, shown(x)]));
   }
   return out;
 }

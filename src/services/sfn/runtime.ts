@@ -71,10 +71,10 @@ export class SfnRuntime {
     if (opts.redrive) {
       // A redrive restarts the top-level state that did not finish, with the input it had.
       const top = definition['States'] as JsonObject;
-      const entered = [...history.events].reverse().find((e) => e.type.endsWith('StateEntered') && String(e.details?.['name']) in top);
+      const entered = [...history.events].reverse().find((e) => e.type.endsWith('StateEntered') && String(e.state) in top);
       if (entered) {
-        startAt = String(entered.details!['name']);
-        input = JSON.parse(String(entered.details!['input'])) as Json;
+        startAt = entered.state!;
+        input = entered.data as Json;
       }
       history.emit({ last: history.lastId }, 'ExecutionRedriven', { redriveCount: rec.redriveCount });
     }

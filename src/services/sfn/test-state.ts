@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AwsError } from '../../core/errors.js';
-import { Cancellation, History } from '../../engines/states/history.js';
+import { Cancellation, eventDetails, History } from '../../engines/states/history.js';
 import { isObject, StatesError, toText, type Json, type JsonObject } from '../../engines/states/json.js';
 import { findHandler } from '../../engines/states/retry.js';
 import { Interpreter } from '../../engines/states/runner.js';
@@ -62,7 +62,7 @@ export const testState: Handler = async (input, ctx) => {
     void _retry;
     const step = await it.runState(name, once, raw, frame);
     const failed = history.events.find((e) => /Failed$/.test(e.type) && e.type !== 'ExecutionFailed');
-    const details = failed?.details;
+    const details = failed ? eventDetails(failed) : undefined;
     out['status'] = details ? 'CAUGHT_ERROR' : 'SUCCEEDED';
     if (details) { out['error'] = details['error']; out['cause'] = details['cause']; }
     out['output'] = toText(step.output);
