@@ -8,6 +8,7 @@ import * as authorizers from './control/authorizers.js';
 import * as integrations from './control/integrations.js';
 import * as routes from './control/routes.js';
 import * as stages from './control/stages.js';
+import { getTags, tagResource, untagResource } from './control/tags.js';
 import { httpApiFrontDoor } from './invoke/index.js';
 
 const HANDLERS: Record<string, Handler> = {
@@ -21,6 +22,7 @@ const HANDLERS: Record<string, Handler> = {
   CreateStage: stages.createStage, GetStage: stages.getStage, GetStages: stages.getStages, UpdateStage: stages.updateStage, DeleteStage: stages.deleteStage,
   CreateDeployment: stages.createDeployment, GetDeployment: stages.getDeployment, GetDeployments: stages.getDeployments,
   DeleteDeployment: stages.deleteDeployment,
+  TagResource: tagResource, UntagResource: untagResource, GetTags: getTags,
 };
 
 const apigatewayv2: ServiceDefinition = { name: 'apigatewayv2', handlers: HANDLERS, frontDoor: httpApiFrontDoor };

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { after, before } from 'node:test';
 import {
   CreateApiCommand, CreateAuthorizerCommand, CreateDeploymentCommand, CreateIntegrationCommand, CreateRouteCommand, CreateStageCommand,
-  GetApiCommand, GetRoutesCommand, GetStageCommand,
+  GetApiCommand, GetRoutesCommand, GetStageCommand, GetTagsCommand, TagResourceCommand, UntagResourceCommand,
 } from '@aws-sdk/client-apigatewayv2';
 import { useDrydock } from '../../helpers.js';
 import { call, failure, fn, v2 } from './helpers.js';
@@ -56,6 +56,10 @@ test('CreateApi: defaults, quick create with a $default route and auto-deploying
   assert.equal(e.requestContext.apiId, api.ApiId);
   const bad = await failure(() => c.send(new GetApiCommand({ ApiId: 'nope' })));
   assert.deepEqual([bad.name, bad.status], ['NotFoundException', 404]);
+  const apiArn = `arn:aws:apigateway:us-east-1::/apis/${api.ApiId}`;
+  await c.send(new TagResourceCommand({ ResourceArn: apiArn, Tags: { team: 'pets', env: 'dev' } }));
+  await c.send(new UntagResourceCommand({ ResourceArn: apiArn, TagKeys: ['env'] }));
+  assert.deepEqual((await c.send(new GetTagsCommand({ ResourceArn: apiArn }))).Tags, { team: 'pets' });
 });
 
 test('routes: the most specific wins, path parameters, ANY, 404 without a match; auto-deploy picks up new routes', async () => {
