@@ -21,6 +21,9 @@ export interface RequestExpressions {
   projection?: Path[];
 }
 
+/** Every expression string is limited to 4 KB. */
+const MAX_EXPRESSION_BYTES = 4096;
+
 const LEGACY: Record<string, string> = {
   Expected: 'ConditionExpression', AttributeUpdates: 'UpdateExpression', AttributesToGet: 'ProjectionExpression',
   QueryFilter: 'FilterExpression', ScanFilter: 'FilterExpression', KeyConditions: 'KeyConditionExpression',
@@ -39,6 +42,9 @@ export function readExpressions(input: Record<string, unknown>, kinds: Array<key
     for (const k of kinds) {
       const src = input[EXPRESSION_MEMBERS[k]];
       if (typeof src !== 'string') continue;
+      if (Buffer.byteLength(src) > MAX_EXPRESSION_BYTES) {
+        throw validation(`Invalid ${EXPRESSION_MEMBERS[k]}: Expression size has exceeded the maximum allowed size; expression size: ${Buffer.byteLength(src)}`);
+      }
       if (k === 'update') out.update = parseUpdate(src, ph);
       else if (k === 'projection') out.projection = parseProjection(src, ph);
       else out[k] = parseCondition(src, EXPRESSION_MEMBERS[k], ph);

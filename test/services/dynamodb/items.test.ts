@@ -116,6 +116,8 @@ test('validation: keys, placeholders, reserved words, syntax, item size', async 
     const e = await failure(call);
     assert.deepEqual([e.name, e.message], ['ValidationException', message]);
   }
+  const long = await failure(() => c.send(new GetItemCommand({ TableName: t, Key: { pk: { S: 'a' }, sk: { N: '1' } }, ProjectionExpression: Array.from({ length: 900 }, (_, i) => `a${i}`).join(',') })));
+  assert.match(long.message, /^Invalid ProjectionExpression: Expression size has exceeded the maximum allowed size; expression size: \d+$/);
   const missing = await failure(() => c.send(new GetItemCommand({ TableName: 'nope', Key: { pk: { S: 'a' } } })));
   assert.deepEqual([missing.name, missing.message], ['ResourceNotFoundException', 'Requested resource not found']);
 });
