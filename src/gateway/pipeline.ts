@@ -211,11 +211,11 @@ function audit(ctx: RequestContext, app: Drydock): void {
     region: ctx.region,
     service: ctx.service ?? 'unknown',
     eventSource: eventSource(ctx.model?.endpointPrefix ?? ctx.service ?? 'unknown'),
-    action: ctx.match?.name ?? 'Unknown',
+    action: kept(ctx.match?.name ?? 'Unknown'),
     principalArn: ctx.principal?.arn ?? 'anonymous',
     accessKeyId: ctx.accessKeyId,
     sourceIp: ctx.http.sourceIp ?? '127.0.0.1',
-    userAgent: String(ctx.http.headers['user-agent'] ?? ''),
+    userAgent: kept(String(ctx.http.headers['user-agent'] ?? '')),
     errorCode: ctx.error?.code,
     errorMessage: ctx.error?.message,
     requestId: ctx.requestId,
@@ -225,6 +225,19 @@ function audit(ctx: RequestContext, app: Drydock): void {
 function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
   return typeof (v as { then?: unknown } | undefined)?.then === 'function';
 }
+
+/**
+ * One shared copy of a string that repeats across requests (operation names, user agents): the
+ * audit ring keeps thousands of records, and a copy per record is work for the GC.
+ */
+function kept(s: string): string {
+  const known = KEPT.get(s);
+  if (known !== undefined) return known;
+  if (KEPT.size >= 4096) KEPT.clear();
+  KEPT.set(s, s);
+  return s;
+}
+const KEPT = new Map<string, string>();
 
 /** `sqs.amazonaws.com`: one string per service, not one per audited request. */
 function eventSource(prefix: string): string {

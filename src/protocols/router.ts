@@ -55,8 +55,24 @@ export function isModelledSigningName(name: string): boolean {
   return lookupTables().bySigning.has(name);
 }
 
-/** Parses a Host header into service, region and (for S3 virtual hosts) bucket. */
-export function parseHost(host: string): { service?: string; region?: string; bucket?: string } {
+export interface HostParts { service?: string; region?: string; bucket?: string }
+
+/**
+ * Parses a Host header into service, region and (for S3 virtual hosts) bucket. Clients send the
+ * same few hosts over and over, so answers are kept (bounded); they are frozen, being shared.
+ */
+export function parseHost(host: string): Readonly<HostParts> {
+  let parts = hostCache.get(host);
+  if (parts === undefined) {
+    parts = Object.freeze(readHost(host));
+    if (hostCache.size >= 512) hostCache.clear();
+    hostCache.set(host, parts);
+  }
+  return parts;
+}
+const hostCache = new Map<string, Readonly<HostParts>>();
+
+function readHost(host: string): HostParts {
   const name = host.replace(/:\d+$/, '').toLowerCase();
   const suffix = HOST_SUFFIXES.find((s) => name.endsWith(s));
   if (!suffix) return {};
