@@ -10,10 +10,17 @@ import { ruleArn, ruleKey, rulesOf, saveRule, type EventsState, type RuleRecord 
 
 const MAX_RULES_PER_BUS = 300;
 
-/** Compiles a pattern as PutRule, archives and TestEventPattern validate it. */
+const compiled = new Map<string, Pattern>();
+
+/** Compiles a pattern as PutRule, archives and TestEventPattern validate it (valid ones are kept, by text). */
 export function compileEventPattern(text: string): Pattern {
+  const hit = compiled.get(text);
+  if (hit) return hit;
   try {
-    return compilePattern(text, { maxLength: EVENTBRIDGE_PATTERN_LIMITS.defaultMaxLength });
+    const p = compilePattern(text, { maxLength: EVENTBRIDGE_PATTERN_LIMITS.defaultMaxLength });
+    if (compiled.size > 10_000) compiled.clear();
+    compiled.set(text, p);
+    return p;
   } catch (e) {
     if (e instanceof InvalidPatternError) throw new AwsError(e.awsErrorCode, e.message, 400);
     throw e;

@@ -68,6 +68,8 @@ async function fire(host: ServiceHost, account: string, region: string, group: s
   if (!r || r.modifiedMs !== stamp || r.state === 'DISABLED') return;
   const last = nextInvocation(r, due) === undefined;
   if (!last) arm(host.stores, s, r, due);
+  // Scheduler bills per invocation.
+  host.meter.record({ account, region, service: 'scheduler', usageType: 'Invocations', operation: 'Invoke', resourceId: r.arn, quantity: 1, unit: 'Count' });
   await invoke(host, r, { scheduledMs: due, executionId: randomUUID() });
   if (last) complete(s, r);
 }
