@@ -12,32 +12,15 @@
  *   node --import tsx examples/hybrid-dns/run.ts
  */
 import { randomUUID } from 'node:crypto';
-import { createSocket } from 'node:dgram';
-import * as packet from 'dns-packet';
 import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand } from '@aws-sdk/client-route-53';
 import { AssociateResolverRuleCommand, CreateResolverEndpointCommand, CreateResolverRuleCommand, Route53ResolverClient } from '@aws-sdk/client-route53resolver';
 import { runIfMain, Scenario, type ScenarioResult } from '../_lib/harness.js';
 import { dig, route53, withDnsTarget, type DnsTarget } from '../dns-failover/dns-target.js';
+import { onPremDns } from './on-prem-dns.js';
 
 const DOMAIN = 'corp.example.internal';
 const ON_PREM_ANSWER = '172.16.10.25';
-
-/** The on-premises DNS server: authoritative for DOMAIN, NXDOMAIN for anything else. */
-async function onPremServer(): Promise<{ port: number; seen: string[]; close(): void }> {
-  const sock = createSocket('udp4');
-  const seen: string[] = [];
-  sock.on('message', (msg, rinfo) => {
-    const q = packet.decode(msg);
-    const question = q.questions![0]!;
-    seen.push(question.name);
-    const ours = question.name === DOMAIN || question.name.endsWith(`.${DOMAIN}`);
-    const answers = ours && question.type === 'A' ? [{ name: question.name, type: 'A' as const, ttl: 300, data: ON_PREM_ANSWER }] : [];
-    sock.send(packet.encode({ type: 'response', id: q.id, flags: packet.AUTHORITATIVE_ANSWER | (ours ? 0 : 3), questions: q.questions, answers }), rinfo.port, rinfo.address);
-  });
-  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
-  return { port: sock.address().port, seen, close: () => sock.close() };
-}
 
 export async function run(target?: DnsTarget): Promise<ScenarioResult> {
   return withDnsTarget(target, async (t) => {
@@ -45,7 +28,7 @@ export async function run(target?: DnsTarget): Promise<ScenarioResult> {
     const config = { endpoint: t.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 };
     const ec2 = new EC2Client(config);
     const resolver = new Route53ResolverClient(config);
-    const onPrem = await onPremServer();
+    const onPrem = await onPremDns(DOMAIN, ON_PREM_ANSWER);
     try {
       s.section('a VPC with two subnets, an outbound endpoint and a forwarding rule');
       const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.50.0.0/16' }))).Vpc!.VpcId!;

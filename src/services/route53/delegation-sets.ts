@@ -1,7 +1,7 @@
 /** Reusable delegation sets: one set of four name servers that several hosted zones share. */
 import { AwsError } from '../../core/errors.js';
 import type { Handler } from '../types.js';
-import { bareId, nameServersFor, r53Id, stateOf, type DelegationSetRecord } from './store.js';
+import { bareId, markerPage, nameServersFor, r53Id, stateOf, type DelegationSetRecord } from './store.js';
 
 const out = (d: DelegationSetRecord) => ({ Id: `/delegationset/${d.Id}`, CallerReference: d.CallerReference, NameServers: d.NameServers });
 
@@ -34,12 +34,8 @@ function getSet(input: Record<string, unknown>, ctx: Parameters<Handler>[1]): De
 export const getDelegationSet: Handler = (input, ctx) => ({ DelegationSet: out(getSet(input, ctx)) });
 
 export const listDelegationSets: Handler = (input, ctx) => {
-  const all = [...stateOf(ctx.stores, ctx.account).delegationSets.values()];
-  const max = input['MaxItems'] === undefined ? 100 : Math.min(100, Number(input['MaxItems']));
-  const marker = input['Marker'] as string | undefined;
-  const start = marker === undefined ? 0 : Math.max(0, all.findIndex((d) => d.Id === marker));
-  const next = all[start + max];
-  return { DelegationSets: all.slice(start, start + max).map(out), Marker: marker ?? '', IsTruncated: next !== undefined, ...(next ? { NextMarker: next.Id } : {}), MaxItems: max };
+  const p = markerPage([...stateOf(ctx.stores, ctx.account).delegationSets.values()], (d) => d.Id, input);
+  return { DelegationSets: p.page.map(out), Marker: p.marker ?? '', IsTruncated: p.next !== undefined, ...(p.next ? { NextMarker: p.next.Id } : {}), MaxItems: p.max };
 };
 
 export const deleteDelegationSet: Handler = (input, ctx) => {

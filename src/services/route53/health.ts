@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Handler } from '../types.js';
 import { invalidInput, noSuchHealthCheck } from './errors.js';
 import { checkersOf, isHealthy, schedule, stop } from './prober.js';
-import { stateOf, type HealthCheckRecord, type Route53State } from './store.js';
+import { markerPage, stateOf, type HealthCheckRecord, type Route53State } from './store.js';
 
 const TYPES = ['HTTP', 'HTTPS', 'HTTP_STR_MATCH', 'HTTPS_STR_MATCH', 'TCP', 'CALCULATED', 'CLOUDWATCH_METRIC', 'RECOVERY_CONTROL'];
 const ENDPOINT_TYPES = ['HTTP', 'HTTPS', 'HTTP_STR_MATCH', 'HTTPS_STR_MATCH', 'TCP'];
@@ -75,15 +75,8 @@ export const getHealthCheck: Handler = (input, ctx) => ({ HealthCheck: out(getCh
 export const getHealthCheckCount: Handler = (_input, ctx) => ({ HealthCheckCount: stateOf(ctx.stores, ctx.account).healthChecks.size });
 
 export const listHealthChecks: Handler = (input, ctx) => {
-  const all = [...stateOf(ctx.stores, ctx.account).healthChecks.values()];
-  const max = input['MaxItems'] === undefined ? 100 : Math.min(1000, Number(input['MaxItems']));
-  const marker = input['Marker'] as string | undefined;
-  const start = marker === undefined ? 0 : Math.max(0, all.findIndex((h) => h.Id === marker));
-  const next = all[start + max];
-  return {
-    HealthChecks: all.slice(start, start + max).map(out), Marker: marker ?? '', IsTruncated: next !== undefined,
-    ...(next ? { NextMarker: next.Id } : {}), MaxItems: max,
-  };
+  const p = markerPage([...stateOf(ctx.stores, ctx.account).healthChecks.values()], (h) => h.Id, input, 1000);
+  return { HealthChecks: p.page.map(out), Marker: p.marker ?? '', IsTruncated: p.next !== undefined, ...(p.next ? { NextMarker: p.next.Id } : {}), MaxItems: p.max };
 };
 
 export const deleteHealthCheck: Handler = (input, ctx) => {

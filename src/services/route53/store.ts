@@ -134,3 +134,14 @@ export function changeInfo(c: ChangeRecord, nowMs: number): Record<string, unkno
     ...(c.Comment ? { Comment: c.Comment } : {}),
   };
 }
+
+/** One page of a Marker-paged listing (hosted zones, health checks, delegation sets). */
+export function markerPage<T>(all: T[], idOf: (x: T) => string, input: Record<string, unknown>, cap = 100): {
+  page: T[]; marker?: string; next?: T; max: number;
+} {
+  // 100 items unless asked; at most `cap`.
+  const max = input['MaxItems'] === undefined ? 100 : Math.max(1, Math.min(cap, Number(input['MaxItems'])));
+  const marker = input['Marker'] as string | undefined;
+  const start = marker === undefined ? 0 : Math.max(0, all.findIndex((x) => idOf(x) === marker));
+  return { page: all.slice(start, start + max), marker, next: all[start + max], max };
+}

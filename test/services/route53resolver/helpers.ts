@@ -1,6 +1,4 @@
 /** Shared plumbing for the Resolver suites: clients, a VPC with two subnets in Drydock's EC2, and an on-premises DNS server on loopback. */
-import { createSocket, type Socket } from 'node:dgram';
-import * as packet from 'dns-packet';
 import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { Route53ResolverClient } from '@aws-sdk/client-route53resolver';
 import type { RunningDrydock } from '../../../src/embedded/index.js';
@@ -19,21 +17,8 @@ export async function vpcWithSubnets(dd: RunningDrydock): Promise<{ vpcId: strin
   return { vpcId, subnets };
 }
 
-/** A DNS server on loopback answering every A query for names under `domain` with `ip`, and counting queries. */
-export async function onPremDns(domain: string, ip: string): Promise<{ port: number; queries: string[]; close(): void }> {
-  const sock: Socket = createSocket('udp4');
-  const queries: string[] = [];
-  sock.on('message', (msg, rinfo) => {
-    const q = packet.decode(msg);
-    const question = q.questions![0]!;
-    queries.push(question.name);
-    const ours = question.name === domain || question.name.endsWith(`.${domain}`);
-    const answers = ours && question.type === 'A' ? [{ name: question.name, type: 'A' as const, ttl: 30, data: ip }] : [];
-    sock.send(packet.encode({ type: 'response', id: q.id, flags: packet.AUTHORITATIVE_ANSWER | (ours ? 0 : 3), questions: q.questions, answers }), rinfo.port, rinfo.address);
-  });
-  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
-  return { port: sock.address().port, queries, close: () => sock.close() };
-}
+/** The on-premises DNS server of the hybrid-dns example. */
+export { onPremDns } from '../../../examples/hybrid-dns/on-prem-dns.js';
 
 /** The query-log records Resolver wrote to a CloudWatch Logs group, once `count` have arrived. */
 export async function logged(dd: RunningDrydock, group: string, count: number): Promise<{ query_name: string; rcode: string; vpc_id: string }[]> {

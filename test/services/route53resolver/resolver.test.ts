@@ -87,10 +87,10 @@ test('an outbound rule really forwards its domain from an associated VPC; other 
   const fwd = await query(h.dd, 'host.corp.example.internal', 'A', { vpc: out.vpcId });
   assert.deepEqual(values(fwd), ['172.16.0.10']);
   assert.match(fwd.why.join('\n'), new RegExp(`Resolver rule ${rule.Id} forwards corp.example.internal. from ${out.vpcId} to 127.0.0.1:${onPrem.port}`));
-  assert.deepEqual(onPrem.queries, ['host.corp.example.internal']);
+  assert.deepEqual(onPrem.seen, ['host.corp.example.internal']);
   const elsewhere = await query(h.dd, 'host.corp.example.internal', 'A', { vpc: 'vpc-0fffffffffffffff0' });
   assert.equal(elsewhere.rcode, 'REFUSED', 'a VPC without the rule does not forward');
-  assert.equal(onPrem.queries.length, 1);
+  assert.equal(onPrem.seen.length, 1);
 
   const zone = await createZone(r53(h.dd), { vpcId: out.vpcId });
   await upsert(r53(h.dd), zone.id, a(`db.${zone.name}`, '10.20.0.50'));
