@@ -44,8 +44,8 @@ export const createTable: Handler = (input, ctx) => {
     sse: sse?.Enabled ? { enabled: true, kmsKeyArn: sse.KMSMasterKeyId ?? `arn:aws:kms:${ctx.region}:${ctx.account}:key/dynamodb-managed` } : undefined,
     pitr: false, replicas: [], generation: ctx.clock.nowMs(),
   };
-  state.tables.set(name, t);
   if (stream?.enabled) enableStream(ctx, t, stream.viewType!);
+  state.tables.set(name, t);
   return { TableDescription: describeTable(ctx, t, 'CREATING') };
 };
 
