@@ -160,17 +160,17 @@ function mapSync(it: Interpreter, run: StateRun, proc: Block, data: Json, items:
   for (let i = 0; i < items.length; i++) {
     const input = itemInputJsonPath(run, data, i, items[i]!);
     const f: Frame = { ...frame, thread: { last: startedId }, variables: isolate ? new Map(frame.variables) : frame.variables };
-    h.emit(f.thread, 'MapIterationStarted', { index: i, name });
+    h.stateEvent(f.thread, 'MapIterationStarted', name, i);
     try {
       results[i] = it.runBlockSync(proc, input, f);
     } catch (e) {
       if (e instanceof StatesError) {
-        h.emit(f.thread, 'MapIterationFailed', { index: i, name });
+        h.stateEvent(f.thread, 'MapIterationFailed', name, i);
         h.emit(joined(frame), 'MapStateFailed');
       }
       throw e;
     }
-    h.emit(f.thread, 'MapIterationSucceeded', { index: i, name });
+    h.stateEvent(f.thread, 'MapIterationSucceeded', name, i);
   }
   h.emit(joined(frame), 'MapStateSucceeded');
   return results;

@@ -17,8 +17,8 @@ export interface HistoryEvent {
   type: string;
   details?: Record<string, unknown>;
   /**
-   * `…StateEntered` / `…StateExited` (most of any history) keep only the state's name and
-   * data; {@link eventDetails} makes their details when the event is read. One object per
+   * `…StateEntered` / `…StateExited` and `MapIteration…` (most of any history) keep only the
+   * state's name and data (the iteration's index); {@link eventDetails} makes their details when the event is read. One object per
    * transition instead of three keeps long executions light on the garbage collector.
    */
   state?: string;
@@ -28,6 +28,7 @@ export interface HistoryEvent {
 /** The details object AWS shows for an event (made on demand for state events). */
 export function eventDetails(e: HistoryEvent): Record<string, unknown> | undefined {
   if (e.details !== undefined || e.state === undefined) return e.details;
+  if (e.type.startsWith('MapIteration')) return { index: e.data, name: e.state };
   const text = JSON.stringify(e.data) ?? 'null';
   return e.type.endsWith('Entered')
     ? { name: e.state, input: text, inputDetails: { truncated: false } }
