@@ -50,18 +50,21 @@ export function effectiveTgwRoutes(t: Topology): Map<string, EffectiveTgwRoute[]
   const vpcs = byId(t.vpcs);
   const dx = byId(t.dxGateways);
   const out = new Map<string, EffectiveTgwRoute[]>();
+  const taken = new Map<string, Set<string>>();
   for (const rt of t.tgwRouteTables) {
     out.set(rt.id, rt.staticRoutes.map((r) => ({ ...r, type: 'static' as const })));
+    taken.set(rt.id, new Set(rt.staticRoutes.map((r) => r.destination)));
   }
   for (const a of t.tgwAttachments) {
     if (!a.available) continue;
     for (const rtId of a.propagatesTo) {
       const routes = out.get(rtId);
       if (routes === undefined) continue;
+      const seen = taken.get(rtId)!;
       for (const cidr of propagatedCidrs(t, a, vpcs, dx)) {
-        if (!routes.some((r) => r.destination === cidr)) {
-          routes.push({ destination: cidr, attachmentId: a.id, type: 'propagated', state: 'active' });
-        }
+        if (seen.has(cidr)) continue;
+        seen.add(cidr);
+        routes.push({ destination: cidr, attachmentId: a.id, type: 'propagated', state: 'active' });
       }
     }
   }

@@ -35,10 +35,10 @@ export interface WalkOptions {
 // Reachability Analyzer gives up past 64 hops (a routing loop).
 const MAX_HOPS = 64;
 
-class Stop extends Error {
-  constructor(readonly explanation: Explanation) {
-    super(explanation.reason);
-  }
+// Thrown to unwind a blocked walk; not an Error, so no stack trace is captured (walks that
+// block are the common case when analysing isolation at scale).
+class Stop {
+  constructor(readonly explanation: Explanation) {}
 }
 
 /** Walks one packet; never throws for network reasons (a block is an outcome). */

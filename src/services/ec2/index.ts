@@ -6,6 +6,11 @@
  */
 import '../../engines/network/dx-events.js';
 import type { ServiceDefinition } from '../types.js';
+import {
+  createNetworkInsightsAccessScope, deleteNetworkInsightsAccessScope, deleteNetworkInsightsAccessScopeAnalysis,
+  describeNetworkInsightsAccessScopeAnalyses, describeNetworkInsightsAccessScopes, getNetworkInsightsAccessScopeAnalysisFindings,
+  getNetworkInsightsAccessScopeContent, startNetworkInsightsAccessScopeAnalysis,
+} from './access-scopes.js';
 import { applyDxChange } from './dx-link.js';
 import {
   allocateAddress, associateAddress, attachInternetGateway, createEgressOnlyInternetGateway, createInternetGateway, createNatGateway,
@@ -148,6 +153,14 @@ const ec2: ServiceDefinition = {
     StartNetworkInsightsAnalysis: startNetworkInsightsAnalysis,
     DescribeNetworkInsightsAnalyses: describeNetworkInsightsAnalyses,
     DeleteNetworkInsightsAnalysis: deleteNetworkInsightsAnalysis,
+    CreateNetworkInsightsAccessScope: createNetworkInsightsAccessScope,
+    GetNetworkInsightsAccessScopeContent: getNetworkInsightsAccessScopeContent,
+    DescribeNetworkInsightsAccessScopes: describeNetworkInsightsAccessScopes,
+    DeleteNetworkInsightsAccessScope: deleteNetworkInsightsAccessScope,
+    StartNetworkInsightsAccessScopeAnalysis: startNetworkInsightsAccessScopeAnalysis,
+    DescribeNetworkInsightsAccessScopeAnalyses: describeNetworkInsightsAccessScopeAnalyses,
+    GetNetworkInsightsAccessScopeAnalysisFindings: getNetworkInsightsAccessScopeAnalysisFindings,
+    DeleteNetworkInsightsAccessScopeAnalysis: deleteNetworkInsightsAccessScopeAnalysis,
   },
   install(host) {
     // Direct Connect gateway associations become transit gateway attachments here.
