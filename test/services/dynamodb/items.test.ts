@@ -133,3 +133,16 @@ test('legacy Expected and AttributeUpdates still work, and cannot be mixed with 
   const mixed = await failure(() => c.send(new PutItemCommand({ TableName: t, Item: key, Expected: { n: { Exists: false } }, ConditionExpression: 'attribute_exists(pk)' })));
   assert.match(mixed.message, /^Can not use both expression and non-expression parameters in the same request/);
 });
+
+test('provisioned tables throttle once burst capacity is spent, and refill on the clock', async () => {
+  const c = ddbClient(h.dd);
+  const t = await createTable(c, { extra: { BillingMode: 'PROVISIONED', ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } } });
+  // One write unit per second, five minutes of burst: a 300 KB item spends all 300 units.
+  const big = { pk: { S: 'big' }, pad: { S: 'x'.repeat(300 * 1024 - 10) } };
+  const first = await c.send(new PutItemCommand({ TableName: t, Item: big, ReturnConsumedCapacity: 'TOTAL' }));
+  assert.equal(first.ConsumedCapacity?.CapacityUnits, 300);
+  const throttled = await failure(() => c.send(new PutItemCommand({ TableName: t, Item: { pk: { S: 'small' } } })));
+  assert.deepEqual([throttled.name, throttled.status], ['ProvisionedThroughputExceededException', 400]);
+  h.dd.app.clock.advance(5);
+  await c.send(new PutItemCommand({ TableName: t, Item: { pk: { S: 'small' } } }));
+});
