@@ -5,6 +5,7 @@
  * (the resource's policy decides); Step Functions as the target's role; another bus directly,
  * its resource policy checked for another account.
  */
+import { randomUUID } from 'node:crypto';
 import { AwsError, asAwsError } from '../../core/errors.js';
 import { parseArn } from '../../core/ids.js';
 import type { DeliveryMessage } from '../../core/ports.js';
@@ -126,8 +127,9 @@ async function send(host: ServiceHost, d: Delivery, body: string): Promise<void>
       if (!arn.resource.startsWith('event-bus/')) break;
       const bus = { account: arn.account, region, name: arn.resource.slice('event-bus/'.length) };
       checkCrossAccountPut(host, d.account, bus, d.rule.arn);
-      // The event crosses unchanged (its id, account and region stay those of its origin).
-      return route(host, bus, d.event, host.clock.nowMs(), { hops: d.hops + 1 });
+      // The event keeps its account and region of origin; its id survives a change of account, not of region.
+      const event = bus.region === d.event.region ? d.event : { ...d.event, id: randomUUID() };
+      return route(host, bus, event, host.clock.nowMs(), { hops: d.hops + 1 });
     }
     case 'logs': {
       const group = arn.resource.replace(/^log-group:/, '').replace(/:\*$/, '');

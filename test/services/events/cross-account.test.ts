@@ -27,6 +27,23 @@ describe('EventBridge across accounts and regions', () => {
     assert.equal(got!['account'], OTHER);
   });
 
+  it('keeps the event id when a rule forwards to another account\'s bus in the same region', async () => {
+    const mine = ebClient(drydock.dd);
+    const theirs = ebClient(drydock.dd, { accessKeyId: OTHER });
+    const theirSqs = sqsClient(drydock.dd, { accessKeyId: OTHER });
+    const bus = uniqueName('inbox');
+    const busArn = (await theirs.send(new CreateEventBusCommand({ Name: bus }))).EventBusArn!;
+    await theirs.send(new PutPermissionCommand({ EventBusName: bus, Action: 'events:PutEvents', Principal: '000000000000', StatementId: 'mine' }));
+    const source = uniqueName('app');
+    const inbox = await ruleToQueue(theirs, theirSqs, { bus, pattern: { source: [source] } });
+    const rule = uniqueName('fwd');
+    await mine.send(new PutRuleCommand({ Name: rule, EventPattern: JSON.stringify({ source: [source] }) }));
+    await mine.send(new PutTargetsCommand({ Rule: rule, Targets: [{ Id: 'bus', Arn: busArn }] }));
+    const out = await mine.send(new PutEventsCommand({ Entries: [{ Source: source, DetailType: 'x', Detail: '{}' }] }));
+    const [got] = await receiveJson(theirSqs, inbox.queue.url);
+    assert.deepEqual([got!['id'], got!['account']], [out.Entries![0]!.EventId, '000000000000']);
+  });
+
   it('forwards events to a bus in another account and region when its policy allows, else to the DLQ', async () => {
     const mine = ebClient(drydock.dd);
     const sqs = sqsClient(drydock.dd);
@@ -48,6 +65,8 @@ describe('EventBridge across accounts and regions', () => {
     await theirs.send(new PutPermissionCommand({ EventBusName: bus, Action: 'events:PutEvents', Principal: '000000000000', StatementId: 'from-mine' }));
     const out = await send();
     const [got] = await receiveJson(theirSqs, inbox.queue.url);
-    assert.deepEqual([got!['id'], got!['account'], got!['region']], [out.Entries![0]!.EventId, '000000000000', 'us-east-1']);
+    // Account and region of origin stay; the id does not survive the change of region.
+    assert.deepEqual([got!['account'], got!['region'], got!['detail']], ['000000000000', 'us-east-1', { k: 'v' }]);
+    assert.notEqual(got!['id'], out.Entries![0]!.EventId);
   });
 });
