@@ -53,7 +53,7 @@ export class SfnRuntime {
   }
 
   /** Starts (or, for a redrive, continues) the execution in the background. */
-  launch(account: string, region: string, rec: ExecutionRecord, opts: { redrive?: boolean } = {}): void {
+  launch(account: string, region: string, rec: ExecutionRecord, opts: { redrive?: boolean; resume?: boolean } = {}): void {
     const state = sfnState(this.host.stores, account, region);
     const persist = rec.type === 'STANDARD';
     const cancel = new Cancellation();
@@ -64,19 +64,19 @@ export class SfnRuntime {
       if (persist) rec.events.push(e);
       if (e.type.endsWith('StateEntered') && rec.type === 'STANDARD') this.#meter(account, region, rec.machineArn);
       if (!dirty) { dirty = true; queueMicrotask(flush); }
-    }, opts.redrive ? rec.events.slice() : []);
+    }, opts.redrive || opts.resume ? rec.events.slice() : []);
     const definition = JSON.parse(rec.definition) as JsonObject;
     let input = JSON.parse(rec.input) as Json;
     let startAt: string | undefined;
-    if (opts.redrive) {
-      // A redrive restarts the top-level state that did not finish, with the input it had.
+    if (opts.redrive || opts.resume) {
+      // A redrive (or a resume after a restart) restarts the top-level state that did not finish, with the input it had.
       const top = definition['States'] as JsonObject;
       const entered = [...history.events].reverse().find((e) => e.type.endsWith('StateEntered') && String(e.state) in top);
       if (entered) {
         startAt = entered.state!;
         input = entered.data as Json;
       }
-      history.emit({ last: history.lastId }, 'ExecutionRedriven', { redriveCount: rec.redriveCount });
+      if (opts.redrive) history.emit({ last: history.lastId }, 'ExecutionRedriven', { redriveCount: rec.redriveCount });
     }
     const machineName = rec.machineArn.split(':')[6]!;
     const context: JsonObject = {
@@ -84,7 +84,7 @@ export class SfnRuntime {
       StateMachine: { Id: rec.versionArn ?? rec.machineArn, Name: machineName },
     };
     const engineHost = this.engineHost(account, region, rec);
-    void runExecution({ definition, input, host: engineHost, history, context, cancel, roleArn: rec.roleArn, started: opts.redrive, startAt }).then((r) => {
+    void runExecution({ definition, input, host: engineHost, history, context, cancel, roleArn: rec.roleArn, started: opts.redrive || opts.resume, startAt }).then((r) => {
       this.running.delete(rec.arn);
       if (r.status !== 'ABORTED') {
         rec.status = r.status;
@@ -97,6 +97,15 @@ export class SfnRuntime {
       else flush();
       this.#finish(rec);
     });
+  }
+
+  resumeAll(): void {
+    for (const { account, region } of this.host.stores.accountsRegions('sfn')) {
+      const state = sfnState(this.host.stores, account, region);
+      for (const rec of state.executions.values()) {
+        if (rec.status === 'RUNNING' && rec.type === 'STANDARD' && !this.running.has(rec.arn)) this.launch(account, region, rec, { resume: true });
+      }
+    }
   }
 
   /** Stops a running execution: ExecutionAborted, status ABORTED. */
@@ -149,7 +158,14 @@ const runtimes = new WeakMap<Stores, SfnRuntime>();
 
 export function installRuntime(host: ServiceHost): SfnRuntime {
   let r = runtimes.get(host.stores);
-  if (!r) { r = new SfnRuntime(host); runtimes.set(host.stores, r); }
+  if (!r) {
+    const rt = new SfnRuntime(host);
+    runtimes.set(host.stores, rt);
+    r = rt;
+    // Executions a data directory kept as RUNNING go on from the state they were in (a task
+    // waiting for a token is called again: tokens do not survive a restart).
+    host.clock.setTimer(() => rt.resumeAll(), 0);
+  }
   return r;
 }
 
