@@ -17,6 +17,7 @@ import {
   createHealthCheck, deleteHealthCheck, getHealthCheck, getHealthCheckCount, getHealthCheckLastFailureReason, getHealthCheckStatus, listHealthChecks,
   updateHealthCheck,
 } from './health.js';
+import { route53Resources } from './iam.js';
 import { resumeAll } from './prober.js';
 import { changeResourceRecordSets, listResourceRecordSets } from './records.js';
 import { changeTags, listTags, listTagsMany } from './tags.js';
@@ -68,6 +69,7 @@ const route53: ServiceDefinition = {
     DeleteReusableDelegationSet: deleteDelegationSet,
   },
   install(host) {
+    host.ports.resourceResolvers.set('route53', (operation, input) => route53Resources(operation, input));
     installDns(host);
     resumeAll(host);
   },
