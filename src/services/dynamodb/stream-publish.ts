@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import type { EventBus } from '../../core/event-bus.js';
-import { cloneItem, itemSize, type Item } from '../../engines/dynamodb/index.js';
+import { cloneItem, itemSize, valuesEqual, type Item } from '../../engines/dynamodb/index.js';
 import type { StreamRecord } from '../../engines/dynamodb/stream-events.js';
 import '../../engines/dynamodb/stream-events.js';
 import { keyOf, type TableRecord } from './store.js';
@@ -49,6 +49,8 @@ function publishLifecycle(f: Facilities, t: TableRecord, status: 'ENABLED' | 'DI
 export function publishChange(f: Facilities, t: TableRecord, old: Item | undefined, now: Item | undefined, userIdentity?: StreamRecord['userIdentity']): void {
   const s = t.stream;
   if (!s?.enabled || (!old && !now)) return;
+  // A write that changes nothing writes no stream record (AWS documents this for PutItem/UpdateItem).
+  if (old && now && valuesEqual({ M: old }, { M: now })) return;
   const view = s.viewType!;
   const keys = keyOf(t, (now ?? old)!);
   const record: StreamRecord = {

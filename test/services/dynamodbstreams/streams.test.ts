@@ -24,6 +24,8 @@ test('a NEW_AND_OLD_IMAGES stream records INSERT, MODIFY and REMOVE with sizes',
   const key = { pk: { S: 'my-item-id' } };
   await c.send(new PutItemCommand({ TableName: t, Item: { ...key, attr1: { S: 'value1' }, attr2: { S: 'value2' } } }));
   await c.send(new UpdateItemCommand({ TableName: t, Key: key, UpdateExpression: 'SET attr1 = :v', ExpressionAttributeValues: { ':v': { S: 'value2' } } }));
+  // Changes nothing: no record.
+  await c.send(new UpdateItemCommand({ TableName: t, Key: key, UpdateExpression: 'SET attr1 = :v', ExpressionAttributeValues: { ':v': { S: 'value2' } } }));
   await c.send(new DeleteItemCommand({ TableName: t, Key: key }));
   const list = await s.send(new ListStreamsCommand({ TableName: t }));
   assert.equal(list.Streams?.length, 1);
