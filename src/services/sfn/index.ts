@@ -18,6 +18,7 @@ import {
   createStateMachine, deleteStateMachine, describeStateMachine, listStateMachines, updateStateMachine, validateStateMachineDefinition,
 } from './machines.js';
 import { describeMapRun, listMapRuns, updateMapRun } from './map-runs.js';
+import { sfnResources } from './resources.js';
 import { installRuntime } from './runtime.js';
 import { listTagsForResource, machineTags, tagResource, untagResource } from './tags.js';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from './tasks.js';
@@ -49,6 +50,7 @@ const sfn: ServiceDefinition = {
   install(host) {
     installRuntime(host);
     host.ports.resourceTags.set('states', (arn) => machineTags(host, arn));
+    host.ports.resourceResolvers.set('states', sfnResources);
   },
 };
 
