@@ -10,10 +10,19 @@ import { saveRule, type Target } from './store.js';
 const MAX_TARGETS = 5;
 const ARN_SERVICES = new Set(['sqs', 'sns', 'lambda', 'states', 'events', 'logs', 'kinesis', 'firehose', 'ecs', 'ssm', 'codebuild', 'codepipeline', 'batch', 'redshift', 'sagemaker', 'execute-api', 'inspector', 'automate', 'ec2', 'scheduler', 'rds']);
 
+function range(problems: string[], v: unknown, path: string, lo: number, hi: number): void {
+  if (typeof v !== 'number') return;
+  if (v < lo) problems.push(`Value '${v}' at '${path}' failed to satisfy constraint: Member must have value greater than or equal to ${lo}`);
+  if (v > hi) problems.push(`Value '${v}' at '${path}' failed to satisfy constraint: Member must have value less than or equal to ${hi}`);
+}
+
 /** Whole-request checks AWS makes before looking at any entry. */
 function validateTarget(t: Target, problems: string[], i: number): void {
   check(problems, t.Id, `targets.${i + 1}.member.id`, NAME);
   check(problems, t.Arn, `targets.${i + 1}.member.arn`, { min: 1, max: 1600 });
+  const retry = (t['RetryPolicy'] ?? {}) as Record<string, unknown>;
+  range(problems, retry['MaximumRetryAttempts'], `targets.${i + 1}.member.retryPolicy.maximumRetryAttempts`, 0, 185);
+  range(problems, retry['MaximumEventAgeInSeconds'], `targets.${i + 1}.member.retryPolicy.maximumEventAgeInSeconds`, 60, 86_400);
   const inputs = ['Input', 'InputPath', 'InputTransformer'].filter((k) => t[k] !== undefined);
   if (inputs.length > 1) throw validation(`Only one of Input, InputPath, or InputTransformer must be provided for target ${t.Id}.`);
   if (typeof t['Input'] === 'string') {

@@ -150,4 +150,31 @@ describe('EventBridge PutEvents', () => {
       clock.freeze(false);
     }
   });
+
+  it('gives up after the retry policy\'s attempts and says so in the dead-letter message', async () => {
+    const eb = ebClient(drydock.dd);
+    const sqs = sqsClient(drydock.dd);
+    const source = uniqueName('app');
+    const dlq = await ruleToQueue(eb, sqs, { pattern: { source: ['unused'] } });
+    const { queue } = await ruleToQueue(eb, sqs, {
+      pattern: { source: [source] }, target: { RetryPolicy: { MaximumRetryAttempts: 2 }, DeadLetterConfig: { Arn: dlq.queue.arn } },
+    });
+    const clock = drydock.dd.app.clock;
+    clock.freeze(true);
+    const fault = drydock.dd.app.faults.add({ type: 'region-outage', region: 'us-east-1', services: ['sqs'] });
+    try {
+      await eb.send(new PutEventsCommand({ Entries: [entry(source)] }));
+      clock.advance(1); // retry 1 fails
+      await new Promise((r) => setImmediate(r));
+      clock.advance(2); // retry 2 fails: attempts exhausted
+    } finally {
+      drydock.dd.app.faults.remove(fault.id);
+      clock.freeze(false);
+    }
+    await new Promise((r) => setImmediate(r));
+    const [m] = await receiveAll(sqs, dlq.queue.url);
+    const attr = (k: string) => m!.MessageAttributes![k]?.StringValue;
+    assert.deepEqual([attr('EXHAUSTED_RETRY_CONDITION'), attr('RETRY_ATTEMPTS'), attr('ERROR_CODE')], ['MaximumRetryAttempts', '2', 'ServiceUnavailable']);
+    assert.equal((await receiveAll(sqs, queue.url)).length, 0);
+  });
 });

@@ -77,6 +77,8 @@ describe('EventBridge rules and targets', () => {
     assert.equal(placeholder.message, 'InputTemplate for target c contains invalid placeholder notdefinedkey.');
     const badId = await failure(() => eb.send(new PutTargetsCommand({ Rule: rule, Targets: [{ Id: '!@#', Arn: QUEUE }] })));
     assert.match(badId.message, /Value '!@#' at 'targets.1.member.id' failed to satisfy constraint/);
+    const retry = await failure(() => eb.send(new PutTargetsCommand({ Rule: rule, Targets: [{ Id: 'r', Arn: QUEUE, RetryPolicy: { MaximumRetryAttempts: 200, MaximumEventAgeInSeconds: 30 } }] })));
+    assert.equal(retry.message, "2 validation errors detected: Value '200' at 'targets.1.member.retryPolicy.maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 185; Value '30' at 'targets.1.member.retryPolicy.maximumEventAgeInSeconds' failed to satisfy constraint: Member must have value greater than or equal to 60");
     const names = await eb.send(new ListRuleNamesByTargetCommand({ TargetArn: QUEUE }));
     assert.ok(names.RuleNames!.includes(rule));
     const withTargets = await failure(() => eb.send(new DeleteRuleCommand({ Name: rule })));
