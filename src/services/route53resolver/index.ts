@@ -9,6 +9,7 @@
  */
 import type { ServiceDefinition } from '../types.js';
 import { installDns } from './dns.js';
+import { arnOf } from './store.js';
 import { createEndpoint, deleteEndpoint, getEndpointHandler, listEndpointIps, listEndpoints, updateEndpoint } from './endpoints.js';
 import {
   associateQueryLogConfig, createQueryLogConfig, deleteQueryLogConfig, disassociateQueryLogConfig, getQueryLogAssociation, getQueryLogConfig,
@@ -45,7 +46,15 @@ const route53resolver: ServiceDefinition = {
     GetResolverQueryLogConfigAssociation: getQueryLogAssociation,
     ListResolverQueryLogConfigAssociations: listQueryLogAssociations,
   },
-  install: installDns,
+  install(host) {
+    // Policies may name one rule, endpoint or query logging config.
+    host.ports.resourceResolvers.set('route53resolver', (_operation, input, account, region) => {
+      const ids: [string, string][] = [['ResolverRuleId', 'resolver-rule'], ['ResolverEndpointId', 'resolver-endpoint'], ['ResolverQueryLogConfigId', 'resolver-query-log-config']];
+      for (const [member, type] of ids) if (typeof input[member] === 'string') return [{ arn: arnOf(region, account, type, input[member] as string) }];
+      return [];
+    });
+    installDns(host);
+  },
 };
 
 export default route53resolver;
