@@ -13,14 +13,20 @@ const settle = () => new Promise((r) => setTimeout(r, 50));
 describe('EventBridge Scheduler: invocations on the clock', () => {
   const drydock = useDrydock();
 
-  it('sends a rate schedule\'s input to SQS as its role, with context attributes filled in', async () => {
+  /** Clients, a queue to watch, an execution role, and the clock frozen at `at`. */
+  async function setup(at: string) {
     const c = schedulerClient(drydock.dd);
     const sqs = sqsClient(drydock.dd);
     const queue = await createQueue(sqs);
     const role = await executionRole(drydock.dd);
     const clock = drydock.dd.app.clock;
-    clock.set('2033-06-01T12:00:00Z');
+    clock.set(at);
     clock.freeze(true);
+    return { c, sqs, queue, role, clock };
+  }
+
+  it('sends a rate schedule\'s input to SQS as its role, with context attributes filled in', async () => {
+    const { c, sqs, queue, role, clock } = await setup('2033-06-01T12:00:00Z');
     try {
       const name = uniqueName();
       const arn = (await c.send(new CreateScheduleCommand({
@@ -42,13 +48,7 @@ describe('EventBridge Scheduler: invocations on the clock', () => {
   });
 
   it('runs a one-time at() schedule at its wall time in its time zone, then deletes it', async () => {
-    const c = schedulerClient(drydock.dd);
-    const sqs = sqsClient(drydock.dd);
-    const queue = await createQueue(sqs);
-    const role = await executionRole(drydock.dd);
-    const clock = drydock.dd.app.clock;
-    clock.set('2034-07-01T00:00:00Z');
-    clock.freeze(true);
+    const { c, sqs, queue, role, clock } = await setup('2034-07-01T00:00:00Z');
     try {
       const name = uniqueName();
       await c.send(new CreateScheduleCommand({
@@ -68,13 +68,7 @@ describe('EventBridge Scheduler: invocations on the clock', () => {
   });
 
   it('fires within the flexible time window and not after the end date', async () => {
-    const c = schedulerClient(drydock.dd);
-    const sqs = sqsClient(drydock.dd);
-    const queue = await createQueue(sqs);
-    const role = await executionRole(drydock.dd);
-    const clock = drydock.dd.app.clock;
-    clock.set('2035-01-01T00:00:00Z');
-    clock.freeze(true);
+    const { c, sqs, queue, role, clock } = await setup('2035-01-01T00:00:00Z');
     try {
       await c.send(new CreateScheduleCommand({
         Name: uniqueName(), ScheduleExpression: 'cron(0 * * * ? *)', FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 15 },
