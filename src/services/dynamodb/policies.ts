@@ -36,9 +36,8 @@ function checkRevision(t: TableRecord, expected: unknown): void {
   }
 }
 
-export const putResourcePolicy: Handler = (input, ctx) => {
-  const { state, table } = target(ctx, input['ResourceArn']);
-  const doc = String(input['Policy'] ?? '');
+/** A policy document as AWS accepts it: JSON with statements, at most 20 KB; answers the stored form. */
+export function checkedPolicy(ctx: ServiceContext, doc: string): { document: string; revision: string } {
   if (Buffer.byteLength(doc) > MAX_POLICY_BYTES) throw validation(`Resource-based policy size exceeds the limit of ${MAX_POLICY_BYTES} bytes`);
   try {
     const parsed = JSON.parse(doc) as { Statement?: unknown };
@@ -46,8 +45,14 @@ export const putResourcePolicy: Handler = (input, ctx) => {
   } catch {
     throw validation('Invalid policy document: the policy is not valid JSON with a Statement');
   }
+  return { document: doc, revision: String(ctx.clock.nowMs()).padStart(13, '0') + randomUUID().slice(0, 4) };
+}
+
+export const putResourcePolicy: Handler = (input, ctx) => {
+  const { state, table } = target(ctx, input['ResourceArn']);
+  const policy = checkedPolicy(ctx, String(input['Policy'] ?? ''));
   checkRevision(table, input['ExpectedRevisionId']);
-  table.policy = { document: doc, revision: String(ctx.clock.nowMs()).padStart(13, '0') + randomUUID().slice(0, 4) };
+  table.policy = policy;
   state.tables.set(table.name, table);
   return { RevisionId: table.policy.revision };
 };

@@ -7,6 +7,7 @@ import type { Handler, ServiceContext } from '../types.js';
 import { requireTable, stateOf, tableNameOf } from './context.js';
 import { describeTable } from './describe.js';
 import { constraint, resourceInUse, resourceNotFound, validation } from './errors.js';
+import { checkedPolicy } from './policies.js';
 import { updateReplicas } from './replication.js';
 import { addIndex, dropItems, runtimeOf, tableArn, type AttributeDefinition, type KeySchemaElement, type TableRecord } from './store.js';
 import { disableStream, enableStream } from './stream-publish.js';
@@ -31,6 +32,7 @@ export const createTable: Handler = (input, ctx) => {
   checkDefinitions(defs, [keySchema, ...lsis.map((i) => i.keySchema), ...gsis.map((i) => i.keySchema)]);
   const stream = checkStreamSpec(input['StreamSpecification'] as never);
   const tags = checkTags(input['Tags'] as never);
+  const policy = typeof input['ResourcePolicy'] === 'string' ? checkedPolicy(ctx, input['ResourcePolicy']) : undefined;
   const state = stateOf(ctx);
   if (state.tables.has(name)) throw resourceInUse(`Table already exists: ${name}`);
   if (state.tables.size >= MAX_TABLES) throw validation(`Subscriber limit exceeded: You have exceeded the maximum number of tables (${MAX_TABLES}) for this account and region`);
@@ -42,7 +44,7 @@ export const createTable: Handler = (input, ctx) => {
     tableClass: (input['TableClass'] as string | undefined) ?? 'STANDARD',
     deletionProtection: input['DeletionProtectionEnabled'] === true, tags,
     sse: sse?.Enabled ? { enabled: true, kmsKeyArn: sse.KMSMasterKeyId ?? `arn:aws:kms:${ctx.region}:${ctx.account}:key/dynamodb-managed` } : undefined,
-    pitr: false, replicas: [], generation: ctx.clock.nowMs(),
+    pitr: false, replicas: [], generation: ctx.clock.nowMs(), policy,
   };
   if (stream?.enabled) enableStream(ctx, t, stream.viewType!);
   state.tables.set(name, t);

@@ -126,6 +126,8 @@ test('a table policy lets another account read items; without it the call is den
   const write = await failure(() => other.send(new PutItemCommand({ TableName: arn, Item: { pk: { S: 'x' } } })));
   assert.equal(write.name, 'AccessDeniedException');
   await owner.send(new DeleteResourcePolicyCommand({ ResourceArn: arn }));
+  const onCreate = await createTable(owner, { extra: { ResourcePolicy: 'not json' } }).catch((e: Error) => e.message);
+  assert.match(String(onCreate), /^Invalid policy document/);
   const again = await failure(() => other.send(new GetItemCommand({ TableName: arn, Key: { pk: { S: 'shared' } } })));
   assert.equal(again.name, 'AccessDeniedException');
 });
