@@ -165,7 +165,8 @@ function arrivedAt(dst: Place, a: Arrival | undefined, ix: NetIndex): boolean {
   switch (dst.type) {
     case 'eni': return a.kind === 'eni' && a.eniId === dst.id;
     case 'subnet': return (a.kind === 'subnet' && a.subnetId === dst.id) || (a.kind === 'eni' && ix.enis.get(a.eniId)?.subnetId === dst.id);
-    case 'internet': return a.kind === 'internet';
+    // An AWS service address reached through a gateway endpoint counts as arriving.
+    case 'internet': return a.kind === 'internet' || a.kind === 'service';
     case 'on-premises': return a.kind === 'on-premises';
     case 'service': return a.kind === 'service' && a.endpointId === dst.endpointId;
   }

@@ -13,6 +13,10 @@ import {
 } from './access-scopes.js';
 import { applyDxChange } from './dx-link.js';
 import {
+  createVpcEndpoint, deleteVpcEndpoints, describeManagedPrefixLists, describePrefixLists, describeVpcEndpoints, describeVpcEndpointServices,
+  getManagedPrefixListEntries, modifyVpcEndpoint,
+} from './endpoints.js';
+import {
   allocateAddress, associateAddress, attachInternetGateway, createEgressOnlyInternetGateway, createInternetGateway, createNatGateway,
   deleteEgressOnlyInternetGateway, deleteInternetGateway, deleteNatGateway, describeAddresses, describeEgressOnlyInternetGateways,
   describeInternetGateways, describeNatGateways, detachInternetGateway, disassociateAddress, releaseAddress,
@@ -161,6 +165,14 @@ const ec2: ServiceDefinition = {
     DescribeNetworkInsightsAccessScopeAnalyses: describeNetworkInsightsAccessScopeAnalyses,
     GetNetworkInsightsAccessScopeAnalysisFindings: getNetworkInsightsAccessScopeAnalysisFindings,
     DeleteNetworkInsightsAccessScopeAnalysis: deleteNetworkInsightsAccessScopeAnalysis,
+    CreateVpcEndpoint: createVpcEndpoint,
+    DescribeVpcEndpoints: describeVpcEndpoints,
+    ModifyVpcEndpoint: modifyVpcEndpoint,
+    DeleteVpcEndpoints: deleteVpcEndpoints,
+    DescribeVpcEndpointServices: describeVpcEndpointServices,
+    DescribePrefixLists: describePrefixLists,
+    DescribeManagedPrefixLists: describeManagedPrefixLists,
+    GetManagedPrefixListEntries: getManagedPrefixListEntries,
   },
   install(host) {
     // Direct Connect gateway associations become transit gateway attachments here.

@@ -44,7 +44,7 @@ export function routeState(s: Ec2State, rt: RouteTableRecord, r: RouteRecord): '
       const p = s.extra<{ state: string }>('peerings').get(r.targetId);
       return p?.state === 'active' ? 'active' : 'blackhole';
     }
-    case 'vpce': return s.extra('endpoints').has(r.targetId) ? 'active' : 'blackhole';
+    case 'vpce': return s.extra<{ state: string }>('endpoints').get(r.targetId)?.state === 'available' ? 'active' : 'blackhole';
     default: return 'blackhole';
   }
 }

@@ -7,6 +7,7 @@ import type { FaultRegistry } from '../../core/faults.js';
 import type { Stores } from '../../core/store.js';
 import type { NetDxGateway, NetTgwAttachment, Topology, VpcRoute } from '../../engines/network/topology.js';
 import { emptyTopology } from '../../engines/network/topology.js';
+import { awsPrefixLists } from './endpoints.js';
 import { settleNatGateways } from './gateways.js';
 import { routeState } from './route-tables.js';
 import { stateOf, type Ec2State } from './store.js';
@@ -44,8 +45,8 @@ export function snapshot(stores: Stores, faults: FaultRegistry, account: string,
 }
 
 function addRegion(t: Topology, s: Ec2State, region: string, account: string): void {
-  const prefixLists = new Map([...s.extra<PrefixListView>('prefixLists').values()].map((p) => [p.id, p]));
-  for (const p of prefixLists.values()) t.prefixLists.push({ id: p.id, name: p.name, cidrs: p.cidrs });
+  const prefixLists = new Map([...awsPrefixLists(region), ...s.extra<PrefixListView>('prefixLists').values()].map((p) => [p.id, p]));
+  for (const p of prefixLists.values()) if (!t.prefixLists.some((x) => x.id === p.id)) t.prefixLists.push({ id: p.id, name: p.name, cidrs: p.cidrs });
   for (const v of s.vpcs.values()) t.vpcs.push({ id: v.id, account, region, cidrs: v.cidrs.map((c) => c.cidr) });
   for (const sn of s.subnets.values()) t.subnets.push({ id: sn.id, vpcId: sn.vpcId, cidr: sn.cidr, az: sn.az });
   const aclBySubnet = new Map<string, string>();
@@ -86,7 +87,7 @@ function addRegion(t: Topology, s: Ec2State, region: string, account: string): v
     t.gateways.push({ id: n.id, type: 'nat', vpcId: n.vpcId, subnetId: n.subnetId, eniId: n.eniId, available: n.state === 'available' });
   }
   for (const ep of s.extra<EndpointView>('endpoints').values()) {
-    if (ep.type !== 'Gateway') continue;
+    if (ep.type !== 'Gateway' || ep.state === 'deleted') continue;
     t.gateways.push({ id: ep.id, type: 'vpce', vpcId: ep.vpcId, prefixListId: ep.prefixListId, serviceName: ep.serviceName, available: ep.state === 'available' });
   }
   for (const p of s.extra<{ id: string; requesterVpcId: string; accepterVpcId: string; state: string; role?: string }>('peerings').values()) {

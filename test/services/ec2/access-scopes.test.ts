@@ -14,7 +14,7 @@ const h = useDrydock();
 test('VPCs meshed through a default-route transit gateway: every ordered pair is a finding, paged', async () => {
   const c = ec2Client(h.dd);
   const tgw = (await c.send(new CreateTransitGatewayCommand({}))).TransitGateway!.TransitGatewayId!;
-  const vpcs = [];
+  const vpcs: string[] = [];
   for (let i = 0; i < 4; i++) {
     const v = await vpcWithSubnets(c, `10.${70 + i}.0.0/16`, [`10.${70 + i}.1.0/24`]);
     await c.send(new CreateTransitGatewayVpcAttachmentCommand({ TransitGatewayId: tgw, VpcId: v.vpcId, SubnetIds: v.subnetIds }));

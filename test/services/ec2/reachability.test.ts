@@ -7,6 +7,7 @@ import {
   CreateNetworkInterfaceCommand, CreateRouteCommand, CreateRouteTableCommand, AssociateRouteTableCommand, CreateSecurityGroupCommand,
   CreateTransitGatewayCommand, CreateTransitGatewayVpcAttachmentCommand, DescribeNetworkAclsCommand, DescribeNetworkInsightsAnalysesCommand,
   DescribeRouteTablesCommand, ReplaceNetworkAclEntryCommand, StartNetworkInsightsAnalysisCommand, type EC2Client,
+  CreateVpcEndpointCommand, DescribePrefixListsCommand,
 } from '@aws-sdk/client-ec2';
 import { failure, useDrydock } from '../../helpers.js';
 import { ec2Client, vpcWithSubnets } from './helpers.js';
@@ -126,4 +127,35 @@ test('CreateNetworkInsightsPath validates protocol, ids and addresses', async ()
   const p = await c.send(new CreateNetworkInsightsPathCommand({ Source: 'eni-0123456789abcdef0', DestinationIp: '10.0.0.1', Protocol: 'tcp' }));
   const e = await failure(() => c.send(new StartNetworkInsightsAnalysisCommand({ NetworkInsightsPathId: p.NetworkInsightsPath!.NetworkInsightsPathId })));
   assert.equal(e.name, 'InvalidParameterValue');
+});
+
+test('a private subnet reaches S3 through a gateway endpoint instead of the NAT gateway', async () => {
+  const c = ec2Client(h.dd);
+  const v = await vpcWithSubnets(c, '10.55.0.0/16', ['10.55.0.0/24', '10.55.1.0/24']);
+  const igw = (await c.send(new CreateInternetGatewayCommand({}))).InternetGateway!.InternetGatewayId!;
+  await c.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: v.vpcId }));
+  await c.send(new CreateRouteCommand({ RouteTableId: await mainRoutes(c, v.vpcId), DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw }));
+  const eip = await c.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+  const nat = (await c.send(new CreateNatGatewayCommand({ SubnetId: v.subnetIds[0], AllocationId: eip.AllocationId }))).NatGateway!.NatGatewayId!;
+  h.dd.app.clock.advance(61);
+  const privRt = (await c.send(new CreateRouteTableCommand({ VpcId: v.vpcId }))).RouteTable!.RouteTableId!;
+  await c.send(new AssociateRouteTableCommand({ RouteTableId: privRt, SubnetId: v.subnetIds[1] }));
+  await c.send(new CreateRouteCommand({ RouteTableId: privRt, DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: nat }));
+  const app = (await c.send(new CreateNetworkInterfaceCommand({ SubnetId: v.subnetIds[1] }))).NetworkInterface!.NetworkInterfaceId!;
+  const s3Ip = '52.216.10.20';
+  const before = await analyse(c, { Source: app, DestinationIp: s3Ip, DestinationPort: 443 });
+  assert.equal(before.NetworkPathFound, true);
+  assert.ok(ids(before.ForwardPathComponents).includes(nat), 'without an endpoint S3 traffic goes through the NAT gateway');
+  const pl = (await c.send(new DescribePrefixListsCommand({ Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.us-east-1.s3'] }] }))).PrefixLists![0]!;
+  assert.equal(pl.PrefixListId, 'pl-63a5400a');
+  const ep = (await c.send(new CreateVpcEndpointCommand({ VpcId: v.vpcId, ServiceName: 'com.amazonaws.us-east-1.s3', VpcEndpointType: 'Gateway', RouteTableIds: [privRt] }))).VpcEndpoint!;
+  const rt = (await c.send(new DescribeRouteTablesCommand({ RouteTableIds: [privRt] }))).RouteTables![0]!;
+  assert.ok(rt.Routes!.some((r) => r.DestinationPrefixListId === pl.PrefixListId && r.GatewayId === ep.VpcEndpointId && r.State === 'active'));
+  const after = await analyse(c, { Source: app, DestinationIp: s3Ip, DestinationPort: 443 });
+  assert.equal(after.NetworkPathFound, true);
+  assert.equal(ids(after.ForwardPathComponents).at(-1), ep.VpcEndpointId);
+  assert.ok(!ids(after.ForwardPathComponents).includes(nat));
+  assert.equal(after.ForwardPathComponents!.find((x) => x.RouteTableRoute)!.RouteTableRoute!.DestinationPrefixListId, pl.PrefixListId);
+  const other = await analyse(c, { Source: app, DestinationIp: '1.1.1.1', DestinationPort: 443 });
+  assert.ok(ids(other.ForwardPathComponents).includes(nat), 'other internet traffic still uses the NAT gateway');
 });
