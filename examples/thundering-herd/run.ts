@@ -78,8 +78,9 @@ export async function run(target?: Target | string, opts: HerdOptions = {}): Pro
   return withTarget(target, async (t) => {
     const s = new Scenario('thundering-herd', t);
     const account = s.account('000000000000');
-    // The herd needs as many sockets as invocations: the SDK's default pool would queue them.
-    const agent = new Agent({ keepAlive: true, maxSockets: count + 10 });
+    // The SDK's default pool (50 sockets) would queue the herd behind the reservation; 256 keeps
+    // hundreds in flight at once without overflowing the server's accept backlog (511).
+    const agent = new Agent({ keepAlive: true, maxSockets: Math.min(count, 256) });
     const cfg = { endpoint: s.endpoint, region: 'us-east-1', credentials: s.root(account), maxAttempts: 1, requestHandler: { httpAgent: agent } };
     const lambda = new LambdaClient(cfg);
     const sqs = new SQSClient(cfg);
@@ -106,7 +107,9 @@ export async function run(target?: Target | string, opts: HerdOptions = {}): Pro
       const throttled = outcomes.filter((o) => o.status === 'rejected' && (o.reason as Error).name === 'TooManyRequestsException').length;
       const succeeded = outcomes.filter((o) => o.status === 'fulfilled').length;
       const herd = await stats(s.endpoint, account, name, before.now);
-      s.check(`throttles: ${throttled} of ${count} answered 429 TooManyRequestsException`, throttled > 0 && throttled + succeeded === count, `${succeeded} succeeded`);
+      const others: Record<string, number> = {};
+      for (const o of outcomes) if (o.status === 'rejected' && (o.reason as Error).name !== 'TooManyRequestsException') others[`${(o.reason as Error).name}: ${(o.reason as Error).message}`.slice(0, 120)] = (others[`${(o.reason as Error).name}: ${(o.reason as Error).message}`.slice(0, 120)] ?? 0) + 1;
+      s.check(`throttles: ${throttled} of ${count} answered 429 TooManyRequestsException`, throttled > 0 && throttled + succeeded === count, `${succeeded} succeeded; other failures ${JSON.stringify(others)}`);
       s.check('each throttle has reason ReservedFunctionConcurrentInvocationLimitExceeded',
         herd.throttleReasons['ReservedFunctionConcurrentInvocationLimitExceeded'] === throttled, JSON.stringify(herd.throttleReasons));
       s.check(`peak concurrency ${herd.peakConcurrency} never exceeded the reservation (${reserved})`, herd.peakConcurrency <= reserved && herd.peakConcurrency > 1);
@@ -145,7 +148,13 @@ export async function run(target?: Target | string, opts: HerdOptions = {}): Pro
 
       s.section('the logs: processed counts add up, and provisioned environments had no Init Duration');
       const group = `/aws/lambda/${name}`;
-      const streams = (await logs.send(new DescribeLogStreamsCommand({ logGroupName: group }))).logStreams!.map((x) => x.logStreamName!);
+      const streams: string[] = [];
+      let next: string | undefined;
+      do {
+        const page = await logs.send(new DescribeLogStreamsCommand({ logGroupName: group, nextToken: next }));
+        streams.push(...page.logStreams!.map((x) => x.logStreamName!));
+        next = page.nextToken;
+      } while (next);
       const versionStreams = streams.filter((x) => x.includes(`[${Version}]`));
       const processed = await filterAll(logs, group, versionStreams, '"processed"');
       const total = processed.reduce((n, m) => n + Number(/processed (\d+)/.exec(m)?.[1] ?? 0), 0);

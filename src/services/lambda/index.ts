@@ -17,7 +17,7 @@ import {
 import {
   createEventSourceMapping, deleteEventSourceMapping, getEventSourceMapping, listEventSourceMappings, updateEventSourceMapping,
 } from './event-sources.js';
-import { invoke } from './invoke.js';
+import { invoke, invokeAsync } from './invoke.js';
 import {
   deleteFunctionEventInvokeConfig, getFunctionEventInvokeConfig, listFunctionEventInvokeConfigs, putFunctionEventInvokeConfig,
   updateFunctionEventInvokeConfig,
@@ -61,6 +61,7 @@ const HANDLERS: Record<string, Handler> = {
   GetPolicy: getPolicy,
   GetProvisionedConcurrencyConfig: getProvisionedConcurrencyConfig,
   Invoke: invoke,
+  InvokeAsync: invokeAsync,
   ListAliases: listAliases,
   ListEventSourceMappings: listEventSourceMappings,
   ListFunctionEventInvokeConfigs: listFunctionEventInvokeConfigs,

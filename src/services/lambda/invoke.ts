@@ -58,3 +58,10 @@ export async function invoke(input: In, ctx: ServiceContext): Promise<In> {
   if (logType === 'Tail') out['LogResult'] = logResult(ran.tail);
   return out;
 }
+
+/** The deprecated InvokeAsync: an Event invocation of $LATEST (or the qualifier in the name). */
+export async function invokeAsync(input: In, ctx: ServiceContext): Promise<In> {
+  const args = input['InvokeArgs'] as Uint8Array | undefined;
+  await invoke({ FunctionName: input['FunctionName'], InvocationType: 'Event', Payload: args }, ctx);
+  return { Status: 202 };
+}

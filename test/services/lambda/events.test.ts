@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand, GetEventSourceMappingCommand, PutFunctionEventInvokeConfigCommand,
-  UpdateFunctionConfigurationCommand, GetFunctionEventInvokeConfigCommand,
+  UpdateFunctionConfigurationCommand, GetFunctionEventInvokeConfigCommand, InvokeAsyncCommand,
 } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { failure, useDrydock } from '../../helpers.js';
@@ -76,6 +76,9 @@ test('a failed event without destinations goes to the dead-letter queue', async 
   const m = await receiveOne(sqs, dlq.url);
   assert.deepEqual(JSON.parse(m!.Body!), { n: 3, fail: true });
   assert.equal(m!.MessageAttributes!['ErrorMessage']!.StringValue, 'failed 3');
+  const legacy = await client.send(new InvokeAsyncCommand({ FunctionName: 'to-dlq', InvokeArgs: JSON.stringify({ n: 4, fail: true }) }));
+  assert.equal(legacy.Status, 202);
+  assert.deepEqual(JSON.parse((await receiveOne(sqs, dlq.url))!.Body!), { n: 4, fail: true });
 });
 
 test('an SQS event source: batches, filters, partial batch failures, messages deleted', async () => {
