@@ -31,7 +31,7 @@ const HANDLERS: Record<string, Handler> = {
   PutIntegrationResponse: integrations.putIntegrationResponse, GetIntegrationResponse: integrations.getIntegrationResponse,
   DeleteIntegrationResponse: integrations.deleteIntegrationResponse, UpdateIntegrationResponse: integrations.updateIntegrationResponse,
   CreateDeployment: stages.createDeployment, GetDeployment: stages.getDeployment, GetDeployments: stages.getDeployments,
-  DeleteDeployment: stages.deleteDeployment,
+  DeleteDeployment: stages.deleteDeployment, UpdateDeployment: stages.updateDeployment,
   CreateStage: stages.createStage, GetStage: stages.getStage, GetStages: stages.getStages, DeleteStage: stages.deleteStage,
   UpdateStage: stages.updateStage,
   CreateApiKey: keys.createApiKey, GetApiKey: keys.getApiKey, GetApiKeys: keys.getApiKeys, DeleteApiKey: keys.deleteApiKey,

@@ -21,7 +21,7 @@ const HANDLERS: Record<string, Handler> = {
   UpdateAuthorizer: authorizers.updateAuthorizer, DeleteAuthorizer: authorizers.deleteAuthorizer,
   CreateStage: stages.createStage, GetStage: stages.getStage, GetStages: stages.getStages, UpdateStage: stages.updateStage, DeleteStage: stages.deleteStage,
   CreateDeployment: stages.createDeployment, GetDeployment: stages.getDeployment, GetDeployments: stages.getDeployments,
-  DeleteDeployment: stages.deleteDeployment,
+  DeleteDeployment: stages.deleteDeployment, UpdateDeployment: stages.updateDeployment, ResetAuthorizersCache: stages.resetAuthorizersCache,
   TagResource: tagResource, UntagResource: untagResource, GetTags: getTags,
 };
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CreateDeploymentCommand, CreateModelCommand, CreateRequestValidatorCommand, CreateResourceCommand, CreateRestApiCommand,
-  CreateStageCommand, DeleteDeploymentCommand, GetAccountCommand, UpdateAccountCommand, DeleteModelCommand, DeleteRestApiCommand, GetGatewayResponseCommand, GetIntegrationCommand,
+  CreateStageCommand, DeleteDeploymentCommand, GetAccountCommand, UpdateAccountCommand, UpdateDeploymentCommand, DeleteModelCommand, DeleteRestApiCommand, GetGatewayResponseCommand, GetIntegrationCommand,
   GetMethodCommand, GetResourcesCommand, GetRestApiCommand, GetRestApisCommand, GetStageCommand, PutGatewayResponseCommand,
   PutIntegrationCommand, PutIntegrationResponseCommand, PutMethodCommand, UpdateResourceCommand, UpdateRestApiCommand, UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
@@ -116,6 +116,8 @@ test('deployments and stages: no methods, stage variables, method settings, acti
   assert.equal(updated.variables?.['color'], 'blue');
   const badPath = await failure(() => c.send(new UpdateStageCommand({ restApiId: api.id, stageName: 'prod', patchOperations: [{ op: 'replace', path: '/tags/tag1', value: 'x' }] })));
   assert.match(badPath.message, /^Invalid method setting path: \/tags\/tag1\. Must be one of: \[\/deploymentId, /);
+  const described = await c.send(new UpdateDeploymentCommand({ restApiId: api.id, deploymentId: d.id, patchOperations: [{ op: 'replace', path: '/description', value: 'v1' }] }));
+  assert.equal(described.description, 'v1');
   const active = await failure(() => c.send(new DeleteDeploymentCommand({ restApiId: api.id, deploymentId: d.id })));
   assert.deepEqual([active.name, active.message], ['BadRequestException', 'Active stages pointing to this deployment must be moved or deleted']);
   const noStage = await failure(() => c.send(new GetStageCommand({ restApiId: api.id, stageName: 'nope' })));

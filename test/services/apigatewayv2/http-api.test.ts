@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { after, before } from 'node:test';
 import {
   CreateApiCommand, CreateAuthorizerCommand, CreateDeploymentCommand, CreateIntegrationCommand, CreateRouteCommand, CreateStageCommand,
-  GetApiCommand, GetRoutesCommand, GetStageCommand, GetTagsCommand, TagResourceCommand, UntagResourceCommand,
+  GetApiCommand, GetRoutesCommand, GetStageCommand, GetTagsCommand, TagResourceCommand, UntagResourceCommand, UpdateDeploymentCommand,
 } from '@aws-sdk/client-apigatewayv2';
 import { useDrydock } from '../../helpers.js';
 import { call, failure, fn, v2 } from './helpers.js';
@@ -91,7 +91,8 @@ test('a named stage without auto-deploy serves its deployment; HTTP proxy forwar
   await c.send(new CreateRouteCommand({ ApiId: api.ApiId, RouteKey: 'ANY /{proxy+}', Target: `integrations/${i.IntegrationId}` }));
   await c.send(new CreateStageCommand({ ApiId: api.ApiId, StageName: 'prod' }));
   assert.equal((await call(h.dd, api.ApiId!, '/prod/a/b')).status, 404, 'nothing deployed yet');
-  await c.send(new CreateDeploymentCommand({ ApiId: api.ApiId, StageName: 'prod' }));
+  const d = await c.send(new CreateDeploymentCommand({ ApiId: api.ApiId, StageName: 'prod' }));
+  assert.equal((await c.send(new UpdateDeploymentCommand({ ApiId: api.ApiId, DeploymentId: d.DeploymentId, Description: 'first' }))).Description, 'first');
   const res = await call(h.dd, api.ApiId!, '/prod/a/b?q=1', { method: 'PATCH' });
   assert.equal(res.status, 200);
   assert.deepEqual(JSON.parse(res.body), { method: 'PATCH', url: '/up/a/b?q=1' });

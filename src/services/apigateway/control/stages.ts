@@ -165,3 +165,12 @@ export const updateStage: Handler = (input, ctx) => {
   save(ctx, api);
   return stageView(s);
 };
+
+export const updateDeployment: Handler = (input, ctx) => {
+  const api = apiOf(ctx, input['restApiId']);
+  const d = api.deployments[String(input['deploymentId'])];
+  if (!d) throw notFound('Invalid Deployment identifier specified');
+  applyPatches(input['patchOperations'], { fields: { '/description': (v) => { d.description = v; } } });
+  save(ctx, api);
+  return deploymentView(d);
+};

@@ -2,6 +2,7 @@
 import type { Handler } from '../../types.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { clean, snapshotOf, v2Id, type ApiRecord, type DeploymentRecord, type StageRecord } from '../store.js';
+import { resetAuthorizerCache } from '../invoke/lambda-auth.js';
 import { apiOf, assignGiven, page, save } from './common.js';
 
 function stageView(s: StageRecord): Record<string, unknown> {
@@ -93,5 +94,21 @@ export const deleteDeployment: Handler = (input, ctx) => {
   if (Object.values(api.stages).some((s) => s.DeploymentId === id)) throw badRequest('Active stages pointing to this deployment must be moved or deleted');
   delete api.deployments[id];
   save(ctx, api);
+  return {};
+};
+
+export const updateDeployment: Handler = (input, ctx) => {
+  const api = apiOf(ctx, input['ApiId']);
+  const d = api.deployments[String(input['DeploymentId'])];
+  if (!d) throw notFound(`Invalid Deployment identifier specified ${String(input['DeploymentId'])}`, 'Deployment');
+  if (input['Description'] !== undefined) d.Description = String(input['Description']);
+  save(ctx, api);
+  return deploymentView(d);
+};
+
+export const resetAuthorizersCache: Handler = (input, ctx) => {
+  const api = apiOf(ctx, input['ApiId']);
+  stageOf(api, input['StageName']);
+  resetAuthorizerCache(ctx.stores, ctx.account, api.ApiId);
   return {};
 };

@@ -4,14 +4,21 @@
  * results cached per identity for the TTL. Missing identity: 401; refused: 403.
  */
 import { evaluate, parsePolicy } from '../../../engines/iam-policy/index.js';
-import type { ServiceHost } from '../../types.js';
+import type { Stores } from '../../../core/store.js';
 import type { AuthorizerRecord } from '../store.js';
 import { eventV1 } from './events.js';
 import type { AuthOutcome } from './jwt.js';
 import { callFunction, functionArnOf } from './lambda.js';
 import { identityValue, queryOf, requestContext, routeArn, routeKeyOf, type V2Invocation } from './request.js';
 
-const caches = new WeakMap<ServiceHost, Map<string, { expiresMs: number; outcome: AuthOutcome }>>();
+// Keyed by the app's stores, which the front door and ResetAuthorizersCache both see.
+const caches = new WeakMap<Stores, Map<string, { expiresMs: number; outcome: AuthOutcome }>>();
+
+/** Drops an API's cached authorizer results (ResetAuthorizersCache). */
+export function resetAuthorizerCache(stores: Stores, account: string, apiId: string): void {
+  const cache = caches.get(stores);
+  for (const key of [...(cache?.keys() ?? [])]) if (key.startsWith(`${account}/${apiId}/`)) cache!.delete(key);
+}
 
 function eventFor(inv: V2Invocation, a: AuthorizerRecord, identity: string[]): Record<string, unknown> {
   if (a.AuthorizerPayloadFormatVersion === '1.0') return { ...eventV1(inv), type: 'REQUEST', methodArn: routeArn(inv), identitySource: identity.join(',') };
@@ -46,8 +53,8 @@ export async function lambdaAuthorize(inv: V2Invocation, a: AuthorizerRecord): P
   const identity = (a.IdentitySource ?? []).map((s) => identityValue(inv, s));
   if (identity.some((v) => v === undefined || v === '')) return { ok: false, status: 401 };
   const ttl = a.AuthorizerResultTtlInSeconds ?? 0;
-  let cache = caches.get(inv.host);
-  if (!cache) caches.set(inv.host, (cache = new Map()));
+  let cache = caches.get(inv.host.stores);
+  if (!cache) caches.set(inv.host.stores, (cache = new Map()));
   const key = `${inv.account}/${inv.api.ApiId}/${a.AuthorizerId}/${identity.join('\u0000')}`;
   const hit = cache.get(key);
   if (ttl > 0 && hit && hit.expiresMs > inv.nowMs) return hit.outcome;
