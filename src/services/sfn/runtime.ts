@@ -93,8 +93,10 @@ export class SfnRuntime {
         if (r.error !== undefined) rec.error = r.error;
         if (r.cause !== undefined) rec.cause = r.cause;
       }
-      if (rec.type === 'EXPRESS') state.executions.delete(rec.arn);
-      else flush();
+      if (rec.type === 'EXPRESS') {
+        state.executions.delete(rec.arn);
+        this.#meterExpress(account, region, rec);
+      } else flush();
       this.#finish(rec);
     });
   }
@@ -135,6 +137,14 @@ export class SfnRuntime {
 
   #meter(account: string, region: string, machineArn: string): void {
     this.host.meter.record({ account, region, service: 'states', usageType: 'StateTransition', operation: 'StateTransition', resourceId: machineArn, quantity: 1, unit: 'Transitions' });
+  }
+
+  // Express workflows are billed per request and per GB-second (64 MB, in 100 ms steps).
+  #meterExpress(account: string, region: string, rec: ExecutionRecord): void {
+    const base = { account, region, service: 'states', resourceId: rec.machineArn, operation: 'StartExecution' };
+    const ms = Math.max(100, Math.ceil(((rec.stopDate ?? rec.startDate) - rec.startDate) / 100) * 100);
+    this.host.meter.record({ ...base, usageType: 'ExpressRequest', quantity: 1, unit: 'Requests' });
+    this.host.meter.record({ ...base, usageType: 'ExpressDuration', quantity: (ms / 1000) * (64 / 1024), unit: 'GB-Seconds' });
   }
 
   engineHost(account: string, region: string, rec: ExecutionRecord): EngineHost {
