@@ -6,7 +6,7 @@
  */
 import type { Collection, Collections, Stores } from '../../core/store.js';
 import { KeyIndex } from '../../engines/dynamodb/key-index.js';
-import { keyToken, type AttributeValue, type Item } from '../../engines/dynamodb/index.js';
+import { itemSize, keyToken, type AttributeValue, type Item } from '../../engines/dynamodb/index.js';
 
 export interface KeySchemaElement { AttributeName: string; KeyType: 'HASH' | 'RANGE' }
 export interface AttributeDefinition { AttributeName: string; AttributeType: 'S' | 'N' | 'B' }
@@ -123,7 +123,10 @@ export function runtimeOf(state: DynamoState, t: TableRecord): TableRuntime {
   const tokenOf = (item: Item) => primaryToken(t, item);
   rt = { items, primary: new KeyIndex(hashKeyOf(t.keySchema), rangeKeyOf(t.keySchema), tokenOf), indexes: new Map(), bytes: 0 };
   for (const ix of [...t.lsis, ...t.gsis]) rt.indexes.set(ix.name, new KeyIndex(hashKeyOf(ix.keySchema), rangeKeyOf(ix.keySchema), tokenOf));
-  for (const item of items.values()) addToIndexes(rt, item);
+  for (const item of items.values()) {
+    addToIndexes(rt, item);
+    rt.bytes += itemSize(item);
+  }
   state.runtimes.set(id, rt);
   return rt;
 }

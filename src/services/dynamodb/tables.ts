@@ -9,7 +9,7 @@ import { describeTable } from './describe.js';
 import { constraint, resourceInUse, resourceNotFound, validation } from './errors.js';
 import { checkedPolicy } from './policies.js';
 import { updateReplicas } from './replication.js';
-import { addIndex, dropItems, runtimeOf, tableArn, type AttributeDefinition, type KeySchemaElement, type TableRecord } from './store.js';
+import { addIndex, dropItems, dynamoState, runtimeOf, tableArn, type AttributeDefinition, type KeySchemaElement, type TableRecord } from './store.js';
 import { disableStream, enableStream } from './stream-publish.js';
 import {
   checkDefinitions, checkGsis, checkKeySchema, checkLsis, checkStreamSpec, checkTableName, checkThroughput, checkUniqueIndexNames,
@@ -99,8 +99,10 @@ export const updateTable: Handler = async (input, ctx) => {
     if (stream.enabled) enableStream(ctx, t, stream.viewType!);
     else disableStream(ctx, t);
   }
-  for (const u of (input['GlobalSecondaryIndexUpdates'] as Record<string, Record<string, unknown>>[] | undefined) ?? []) gsiUpdate(ctx, t, u);
+  const gsiUpdates = (input['GlobalSecondaryIndexUpdates'] as Record<string, Record<string, unknown>>[] | undefined) ?? [];
+  for (const u of gsiUpdates) gsiUpdate(ctx, t, u);
   state.tables.set(t.name, t);
+  if (gsiUpdates.length) propagateIndexes(ctx, t);
   if (input['ReplicaUpdates']) await updateReplicas(ctx, t, input['ReplicaUpdates'] as never);
   return { TableDescription: describeTable(ctx, t, 'UPDATING') };
 };
@@ -158,10 +160,17 @@ function gsiUpdate(ctx: ServiceContext, t: TableRecord, u: Record<string, Record
   }
 }
 
-/** The table names the caller's request touches (for the IAM resource of batch calls). */
-export function tableNamesIn(input: Record<string, unknown>): string[] {
-  const names = new Set<string>();
-  if (typeof input['TableName'] === 'string') names.add(tableNameOf(input['TableName']));
-  for (const k of ['RequestItems']) for (const n of Object.keys((input[k] as object | undefined) ?? {})) names.add(tableNameOf(n));
-  return [...names];
+/** A global table's replicas share its secondary indexes: each replica rebuilds its own. */
+function propagateIndexes(ctx: ServiceContext, t: TableRecord): void {
+  for (const r of t.replicas) {
+    if (r.region === t.region) continue;
+    const s = dynamoState(ctx.stores, ctx.account, r.region);
+    const rec = s.tables.get(t.name);
+    if (!rec) continue;
+    rec.gsis = structuredClone(t.gsis);
+    rec.attributeDefinitions = structuredClone(t.attributeDefinitions);
+    s.tables.set(rec.name, rec);
+    // Dropped, the runtime is rebuilt from the items with the new indexes on next use.
+    s.runtimes.delete(`${rec.name}\u0000${rec.generation}`);
+  }
 }

@@ -29,6 +29,7 @@ test('tables, items, GSI queries and stream records survive a restart', async (t
   c = ddbClient(dd);
   const d = (await c.send(new DescribeTableCommand({ TableName: name }))).Table!;
   assert.equal(d.ItemCount, 2);
+  assert.ok((d.TableSizeBytes ?? 0) > 0, 'the table size is recomputed from the items');
   const q = await c.send(new QueryCommand({ TableName: name, KeyConditionExpression: 'pk = :a', ExpressionAttributeValues: { ':a': { S: 'a' } } }));
   assert.deepEqual(q.Items?.map((i) => i['sk']?.N), ['1', '2']);
   const g = await c.send(new QueryCommand({ TableName: name, IndexName: 'byG', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': { S: 'G' } } }));
