@@ -84,7 +84,7 @@ test('provisioned concurrency: READY once initialized, invocations show no Init 
   const put = await client.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'prov', Qualifier: Version, ProvisionedConcurrentExecutions: 2 }));
   assert.deepEqual([put.Status, put.RequestedProvisionedConcurrentExecutions], ['IN_PROGRESS', 2]);
   let status = put.Status;
-  for (let i = 0; i < 200 && status !== 'READY'; i++) {
+  for (const end = Date.now() + 20_000; Date.now() < end && status !== 'READY';) {
     await new Promise((r) => setTimeout(r, 25));
     status = (await client.send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: 'prov', Qualifier: Version }))).Status;
   }
