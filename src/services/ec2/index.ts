@@ -32,6 +32,9 @@ import {
   createNetworkInsightsPath, deleteNetworkInsightsAnalysis, deleteNetworkInsightsPath, describeNetworkInsightsAnalyses,
   describeNetworkInsightsPaths, startNetworkInsightsAnalysis,
 } from './insights.js';
+import {
+  acceptVpcPeeringConnection, createVpcPeeringConnection, deleteVpcPeeringConnection, describeVpcPeeringConnections, rejectVpcPeeringConnection,
+} from './peering.js';
 import { describeAvailabilityZones, describeRegions } from './regions.js';
 import {
   associateRouteTable, createRoute, createRouteTable, deleteRoute, deleteRouteTable, describeRouteTables, disassociateRouteTable,
@@ -173,6 +176,11 @@ const ec2: ServiceDefinition = {
     DescribePrefixLists: describePrefixLists,
     DescribeManagedPrefixLists: describeManagedPrefixLists,
     GetManagedPrefixListEntries: getManagedPrefixListEntries,
+    CreateVpcPeeringConnection: createVpcPeeringConnection,
+    AcceptVpcPeeringConnection: acceptVpcPeeringConnection,
+    RejectVpcPeeringConnection: rejectVpcPeeringConnection,
+    DeleteVpcPeeringConnection: deleteVpcPeeringConnection,
+    DescribeVpcPeeringConnections: describeVpcPeeringConnections,
   },
   install(host) {
     // Direct Connect gateway associations become transit gateway attachments here.

@@ -24,6 +24,8 @@ const KINDS: Record<string, { collection: string; type: string }> = {
   tgw: { collection: 'tgws', type: 'transit-gateway' },
   'tgw-attach': { collection: 'tgwAttachments', type: 'transit-gateway-attachment' },
   'tgw-rtb': { collection: 'tgwRouteTables', type: 'transit-gateway-route-table' },
+  pcx: { collection: 'peerings', type: 'vpc-peering-connection' },
+  vpce: { collection: 'endpoints', type: 'vpc-endpoint' },
   nip: { collection: 'insightsPaths', type: 'network-insights-path' },
   nia: { collection: 'insightsAnalyses', type: 'network-insights-analysis' },
   nis: { collection: 'accessScopes', type: 'network-insights-access-scope' },
