@@ -25,11 +25,23 @@ export function zoneOut(z: ZoneRecord): Record<string, unknown> {
 
 function checkVpc(vpc: Record<string, unknown> | undefined): VpcRef {
   const id = String(vpc?.['VPCId'] ?? '');
-  if (!VPC_ID.test(id)) throw new AwsError('InvalidVPCId', 'The VPC ID is invalid.', 400);
+  if (!VPC_ID.test(id)) throw invalidVpc();
   return { VPCId: id, VPCRegion: String(vpc?.['VPCRegion'] ?? 'us-east-1') };
 }
 
-export const createHostedZone: Handler = (input, ctx) => {
+const invalidVpc = (): AwsError => new AwsError('InvalidVPCId', 'The VPC ID is invalid.', 400);
+
+/** The VPC must exist in the caller's account, in its Region (asked of Drydock's EC2, as the caller). */
+async function checkVpcExists(ctx: ServiceContext, vpc: VpcRef): Promise<void> {
+  try {
+    await ctx.call({ service: 'ec2', operation: 'DescribeVpcs', input: { VpcIds: [vpc.VPCId] }, principal: ctx.principal, region: vpc.VPCRegion, accessKeyId: ctx.accessKeyId, json: true });
+  } catch (e) {
+    if (/^InvalidVpcID/.test((e as { code?: string }).code ?? '')) throw invalidVpc();
+    throw e;
+  }
+}
+
+export const createHostedZone: Handler = async (input, ctx) => {
   const state = stateOf(ctx.stores, ctx.account);
   const ref = String(input['CallerReference']);
   if ([...state.zones.values()].some((z) => z.CallerReference === ref)) {
@@ -43,6 +55,7 @@ export const createHostedZone: Handler = (input, ctx) => {
     throw invalidInput('When you\'re creating a private hosted zone (when you specify true for PrivateZone), you must also specify values for VPCId and VPCRegion.');
   }
   const vpc = vpcIn ? checkVpc(vpcIn) : undefined;
+  if (vpc) await checkVpcExists(ctx, vpc);
   let nameServers: string[] | undefined;
   const dsId = input['DelegationSetId'] === undefined ? undefined : bareId(String(input['DelegationSetId']), 'delegationset');
   if (dsId !== undefined) {
@@ -178,8 +191,9 @@ function zoneForAssociation(ctx: ServiceContext, id: unknown, vpc: VpcRef): { st
   return { state: own, zone: getZone(own, id) };
 }
 
-export const associateVpc: Handler = (input, ctx) => {
+export const associateVpc: Handler = async (input, ctx) => {
   const vpc = checkVpc(input['VPC'] as Record<string, unknown>);
+  await checkVpcExists(ctx, vpc);
   const { state, zone } = zoneForAssociation(ctx, input['HostedZoneId'], vpc);
   if (!zone.PrivateZone) throw new AwsError('PublicZoneVPCAssociation', 'Public hosted zones cannot be associated with VPCs.', 400);
   if (zone.VPCs.some((v) => v.VPCId === vpc.VPCId)) {

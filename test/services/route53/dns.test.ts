@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChangeCidrCollectionCommand, CreateCidrCollectionCommand, TestDNSAnswerCommand } from '@aws-sdk/client-route-53';
-import { a, createZone, query, r53, upsert, useDrydockDns, values } from './helpers.js';
+import { a, createZone, newVpc, query, r53, upsert, useDrydockDns, values } from './helpers.js';
 
 const h = useDrydockDns();
 
@@ -55,12 +55,13 @@ test('a private zone answers only queries from its VPC (EDNS option 65001), and 
   const c = r53(h.dd);
   const pub = await createZone(c);
   await upsert(c, pub.id, a(`db.${pub.name}`, '192.0.2.30'));
-  const priv = await createZone(c, { name: pub.name, vpcId: 'vpc-0aaaaaaa' });
+  const vpc = await newVpc(h.dd);
+  const priv = await createZone(c, { name: pub.name, vpcId: vpc });
   await upsert(c, priv.id, a(`db.${pub.name}`, '10.0.0.30'));
   assert.deepEqual(values(await query(h.dd, `db.${pub.name}`)), ['192.0.2.30']);
-  assert.deepEqual(values(await query(h.dd, `db.${pub.name}`, 'A', { vpc: 'vpc-0aaaaaaa' })), ['10.0.0.30']);
+  assert.deepEqual(values(await query(h.dd, `db.${pub.name}`, 'A', { vpc })), ['10.0.0.30']);
   assert.deepEqual(values(await query(h.dd, `db.${pub.name}`, 'A', { vpc: 'vpc-0bbbbbbb' })), ['192.0.2.30']);
-  const nx = await query(h.dd, `only-public.${pub.name}`, 'A', { vpc: 'vpc-0aaaaaaa' });
+  const nx = await query(h.dd, `only-public.${pub.name}`, 'A', { vpc });
   assert.equal(nx.rcode, 'NXDOMAIN', 'the private zone is authoritative for its VPC');
 });
 

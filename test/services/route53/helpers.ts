@@ -90,3 +90,10 @@ export async function checkRounds(dd: RunningDrydock, c: Route53Client, checkIds
     }
   }
 }
+
+/** A VPC in Drydock's EC2 (private zones need one that exists), in the given account. */
+export async function newVpc(dd: RunningDrydock, accessKeyId?: string): Promise<string> {
+  const { CreateVpcCommand, EC2Client } = await import('@aws-sdk/client-ec2');
+  const ec2 = new EC2Client(accountConfig(dd, accessKeyId ? { accessKeyId } : {}));
+  return (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
+}

@@ -7,7 +7,7 @@ import {
   ListHostedZonesByVPCCommand, ListHostedZonesCommand, ListResourceRecordSetsCommand,
 } from '@aws-sdk/client-route-53';
 import { failure, useDrydock } from '../../helpers.js';
-import { a, createZone, r53, uniqueZone } from './helpers.js';
+import { a, createZone, newVpc, r53, uniqueZone } from './helpers.js';
 
 const h = useDrydock();
 
@@ -31,37 +31,41 @@ test('a public zone has four name servers, and the apex NS and SOA records', asy
   assert.deepEqual(e, { name: 'HostedZoneAlreadyExists', code: 'HostedZoneAlreadyExists', message: 'A hosted zone has already been created with the specified caller reference.', status: 409 });
 });
 
-test('a private zone carries its VPC; a malformed VPC id is refused as AWS does', async () => {
+test('a private zone carries its VPC; a malformed or unknown VPC id is refused as AWS does', async () => {
   const c = r53(h.dd);
+  const vpc = await newVpc(h.dd);
   const r = await c.send(new CreateHostedZoneCommand({
-    Name: uniqueZone(), CallerReference: 'p1', HostedZoneConfig: { Comment: 'test', PrivateZone: true }, VPC: { VPCId: 'vpc-0123456789abcdef0', VPCRegion: 'us-east-1' },
+    Name: uniqueZone(), CallerReference: 'p1', HostedZoneConfig: { Comment: 'test', PrivateZone: true }, VPC: { VPCId: vpc, VPCRegion: 'us-east-1' },
   }));
   assert.deepEqual(r.HostedZone!.Config, { Comment: 'test', PrivateZone: true });
-  assert.deepEqual(r.VPC, { VPCId: 'vpc-0123456789abcdef0', VPCRegion: 'us-east-1' });
+  assert.deepEqual(r.VPC, { VPCId: vpc, VPCRegion: 'us-east-1' });
   assert.equal(r.DelegationSet, undefined);
   const g = await c.send(new GetHostedZoneCommand({ Id: r.HostedZone!.Id }));
-  assert.deepEqual(g.VPCs, [{ VPCId: 'vpc-0123456789abcdef0', VPCRegion: 'us-east-1' }]);
-  const byVpc = await c.send(new ListHostedZonesByVPCCommand({ VPCId: 'vpc-0123456789abcdef0', VPCRegion: 'us-east-1' }));
+  assert.deepEqual(g.VPCs, [{ VPCId: vpc, VPCRegion: 'us-east-1' }]);
+  const byVpc = await c.send(new ListHostedZonesByVPCCommand({ VPCId: vpc, VPCRegion: 'us-east-1' }));
   assert.deepEqual(byVpc.HostedZoneSummaries, [{ HostedZoneId: r.HostedZone!.Id!.slice(12), Name: r.HostedZone!.Name, Owner: { OwningAccount: '000000000000' } }]);
-  const e = await failure(() => c.send(new CreateHostedZoneCommand({ Name: uniqueZone(), CallerReference: 'p2', VPC: { VPCId: 'vpc-nope', VPCRegion: 'us-east-1' } })));
-  assert.deepEqual([e.name, e.message, e.status], ['InvalidVPCId', 'The VPC ID is invalid.', 400]);
+  for (const VPCId of ['vpc-nope', 'vpc-0123456789abcdef0']) {
+    const e = await failure(() => c.send(new CreateHostedZoneCommand({ Name: uniqueZone(), CallerReference: `p2-${VPCId}`, VPC: { VPCId, VPCRegion: 'us-east-1' } })));
+    assert.deepEqual([e.name, e.message, e.status], ['InvalidVPCId', 'The VPC ID is invalid.', 400]);
+  }
 });
 
 test('VPC associations: another VPC, the last one cannot go, another account needs authorization', async () => {
   const c = r53(h.dd);
-  const z = await createZone(c, { vpcId: 'vpc-11111111' });
-  const vpc2 = { VPCId: 'vpc-22222222', VPCRegion: 'us-east-1' as const };
+  const vpc1 = await newVpc(h.dd);
+  const z = await createZone(c, { vpcId: vpc1 });
+  const vpc2 = { VPCId: await newVpc(h.dd), VPCRegion: 'us-east-1' as const };
   await c.send(new AssociateVPCWithHostedZoneCommand({ HostedZoneId: z.id, VPC: vpc2 }));
-  await c.send(new DisassociateVPCFromHostedZoneCommand({ HostedZoneId: z.id, VPC: { VPCId: 'vpc-11111111', VPCRegion: 'us-east-1' } }));
+  await c.send(new DisassociateVPCFromHostedZoneCommand({ HostedZoneId: z.id, VPC: { VPCId: vpc1, VPCRegion: 'us-east-1' } }));
   const last = await failure(() => c.send(new DisassociateVPCFromHostedZoneCommand({ HostedZoneId: z.id, VPC: vpc2 })));
   assert.equal(last.name, 'LastVPCAssociation');
   const other = r53(h.dd, '111111111111');
-  const vpc3 = { VPCId: 'vpc-33333333', VPCRegion: 'us-east-1' as const };
+  const vpc3 = { VPCId: await newVpc(h.dd, '111111111111'), VPCRegion: 'us-east-1' as const };
   const denied = await failure(() => other.send(new AssociateVPCWithHostedZoneCommand({ HostedZoneId: z.id, VPC: vpc3 })));
   assert.equal(denied.name, 'NotAuthorizedException');
   await c.send(new CreateVPCAssociationAuthorizationCommand({ HostedZoneId: z.id, VPC: vpc3 }));
   await other.send(new AssociateVPCWithHostedZoneCommand({ HostedZoneId: z.id, VPC: vpc3 }));
-  assert.deepEqual((await c.send(new GetHostedZoneCommand({ Id: z.id }))).VPCs!.map((v) => v.VPCId), ['vpc-22222222', 'vpc-33333333']);
+  assert.deepEqual((await c.send(new GetHostedZoneCommand({ Id: z.id }))).VPCs!.map((v) => v.VPCId), [vpc2.VPCId, vpc3.VPCId]);
 });
 
 test('a zone with records cannot be deleted; an unknown zone is NoSuchHostedZone', async () => {
