@@ -71,6 +71,7 @@ export class Environment {
   #preLog = '';
   #spawnedAt = performance.now();
   #initError: Buffer | undefined;
+  #initialized = false;
   #readyResolve!: () => void;
   #onDeath: Array<() => void> = [];
   #maxMemory = 0;
@@ -205,9 +206,10 @@ export class Environment {
   #route(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '';
     if (req.method === 'GET' && url === `${BASE}/invocation/next`) {
-      if (this.state === 'init') {
+      if (!this.#initialized) {
+        this.#initialized = true;
         this.initMs = performance.now() - this.#spawnedAt;
-        this.state = this.#queued ? 'busy' : 'idle';
+        if (this.state === 'init') this.state = 'idle';
         this.#readyResolve();
       }
       if (this.#queued) this.#dispatch(this.#queued, res);

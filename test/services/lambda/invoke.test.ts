@@ -29,6 +29,7 @@ test('a node function answers, cold then warm, with START/END/REPORT in the tail
   assert.match(log, /\tINFO\tgot {"a":1}/);
   assert.match(log, /END RequestId: /);
   assert.match(log, /REPORT RequestId: .*\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\tInit Duration: [\d.]+ ms/);
+  assert.doesNotMatch(log, /Init Duration: 0.00 ms/);
   const second = await invoke(client, 'echo', { a: 2 }, { LogType: 'Tail' });
   assert.deepEqual((json(second) as Record<string, unknown>)['event'], { a: 2 });
   assert.doesNotMatch(tail(second), /Init Duration/);
