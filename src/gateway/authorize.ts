@@ -52,7 +52,8 @@ export interface Explanation {
 
 function denialError(ctx: RequestContext, message: string): AwsError {
   const protocol = ctx.protocol?.name;
-  if (ctx.service === 's3') return new AwsError('AccessDenied', message, 403);
+  // S3 and the other restXml services (Route 53) answer AccessDenied with 403.
+  if (ctx.service === 's3' || protocol === 'restXml') return new AwsError('AccessDenied', message, 403);
   if (protocol === 'ec2Query') {
     return new AwsError('UnauthorizedOperation', `You are not authorized to perform this operation. ${message}`, 403);
   }
