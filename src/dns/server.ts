@@ -33,8 +33,20 @@ function optionsOf(q: packet.Packet): { opt?: packet.Answer; options: OptOption[
   return { opt, options: ((opt as { options?: OptOption[] } | undefined)?.options) ?? [] };
 }
 
+/**
+ * Route 53 and Resolver fill the ports the answers come from; they load with the first query,
+ * not at start-up, so serving DNS does not delay the first API answer.
+ */
+const loading = new WeakMap<DnsHost, Promise<unknown>>();
+function servicesOf(host: DnsHost): Promise<unknown> {
+  let p = loading.get(host);
+  if (!p) loading.set(host, (p = Promise.all([host.service('route53'), host.service('route53resolver')])));
+  return p;
+}
+
 /** Answers one DNS message (wire bytes in, wire bytes out); `udpLimit` applies truncation. */
 export async function answerMessage(host: DnsHost, msg: Buffer, sourceIp: string, udp: boolean): Promise<Buffer | undefined> {
+  await servicesOf(host);
   let q: packet.Packet;
   try {
     q = packet.decode(msg);
@@ -134,7 +146,6 @@ function serveTcp(host: DnsHost): Server {
 
 /** Starts the server; port 0 picks a free port shared by UDP and TCP. */
 export async function startDnsServer(host: DnsHost, opts: { port?: number; host?: string } = {}): Promise<DnsServer> {
-  await Promise.all([host.service('route53'), host.service('route53resolver')]);
   const address = opts.host ?? '127.0.0.1';
   for (let attempt = 0; ; attempt++) {
     const udp = createSocket(address.includes(':') ? 'udp6' : 'udp4');
