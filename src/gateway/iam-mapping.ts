@@ -19,6 +19,9 @@ const ACTION_EXCEPTIONS: Record<string, Record<string, string>> = {
     PutBucketEncryption: 'PutEncryptionConfiguration',
     GetBucketEncryption: 'GetEncryptionConfiguration', DeleteBucketEncryption: 'PutEncryptionConfiguration',
   },
+  // Batches are authorized as the single action (there is no sqs:SendMessageBatch action).
+  sqs: { SendMessageBatch: 'SendMessage', DeleteMessageBatch: 'DeleteMessage', ChangeMessageVisibilityBatch: 'ChangeMessageVisibility' },
+  sns: { PublishBatch: 'Publish' },
   lambda: { Invoke: 'InvokeFunction', InvokeAsync: 'InvokeFunction', InvokeWithResponseStream: 'InvokeFunction' },
 };
 

@@ -62,7 +62,8 @@ export function listen(app: Drydock, port: number, host: string): Promise<Server
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    // A deep accept queue: thousands of clients connecting at once (a thundering herd) are queued, not reset.
+    server.listen({ port, host, backlog: 4096 }, () => {
       server.off('error', reject);
       app.ready = true;
       const addr = server.address() as AddressInfo;
