@@ -11,6 +11,7 @@ import {
   describeNetworkInsightsAccessScopeAnalyses, describeNetworkInsightsAccessScopes, getNetworkInsightsAccessScopeAnalysisFindings,
   getNetworkInsightsAccessScopeContent, startNetworkInsightsAccessScopeAnalysis,
 } from './access-scopes.js';
+import { ec2Resources, ec2Tags } from './authz.js';
 import { applyDxChange } from './dx-link.js';
 import {
   createVpcEndpoint, deleteVpcEndpoints, describeManagedPrefixLists, describePrefixLists, describeVpcEndpoints, describeVpcEndpointServices,
@@ -185,6 +186,8 @@ const ec2: ServiceDefinition = {
   install(host) {
     // Direct Connect gateway associations become transit gateway attachments here.
     host.bus.subscribe('directconnect:gateway-changed', (e) => applyDxChange(host.stores, e, host.clock.nowMs()));
+    host.ports.resourceResolvers.set('ec2', ec2Resources);
+    host.ports.resourceTags.set('ec2', ec2Tags(host.stores));
   },
 };
 

@@ -53,6 +53,11 @@ export function findResource(s: Ec2State, id: string): { record: Tagged; collect
   return record === undefined ? undefined : { record, collection, type: kind.type };
 }
 
+/** The resource type EC2 uses in ARNs and tags for an id (`vpc-…` → `vpc`), if known. */
+export function resourceTypeOf(id: string): string | undefined {
+  return KINDS[prefixOf(id)]?.type;
+}
+
 /** Reads a tag list as given (`[{Key, Value}]`), checking AWS's limits. */
 export function readTags(v: unknown): Tag[] {
   const list = Array.isArray(v) ? (v as { Key?: string; Value?: string }[]) : [];
