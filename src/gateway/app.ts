@@ -137,8 +137,18 @@ export class Drydock {
 
   /** Stops timers and closes the data directory. */
   close(): void {
+    for (const fn of this.#closeHooks.splice(0)) {
+      try { fn(); } catch (e) { console.error('drydock: a close hook failed:', e); }
+    }
     this.clock.close();
     this.stores.close();
+  }
+
+  readonly #closeHooks: (() => void)[] = [];
+
+  /** Runs `fn` when the app closes (services stop their child processes and sockets). */
+  onClose(fn: () => void): void {
+    this.#closeHooks.push(fn);
   }
 
   /** Drops all state, or one service's. */

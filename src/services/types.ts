@@ -44,6 +44,8 @@ export interface ServiceHost {
   /** Where clients reach Drydock (for endpoints handed to function code and URLs). */
   endpoint: string;
   faults: FaultRegistry;
+  /** Runs `fn` when the app closes (stop child processes, sockets, timers outside the clock). */
+  onClose(fn: () => void): void;
   /** Loads another service into this app (so it fills its ports) without importing it. */
   service(name: string): Promise<unknown>;
 }

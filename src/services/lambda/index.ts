@@ -25,7 +25,7 @@ import {
 import { deleteLayerVersion, getLayerVersion, getLayerVersionByArn, listLayers, listLayerVersions, publishLayerVersion } from './layers.js';
 import { parseFunctionName } from './names.js';
 import { addPermission, getPolicy, policyDocument, removePermission } from './permissions.js';
-import { registerHost } from './pool.js';
+import { closeRuntimes, registerHost } from './pool.js';
 import { resumePollers } from './sqs-poller.js';
 import { functionArn, lambdaState } from './store.js';
 import { listTags, tagResource, untagResource } from './tags.js';
@@ -102,6 +102,7 @@ function resolveResources(_operation: string, input: Record<string, unknown>, ac
 
 function install(host: ServiceHost): void {
   registerHost(host);
+  host.onClose(() => closeRuntimes(host));
   void host.service('logs');
   resumePollers(host);
   host.ports.resourceResolvers.set('lambda', resolveResources);

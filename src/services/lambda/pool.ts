@@ -219,9 +219,22 @@ export function hostOf(stores: object): ServiceHost {
   return host;
 }
 
+const runtimesOfHost = new WeakMap<ServiceHost, Set<LambdaRuntime>>();
+
 /** The runtime of a state (one per account × region, made on first use). */
 export function runtimeOf(state: LambdaState, host: ServiceHost): LambdaRuntime {
   let rt = runtimes.get(state);
-  if (!rt) runtimes.set(state, rt = new LambdaRuntime(host));
+  if (!rt) {
+    runtimes.set(state, rt = new LambdaRuntime(host));
+    let all = runtimesOfHost.get(host);
+    if (!all) runtimesOfHost.set(host, all = new Set());
+    all.add(rt);
+  }
   return rt;
+}
+
+/** Stops every execution environment of an app (it is closing). */
+export function closeRuntimes(host: ServiceHost): void {
+  for (const rt of runtimesOfHost.get(host) ?? []) rt.close();
+  runtimesOfHost.delete(host);
 }
