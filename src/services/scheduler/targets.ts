@@ -6,33 +6,17 @@
  * JSON request. Failures are retried on the clock per the retry policy, then sent to the
  * dead-letter queue (also as the role).
  */
-import { randomBytes } from 'node:crypto';
 import { AwsError, asAwsError } from '../../core/errors.js';
 import { parseArn } from '../../core/ids.js';
-import { servicePrincipal, type Principal } from '../../core/identity.js';
 import type { ServiceHost } from '../types.js';
+import { roleSession, type RoleSession } from '../role-sessions.js';
 import type { ScheduleRecord, SchedulerTarget } from './store.js';
 
 /** SDK service names in universal target ARNs whose Drydock model is named differently. */
 const SDK_SERVICE_MODELS: Record<string, string> = { eventbridge: 'events', cloudwatchlogs: 'logs', stepfunctions: 'sfn' };
 
-interface Session { principal: Principal; accessKeyId: string; untilMs: number }
-const sessions = new WeakMap<ServiceHost, Map<string, Session>>();
-
-async function session(host: ServiceHost, roleArn: string, account: string, region: string): Promise<Session> {
-  let cache = sessions.get(host);
-  if (!cache) sessions.set(host, (cache = new Map()));
-  const hit = cache.get(roleArn);
-  const now = host.clock.nowMs();
-  if (hit && hit.untilMs > now) return hit;
-  const out = await host.call({
-    service: 'sts', operation: 'AssumeRole', region, principal: servicePrincipal('scheduler.amazonaws.com', account),
-    input: { RoleArn: roleArn, RoleSessionName: randomBytes(16).toString('hex') },
-  });
-  const key = (out['Credentials'] as { AccessKeyId: string }).AccessKeyId;
-  const s = { principal: host.identities.lookup(key)!.principal, accessKeyId: key, untilMs: now + 15 * 60_000 };
-  cache.set(roleArn, s);
-  return s;
+function session(host: ServiceHost, roleArn: string, account: string, region: string): Promise<RoleSession> {
+  return roleSession(host, 'scheduler.amazonaws.com', roleArn, account, region);
 }
 
 export interface Invocation { scheduledMs: number; executionId: string }
@@ -76,7 +60,7 @@ export async function invoke(host: ServiceHost, r: ScheduleRecord, inv: Invocati
   await attempt(0);
 }
 
-async function sendToQueue(host: ServiceHost, queueArn: string, role: Session, body: string, extra: Record<string, unknown> = {}): Promise<void> {
+async function sendToQueue(host: ServiceHost, queueArn: string, role: RoleSession, body: string, extra: Record<string, unknown> = {}): Promise<void> {
   const q = parseArn(queueArn)!;
   const asRole = { principal: role.principal, accessKeyId: role.accessKeyId, region: q.region };
   // The queue's URL from its ARN, as Scheduler needs no sqs:GetQueueUrl permission.
@@ -84,7 +68,7 @@ async function sendToQueue(host: ServiceHost, queueArn: string, role: Session, b
   await host.call({ ...asRole, service: 'sqs', operation: 'SendMessage', input: { QueueUrl: url, MessageBody: body, ...extra } });
 }
 
-async function callTarget(host: ServiceHost, t: SchedulerTarget, input: string, role: Session, region: string): Promise<void> {
+async function callTarget(host: ServiceHost, t: SchedulerTarget, input: string, role: RoleSession, region: string): Promise<void> {
   const arn = parseArn(t.Arn);
   if (!arn) throw new AwsError('ValidationException', `Invalid target ARN provided: ${t.Arn}.`, 400);
   const as = { principal: role.principal, accessKeyId: role.accessKeyId, region: arn.region || region };
