@@ -76,10 +76,10 @@ function parsed(b: Buffer): unknown {
 }
 
 /** The invocation record AWS sends to destinations. */
-function record(state: LambdaState, ev: QueuedEvent, ran: Execution | undefined, condition: string): Record<string, unknown> {
+function record(state: LambdaState, ev: QueuedEvent, ran: Execution | undefined, condition: string, now: Date): Record<string, unknown> {
   const rec: Record<string, unknown> = {
     version: '1.0',
-    timestamp: new Date().toISOString(),
+    timestamp: now.toISOString(),
     requestContext: {
       requestId: ev.requestId, functionArn: functionArn(state.account, state.region, ev.fnName, ev.qualifier ?? '$LATEST'),
       condition, approximateInvokeCount: ev.attempts,
@@ -100,7 +100,7 @@ async function finish(host: ServiceHost, state: LambdaState, ev: QueuedEvent, ra
   const success = condition === 'Success';
   const destination = success ? settings?.onSuccess : settings?.onFailure;
   if (destination) {
-    await sendTo(host, state, fn.name, fn.latest.role, destination, record(state, ev, ran, condition), success).catch(() => undefined);
+    await sendTo(host, state, fn.name, fn.latest.role, destination, record(state, ev, ran, condition, host.clock.now()), success).catch(() => undefined);
     return;
   }
   const dlq = (versionOf(fn, ev.qualifier)?.cfg ?? fn.latest).deadLetterTarget;

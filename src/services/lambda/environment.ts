@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Clock, TimerId } from '../../core/clock.js';
+import { wallClock, type Clock, type TimerId } from '../../core/clock.js';
 
 export interface EnvSpec {
   id: string;
@@ -149,9 +149,10 @@ export class Environment {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'lambda-runtime-aws-request-id': run.req.requestId,
-      'lambda-runtime-deadline-ms': String(Date.now() + s.timeoutSeconds * 1000),
+      // The function compares the deadline with its own process's clock: real time.
+      'lambda-runtime-deadline-ms': String(wallClock().getTime() + s.timeoutSeconds * 1000),
       'lambda-runtime-invoked-function-arn': run.req.invokedArn,
-      'lambda-runtime-trace-id': `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${run.req.requestId.replace(/-/g, '').slice(0, 24)};Sampled=0`,
+      'lambda-runtime-trace-id': `Root=1-${Math.floor(s.clock.nowMs() / 1000).toString(16)}-${run.req.requestId.replace(/-/g, '').slice(0, 24)};Sampled=0`,
     };
     if (run.req.clientContext) headers['lambda-runtime-client-context'] = run.req.clientContext;
     if (run.req.cognitoIdentity) headers['lambda-runtime-cognito-identity'] = run.req.cognitoIdentity;
@@ -163,7 +164,7 @@ export class Environment {
   #timeout(run: Running): void {
     if (this.#running !== run) return;
     const msg = `RequestId: ${run.req.requestId} Error: Task timed out after ${this.#spec.timeoutSeconds.toFixed(2)} seconds`;
-    const log = `${run.log}${new Date().toISOString()} ${run.req.requestId} Task timed out after ${this.#spec.timeoutSeconds.toFixed(2)} seconds\n`;
+    const log = `${run.log}${this.#spec.clock.now().toISOString()} ${run.req.requestId} Task timed out after ${this.#spec.timeoutSeconds.toFixed(2)} seconds\n`;
     this.#finish(run, Buffer.from(JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage: msg })), 'Sandbox.Timedout', { log, timedOut: true });
     this.kill();
   }
