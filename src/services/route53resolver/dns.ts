@@ -26,7 +26,8 @@ function decide(host: ServiceHost, name: string, via: string | undefined): Resol
   for (const s of scopes) {
     for (const a of s.ruleAssociations.values()) {
       if (a.VPCId !== vpcId) continue;
-      const r = s.rules.get(a.ResolverRuleId);
+      // A rule another account shares is kept by its owner.
+      const r = s.rules.get(a.ResolverRuleId) ?? scopes.map((o) => o.rules.get(a.ResolverRuleId)).find((x) => x !== undefined);
       if (!r || !inZone(qname, r.DomainName)) continue;
       if (!best || r.DomainName.length > best.domain.length) best = { domain: r.DomainName, ruleId: r.Id, type: r.RuleType, targets: r.TargetIps };
     }

@@ -2,10 +2,10 @@
  * Amazon Route 53 Resolver: inbound and outbound endpoints in VPC subnets (read from Drydock's
  * EC2), FORWARD and SYSTEM rules with VPC associations, and query logging configs. Outbound
  * rules really forward: the DNS server sends a matching query from an associated VPC to the
- * rule's target IPs and returns their answer; inbound endpoints answer for their VPC.
+ * rule's target IPs and returns their answer; inbound endpoints answer for their VPC. Rules
+ * are shared with other accounts by rule policy (sharing.ts).
  *
- * Not implemented (answer NotImplemented): DNS Firewall, rule and query-log sharing policies
- * (RAM), endpoint IP address changes, Resolver configs and DNSSEC validation configs.
+ * Not implemented (answer NotImplemented): DNS Firewall, query-log sharing policies, endpoint IP address changes, Resolver configs and DNSSEC validation configs.
  */
 import type { ServiceDefinition } from '../types.js';
 import { installDns } from './dns.js';
@@ -18,6 +18,7 @@ import {
 import {
   associateRule, createRule, deleteRule, disassociateRule, getRuleAssociation, getRuleHandler, listRuleAssociations, listRules, updateRule,
 } from './rules.js';
+import { getRulePolicy, putRulePolicy } from './sharing.js';
 
 const route53resolver: ServiceDefinition = {
   name: 'route53resolver',
@@ -34,6 +35,8 @@ const route53resolver: ServiceDefinition = {
     DeleteResolverRule: deleteRule,
     ListResolverRules: listRules,
     AssociateResolverRule: associateRule,
+    PutResolverRulePolicy: putRulePolicy,
+    GetResolverRulePolicy: getRulePolicy,
     DisassociateResolverRule: disassociateRule,
     GetResolverRuleAssociation: getRuleAssociation,
     ListResolverRuleAssociations: listRuleAssociations,

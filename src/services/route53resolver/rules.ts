@@ -3,10 +3,12 @@ import type { Handler, ServiceContext } from '../types.js';
 import { byRequestId, checkVpcId, domainName, filtered, isoNow, page, tagMap } from './common.js';
 import { endpointNotFound, exists, inUse, invalidParameter, invalidRequest, notFound, ruleNotFound } from './errors.js';
 import { arnOf, resolverId, stateOf, type RuleRecord } from './store.js';
+import { rulesSharedWith } from './sharing.js';
 
-export function ruleOut(r: RuleRecord, status = 'COMPLETE'): Record<string, unknown> {
-  const { tags: _t, ...rest } = r;
-  return { ...rest, Status: status, StatusMessage: status === 'COMPLETE' ? '[Trace Id: drydock] Successfully created Resolver Rule.' : '[Trace Id: drydock] Deleting Resolver Rule.', ShareStatus: 'NOT_SHARED' };
+export function ruleOut(r: RuleRecord, status = 'COMPLETE', caller = r.OwnerId): Record<string, unknown> {
+  const { tags: _t, policy, ...rest } = r;
+  const share = caller !== r.OwnerId ? 'SHARED_WITH_ME' : policy !== undefined ? 'SHARED_BY_ME' : 'NOT_SHARED';
+  return { ...rest, Status: status, StatusMessage: status === 'COMPLETE' ? '[Trace Id: drydock] Successfully created Resolver Rule.' : '[Trace Id: drydock] Deleting Resolver Rule.', ShareStatus: share };
 }
 
 function targets(input: unknown): { Ip: string; Port: number }[] | undefined {
@@ -53,7 +55,15 @@ function getRule(ctx: ServiceContext, id: unknown): RuleRecord {
   return r;
 }
 
-export const getRuleHandler: Handler = (input, ctx) => ({ ResolverRule: ruleOut(getRule(ctx, input['ResolverRuleId'])) });
+/** The caller's own rule, or one another account shares with it. */
+function visibleRule(ctx: ServiceContext, id: unknown): RuleRecord {
+  const own = stateOf(ctx.stores, ctx.account, ctx.region).rules.get(String(id));
+  const r = own ?? rulesSharedWith(ctx).find((x) => x.Id === String(id));
+  if (!r) throw ruleNotFound(String(id));
+  return r;
+}
+
+export const getRuleHandler: Handler = (input, ctx) => ({ ResolverRule: ruleOut(visibleRule(ctx, input['ResolverRuleId']), 'COMPLETE', ctx.account) });
 
 export const updateRule: Handler = (input, ctx) => {
   const r = getRule(ctx, input['ResolverRuleId']);
@@ -78,7 +88,8 @@ export const deleteRule: Handler = (input, ctx) => {
 };
 
 export const listRules: Handler = (input, ctx) => {
-  const all = filtered([...stateOf(ctx.stores, ctx.account, ctx.region).rules.values()].map((r) => ruleOut(r)), input['Filters']);
+  const visible = [...stateOf(ctx.stores, ctx.account, ctx.region).rules.values(), ...rulesSharedWith(ctx)];
+  const all = filtered(visible.map((r) => ruleOut(r, 'COMPLETE', ctx.account)), input['Filters']);
   const p = page(all, input);
   return { ResolverRules: p.items, MaxResults: p.max, ...(p.next ? { NextToken: p.next } : {}) };
 };
@@ -89,7 +100,7 @@ const assocOut = (a: { Id: string; ResolverRuleId: string; Name?: string; VPCId:
 
 export const associateRule: Handler = (input, ctx) => {
   const state = stateOf(ctx.stores, ctx.account, ctx.region);
-  const rule = getRule(ctx, input['ResolverRuleId']);
+  const rule = visibleRule(ctx, input['ResolverRuleId']);
   const vpc = checkVpcId(input['VPCId']);
   for (const a of state.ruleAssociations.values()) {
     if (a.VPCId !== vpc) continue;
@@ -105,7 +116,7 @@ export const associateRule: Handler = (input, ctx) => {
 
 export const disassociateRule: Handler = (input, ctx) => {
   const state = stateOf(ctx.stores, ctx.account, ctx.region);
-  const rule = getRule(ctx, input['ResolverRuleId']);
+  const rule = visibleRule(ctx, input['ResolverRuleId']);
   const vpc = String(input['VPCId']);
   const a = [...state.ruleAssociations.values()].find((x) => x.ResolverRuleId === rule.Id && x.VPCId === vpc);
   if (!a) throw notFound(`[RSLVR-00802] The resolver rule with ID "${rule.Id}" is not associated with VPC "${vpc}".`);

@@ -13,6 +13,8 @@ export interface RuleRecord {
   Id: string; CreatorRequestId: string; Arn: string; DomainName: string; RuleType: string; Name?: string;
   TargetIps?: { Ip: string; Port: number }[]; ResolverEndpointId?: string; OwnerId: string; CreationTime: string; ModificationTime: string;
   tags: Record<string, string>;
+  /** The sharing policy (PutResolverRulePolicy), JSON text. */
+  policy?: string;
 }
 
 export interface RuleAssociationRecord { Id: string; ResolverRuleId: string; Name?: string; VPCId: string }
