@@ -169,7 +169,9 @@ function invoke(ctx: RequestContext, app: Drydock, def: ServiceDefinition | null
     requestId: ctx.requestId, service: ctx.service!, operation, account: ctx.account, region: ctx.region,
     principal: ctx.principal!, accessKeyId: ctx.accessKeyId, sourceIp: ctx.http.sourceIp ?? '127.0.0.1',
     endpoint: app.endpoint, clock: app.clock, stores: app.stores, meter: app.meter, bus: app.bus,
-    faults: app.faults, identities: app.identities, ports: app.ports, call: (c) => app.call(c),
+    faults: app.faults, identities: app.identities, ports: app.ports,
+    call: (c) => app.call(c.principal ? { ...c, principal: c.principal, region: c.region ?? sc.region }
+      : { principal: sc.principal, accessKeyId: sc.accessKeyId, sourceIp: sc.sourceIp, ...c, region: c.region ?? sc.region }),
   };
   const out = handler(ctx.input ?? {}, sc);
   if (isPromise(out)) return out.then((o) => { ctx.output = o ?? {}; });

@@ -27,9 +27,15 @@ export interface ServiceContext {
   faults: FaultRegistry;
   identities: Identities;
   ports: Ports;
-  /** Makes another AWS call in-process on some principal's behalf, authorized and audited. */
-  call(c: InternalCall): Promise<Record<string, unknown>>;
+  /**
+   * Makes another AWS call in-process, authorized and audited. Without a `principal` it is made
+   * as this request's caller (its principal, access key, region and source address).
+   */
+  call(c: CallerCall): Promise<Record<string, unknown>>;
 }
+
+/** An in-process call whose principal and region default to the current caller's. */
+export type CallerCall = Omit<InternalCall, 'principal' | 'region'> & Partial<Pick<InternalCall, 'principal' | 'region'>>;
 
 /** What a service may hook into once, when it loads (e.g. to fill a port). */
 export interface ServiceHost {

@@ -84,7 +84,7 @@ export const createDirectConnectGatewayAssociation: Handler = async (input, ctx)
   if (!gatewayId.startsWith('tgw-')) throw clientError('Only transit gateway associations are supported by Drydock (gatewayId tgw-…)');
   // The transit gateway must exist in this region: ask EC2, as the caller.
   try {
-    await ctx.call({ service: 'ec2', operation: 'DescribeTransitGateways', input: { TransitGatewayIds: [gatewayId] }, principal: ctx.principal, region: ctx.region, accessKeyId: ctx.accessKeyId });
+    await ctx.call({ service: 'ec2', operation: 'DescribeTransitGateways', input: { TransitGatewayIds: [gatewayId] } });
   } catch (e) {
     if (e instanceof AwsError && e.status < 500) throw clientError(`Transit Gateway ${gatewayId} does not exist in ${ctx.region}`);
     throw e;

@@ -30,7 +30,7 @@ async function codeOf(input: In, ctx: ServiceContext): Promise<CheckedZip> {
   let body: Uint8Array;
   try {
     const out = await ctx.call({
-      service: 's3', operation: 'GetObject', principal: ctx.principal, accessKeyId: ctx.accessKeyId, region: ctx.region,
+      service: 's3', operation: 'GetObject',
       input: { Bucket: bucket, Key: key, ...(input['S3ObjectVersion'] ? { VersionId: input['S3ObjectVersion'] } : {}) },
     });
     body = out['Body'] as Uint8Array;

@@ -52,7 +52,7 @@ export async function publishLayerVersion(input: In, ctx: ServiceContext): Promi
   const content = (input['Content'] as In | undefined) ?? {};
   let bytes = content['ZipFile'] as Uint8Array | undefined;
   if (bytes === undefined && content['S3Bucket'] !== undefined) {
-    const out = await ctx.call({ service: 's3', operation: 'GetObject', principal: ctx.principal, accessKeyId: ctx.accessKeyId, region: ctx.region, input: { Bucket: content['S3Bucket'], Key: content['S3Key'] } });
+    const out = await ctx.call({ service: 's3', operation: 'GetObject', input: { Bucket: content['S3Bucket'], Key: content['S3Key'] } });
     bytes = out['Body'] as Uint8Array;
   }
   if (bytes === undefined) throw invalidParameter('Please provide a source for the layer content.');

@@ -34,7 +34,7 @@ const invalidVpc = (): AwsError => new AwsError('InvalidVPCId', 'The VPC ID is i
 /** The VPC must exist in the caller's account, in its Region (asked of Drydock's EC2, as the caller). */
 async function checkVpcExists(ctx: ServiceContext, vpc: VpcRef): Promise<void> {
   try {
-    await ctx.call({ service: 'ec2', operation: 'DescribeVpcs', input: { VpcIds: [vpc.VPCId] }, principal: ctx.principal, region: vpc.VPCRegion, accessKeyId: ctx.accessKeyId, json: true });
+    await ctx.call({ service: 'ec2', operation: 'DescribeVpcs', input: { VpcIds: [vpc.VPCId] }, region: vpc.VPCRegion, json: true });
   } catch (e) {
     if (/^InvalidVpcID/.test((e as { code?: string }).code ?? '')) throw invalidVpc();
     throw e;

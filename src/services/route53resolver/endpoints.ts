@@ -14,7 +14,7 @@ const CREATING_MS = 2000;
 async function subnetsOf(ctx: ServiceContext, ids: string[]): Promise<Map<string, { VpcId: string; CidrBlock: string }>> {
   const out = new Map<string, { VpcId: string; CidrBlock: string }>();
   try {
-    const r = await ctx.call({ service: 'ec2', operation: 'DescribeSubnets', input: { SubnetIds: [...new Set(ids)] }, principal: ctx.principal, region: ctx.region, accessKeyId: ctx.accessKeyId, json: true });
+    const r = await ctx.call({ service: 'ec2', operation: 'DescribeSubnets', input: { SubnetIds: [...new Set(ids)] }, json: true });
     for (const s of (r['Subnets'] as { SubnetId: string; VpcId: string; CidrBlock: string }[] | undefined) ?? []) out.set(s.SubnetId, s);
   } catch {
     // Unknown subnets are reported below, one by one.

@@ -46,7 +46,7 @@ async function allowDelivery(ctx: ServiceContext, arn: string): Promise<void> {
   });
   await ctx.call({
     service: 'logs', operation: 'PutResourcePolicy', input: { policyName: `AWSLogDeliveryWrite-${group.split(':log-group:')[1]}`.slice(0, 255), policyDocument },
-    principal: ctx.principal, region: ctx.region, accessKeyId: ctx.accessKeyId, json: true,
+    json: true,
   }).catch(() => undefined);
 }
 

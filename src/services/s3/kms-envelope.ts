@@ -39,9 +39,7 @@ function asS3Error(e: unknown): never {
 
 async function kms(ctx: ServiceContext, operation: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
   try {
-    return await ctx.call({
-      service: 'kms', operation, input, principal: ctx.principal, accessKeyId: ctx.accessKeyId, region: ctx.region, sourceIp: ctx.sourceIp,
-    });
+    return await ctx.call({ service: 'kms', operation, input });
   } catch (e) {
     return asS3Error(e);
   }

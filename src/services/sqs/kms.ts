@@ -43,7 +43,7 @@ function mapOf<V>(m: WeakMap<object, Map<string, V>>, owner: object): Map<string
 
 async function kms(ctx: ServiceContext, operation: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
   try {
-    return await ctx.call({ service: 'kms', operation, input, principal: ctx.principal, accessKeyId: ctx.accessKeyId, region: ctx.region, sourceIp: ctx.sourceIp });
+    return await ctx.call({ service: 'kms', operation, input });
   } catch (e) {
     return asSqsError(e);
   }
