@@ -52,11 +52,7 @@ export async function serviceDefinition(name: string): Promise<ServiceDefinition
   return def ?? undefined;
 }
 
-/** Services whose folder exists but has no handlers yet: health says not-implemented. */
-const UNBUILT = new Set<string>([
-]);
-
 /** Names of the services that have handlers. */
 export function implementedServices(): string[] {
-  return Object.keys(LOADERS).filter((s) => !UNBUILT.has(s));
+  return Object.keys(LOADERS);
 }
