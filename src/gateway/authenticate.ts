@@ -1,7 +1,9 @@
 import { AwsError } from '../core/errors.js';
 import { wallClock } from '../core/clock.js';
 import { DEFAULT_ACCOUNT, type Principal } from '../core/identity.js';
-import { decodeAwsChunked } from '../protocols/aws-chunked.js';
+import { decodeAwsChunked, verifyAwsChunked } from '../protocols/aws-chunked.js';
+import { readSpooled, takesBlobPayload } from '../protocols/body-file.js';
+import { MAX_BUFFERED_BYTES } from './spool.js';
 import type { AuthProblem, ParsedAuth } from '../protocols/sigv4.js';
 import { parseSigV2, verifySigV2, type SigV2Auth } from '../protocols/sigv2.js';
 import { isAuthProblem, parseAuthorization, payloadHashFor, toAwsError, verifySignature } from '../protocols/sigv4.js';
@@ -67,7 +69,34 @@ function allowsAnonymous(ctx: RequestContext): boolean {
   return ctx.service === 'sts' && (ctx.match?.name === 'AssumeRoleWithWebIdentity' || ctx.match?.name === 'AssumeRoleWithSAML');
 }
 
-export async function authenticate(ctx: RequestContext, app: Drydock): Promise<void> {
+/** Synchronous unless the key is unknown before IAM and STS have restored theirs. */
+export function authenticate(ctx: RequestContext, app: Drydock): void | Promise<void> {
+  if (!ctx.http.spooled) return identify(ctx, app);
+  const r = identify(ctx, app);
+  return r ? r.then(() => settleSpooledBody(ctx)) : settleSpooledBody(ctx);
+}
+
+/**
+ * A body the HTTP adapter spooled to disk goes to an operation whose payload member is a blob
+ * as the file itself; any other operation gets it read back into memory, within a limit.
+ */
+function settleSpooledBody(ctx: RequestContext): void {
+  const spooled = ctx.http.spooled!;
+  let operation: string | undefined;
+  try {
+    if (ctx.protocol && ctx.model) operation = (ctx.match ??= ctx.protocol.match(ctx.model, ctx.wire))?.name;
+  } catch {
+    // An unreadable path is reported by the parse step.
+  }
+  if (operation && takesBlobPayload(ctx.model!, operation)) {
+    ctx.wire.bodyFile = spooled;
+    return;
+  }
+  if (spooled.size > MAX_BUFFERED_BYTES) throw new AwsError('RequestEntityTooLarge', 'Request must be smaller than 1073741824 bytes.', 413);
+  ctx.wire.body = readSpooled(spooled);
+}
+
+function identify(ctx: RequestContext, app: Drydock): void | Promise<void> {
   const parsed = ctx.signature;
   if (!parsed && ctx.service === 's3') {
     const v2 = parseSigV2({ method: ctx.http.method, rawPath: ctx.rawPath, rawQuery: ctx.rawQuery, headers: ctx.http.headers });
@@ -84,30 +113,46 @@ export async function authenticate(ctx: RequestContext, app: Drydock): Promise<v
     return;
   }
   if (isAuthProblem(parsed)) throw problemError(ctx, parsed);
-  let cred = app.identities.lookup(parsed.accessKeyId);
+  const cred = app.identities.lookup(parsed.accessKeyId);
   if (!cred && !app.ports.credentialsRestored) {
     // Keys and sessions issued before a restart come back when IAM and STS load their stores.
-    await Promise.all([app.service('iam'), app.service('sts')]);
-    app.ports.credentialsRestored = true;
-    cred = app.identities.lookup(parsed.accessKeyId);
+    return Promise.all([app.service('iam'), app.service('sts')]).then(() => {
+      app.ports.credentialsRestored = true;
+      return verified(ctx, app, parsed);
+    });
   }
+  return verified(ctx, app, parsed);
+}
+
+function verified(ctx: RequestContext, app: Drydock, parsed: ParsedAuth): void {
+  const cred = app.identities.lookup(parsed.accessKeyId);
   if (!cred) throw fail(UNKNOWN_KEY[family(ctx)]);
   const signed = { method: ctx.http.method, rawPath: ctx.rawPath, rawQuery: ctx.rawQuery, headers: ctx.http.headers };
   // Pre-signed URLs sign UNSIGNED-PAYLOAD (S3) or the body's hash (other services); the
   // verifier tries UNSIGNED-PAYLOAD first, then this.
-  const h = payloadHashFor(signed, ctx.http.body);
+  const spooled = ctx.http.spooled;
+  const h = payloadHashFor(signed, ctx.http.body, spooled?.sha256Hex);
   if (!h.ok) throw problemError(ctx, h.problem);
   const payloadHash = h.payloadHash;
   const result = verifySignature(signed, parsed, cred.secretAccessKey, payloadHash, wallClock(), { s3: ctx.service === 's3' });
   if (!result.ok) throw problemError(ctx, result.problem);
   if (payloadHash.startsWith('STREAMING-')) {
-    const decoded = decodeAwsChunked(ctx.http.body, payloadHash, {
+    const opts = {
       signingKey: result.signingKey, seedSignature: result.seedSignature, auth: parsed,
       decodedLength: header(ctx.http.headers['x-amz-decoded-content-length']),
       trailer: header(ctx.http.headers['x-amz-trailer']),
-    });
+    };
+    // A spooled body was unframed as it arrived; its chunk hashes are checked here.
+    let body = ctx.wire.body;
+    let decoded: ReturnType<typeof verifyAwsChunked>;
+    if (spooled?.chunks) decoded = verifyAwsChunked(spooled.chunks, payloadHash, opts);
+    else {
+      const whole = decodeAwsChunked(ctx.http.body, payloadHash, opts);
+      if (whole.ok) body = whole.body;
+      decoded = whole;
+    }
     if (!decoded.ok) throw problemError(ctx, decoded.problem);
-    ctx.wire = { ...ctx.wire, body: decoded.body, headers: { ...ctx.wire.headers, ...decoded.trailers } };
+    ctx.wire = { ...ctx.wire, body, headers: { ...ctx.wire.headers, ...decoded.trailers } };
   }
   if (cred.expiration && cred.expiration.getTime() <= app.clock.nowMs()) {
     throw new AwsError('ExpiredToken', 'The security token included in the request is expired', 400);

@@ -201,12 +201,17 @@ function unrestrictedRoot(ctx: RequestContext, app: Drydock): boolean {
  * IAM and Organizations fill the ports a decision reads. A root caller before either has any
  * state (nothing created, nothing persisted) is a standalone root, so neither needs loading.
  */
-async function loadPorts(ctx: RequestContext, app: Drydock): Promise<void> {
-  // The called service fills its own ports (resource policies, resolvers) when it loads.
-  await app.service(ctx.service!);
-  if (app.ports.iam && app.ports.org) return;
-  if (ctx.principal!.type === 'root' && !app.stores.services().some((s) => s === 'iam' || s === 'organizations')) return;
-  await Promise.all([app.service('iam'), app.service('organizations')]);
+/**
+ * What must load before a decision: the called service fills its own ports (resource
+ * policies, resolvers) when it loads, IAM and Organizations theirs. Undefined once all are in,
+ * so the common request decides without waiting on a promise.
+ */
+function portsPending(ctx: RequestContext, app: Drydock): Promise<unknown> | undefined {
+  if (app.installedService(ctx.service!) === undefined) return app.service(ctx.service!);
+  if (app.ports.iam && app.ports.org) return undefined;
+  if (ctx.principal!.type === 'root' && !app.stores.services().some((s) => s === 'iam' || s === 'organizations')) return undefined;
+  if (app.installedService('iam') !== undefined && app.installedService('organizations') !== undefined) return undefined;
+  return Promise.all([app.service('iam'), app.service('organizations')]);
 }
 
 /** The resources of the call: from the owning service when it resolves them, else the table. */
@@ -231,8 +236,9 @@ function grantLifts(ctx: RequestContext, app: Drydock, ref: ResourceRef, decisio
   return grant?.grantId;
 }
 
-export async function authorize(ctx: RequestContext, app: Drydock): Promise<void> {
-  await loadPorts(ctx, app);
+export function authorize(ctx: RequestContext, app: Drydock): void | Promise<void> {
+  const pending = portsPending(ctx, app);
+  if (pending) return pending.then(() => authorize(ctx, app));
   const callAction = iamAction(ctx.model!.signingName, ctx.service!, ctx.match!.name, ctx.http.method);
   if (isAlwaysAllowed(callAction)) return;
   // Federation calls carry their own proof (the token); STS checks it against the trust policy.
@@ -243,7 +249,13 @@ export async function authorize(ctx: RequestContext, app: Drydock): Promise<void
   // is allowed everything: skip the evaluation (the common case with test/test).
   const own = (arn: string) => ownerOf(arn, ctx.account) === ctx.account;
   if (unrestrictedRoot(ctx, app) && refs.every((r) => own(r.arn) && (r.arn === '*' || !app.ports.resourcePolicies.get(prefix)?.(r.arn)))) return;
-  const { accessDeniedMessage, evaluate, explainDecision } = await loadEngine();
+  if (!engine) return loadEngine().then(() => decide(ctx, app, refs, callAction));
+  decide(ctx, app, refs, callAction);
+}
+
+/** Every resource of the call decided by the engine; the first refusal ends the request. */
+function decide(ctx: RequestContext, app: Drydock, refs: ResourceRef[], callAction: string): void {
+  const { accessDeniedMessage, evaluate, explainDecision } = engine!;
   for (const ref of refs) {
     const action = ref.action ?? callAction;
     const request = authzRequest(ctx, app, action, ref.arn);
