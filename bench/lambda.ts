@@ -1,122 +1,216 @@
 /**
- * Lambda: time to a function's first answer (cold start) beside a bare `node -e` process start
- * measured in the same run, warm Invoke latency p50/p99 and Drydock's overhead on it (latency
- * minus the function's own Duration), and warm throughput with concurrent callers.
+ * Lambda beside serverless-offline (serverless@3): time to a function's first answer (cold
+ * start, with a bare `node -e` process start measured in the same run), warm latency p50/p99
+ * and throughput through the Invoke API (AWS SDK v3 LambdaClient) and through an HTTP API
+ * route, and Drydock's overhead on a warm Invoke (latency minus the function's own Duration).
  *
  *   node --import tsx bench/lambda.ts [--cold 7] [--warm 1000] [--duration 5] [--connections 10]
+ *                                     [--peer in-process|worker-threads|none]
  *
- * Drydock runs in this process (the embedded server, a real socket); callers use the AWS SDK
- * for JavaScript v3 over keep-alive connections. serverless-offline, the peer the issue names,
- * is not installed here, so the peer is the bare process start.
+ * Each server runs in a process of its own (Drydock from src/ through tsx) and the callers
+ * share this one. serverless-offline is installed on first run (bench/peers/serverless, a
+ * pinned lock file) and runs the same handler code behind `GET /echo`, with `--useInProcess`
+ * (its best warm numbers: the handler is a function call in its own process, no isolation)
+ * unless `--peer worker-threads` asks for its default. Drydock runs every function in a
+ * process of its own speaking the Lambda Runtime API, as Lambda does.
  */
-import { spawnSync } from 'node:child_process';
-import { Agent } from 'node:http';
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
 import { zipSync, strToU8 } from 'fflate';
+import { ApiGatewayV2Client, CreateApiCommand, CreateIntegrationCommand, CreateRouteCommand, CreateStageCommand } from '@aws-sdk/client-apigatewayv2';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { startDrydock } from '../src/embedded/index.js';
-import { hostOf, runtimeOf } from '../src/services/lambda/pool.js';
-import { lambdaState } from '../src/services/lambda/store.js';
-import { flag, fmt, machineLoad } from './lib.js';
+import { AddPermissionCommand, CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { flag, fmt, freePort, machineLoad, median, percentile, ROOT } from './lib.js';
+import { startOffline, type OfflineMode } from './peers/serverless/offline.js';
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+/** The function both sides run: answers an Invoke with a proxy response, and the route with its body. */
+const HANDLER_JS = "exports.handler = async () => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{\"ok\":true}' });\n";
+const PAYLOAD = strToU8('{"ping":1}');
+
+interface Side {
+  invoke(): Promise<unknown>;
+  http(): Promise<unknown>;
 }
 
-function median(xs: number[]): number {
-  return percentile([...xs].sort((a, b) => a - b), 50);
+interface Measured {
+  first: number;
+  invoke: number[];
+  http: number[];
+  invokeTput: number;
+  httpTput: number;
+}
+
+const opts = {
+  cold: Number(flag('cold') ?? 7),
+  warm: Number(flag('warm') ?? 1000),
+  durationMs: 1000 * Number(flag('duration') ?? 5),
+  connections: Number(flag('connections') ?? 10),
+  peer: (flag('peer') ?? 'in-process') as OfflineMode | 'none',
+};
+
+async function sequential(n: number, call: () => Promise<unknown>): Promise<number[]> {
+  const lat: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await call();
+    lat.push(performance.now() - t);
+  }
+  return lat.sort((a, b) => a - b);
+}
+
+/** `connections` callers in a loop: calls per second, after a warm-up round as long as a third of it. */
+async function throughput(call: () => Promise<unknown>): Promise<number> {
+  const run = async (ms: number): Promise<number> => {
+    let n = 0;
+    const end = performance.now() + ms;
+    await Promise.all(Array.from({ length: opts.connections }, async () => {
+      while (performance.now() < end) { await call(); n++; }
+    }));
+    return n;
+  };
+  await run(opts.durationMs / 3);
+  return (await run(opts.durationMs)) / (opts.durationMs / 1000);
+}
+
+async function measure(side: Side, first: number): Promise<Measured> {
+  for (let i = 0; i < 50; i++) { await side.invoke(); await side.http(); }
+  const invoke = await sequential(opts.warm, side.invoke);
+  const http = await sequential(opts.warm, side.http);
+  return { first, invoke, http, invokeTput: await throughput(side.invoke), httpTput: await throughput(side.http) };
+}
+
+/** A GET through a keep-alive agent; fails on anything but 200. */
+function get(agent: Agent, port: number, path: string, hostHeader: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent, headers: { host: hostHeader } }, (r) => {
+      r.resume();
+      r.on('end', () => (r.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${r.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function clientConfig(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }, agent: Agent) {
+  return { endpoint, region: 'us-east-1', credentials, maxAttempts: 1, requestHandler: { httpAgent: agent } };
+}
+
+/** Drydock in a process of its own, as serverless-offline runs, so callers and server do not share a thread. */
+async function spawnDrydock(): Promise<{ endpoint: string; stop: () => Promise<void> }> {
+  const src = `const { startDrydock } = await import(${JSON.stringify(join(ROOT, 'src', 'embedded', 'index.ts'))});
+const dd = await startDrydock(); console.log('READY ' + dd.endpoint); process.stdin.on('end', () => dd.stop().then(() => process.exit(0))); process.stdin.resume();`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', src], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => { out += c.toString(); const m = /READY (\S+)/.exec(out); if (m) resolve(m[1]!); });
+    child.once('exit', (code) => reject(new Error(`drydock exited (${code})`)));
+  });
+  const exited = new Promise((r) => child.once('exit', r));
+  return { endpoint, stop: async () => { child.stdin!.end(); await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]); child.kill('SIGKILL'); } };
+}
+
+/** `Duration` and `Init Duration` of the REPORT line in a Tail log. */
+function report(logResult: string | undefined): { duration: number; init: number } {
+  const text = Buffer.from(logResult ?? '', 'base64').toString('utf8');
+  return { duration: Number(/\tDuration: ([\d.]+) ms/.exec(text)?.[1]), init: Number(/Init Duration: ([\d.]+) ms/.exec(text)?.[1]) };
+}
+
+async function drydock(agent: Agent): Promise<{ m: Measured; cold: number[]; init: number[]; overhead: number[]; durations: number[] }> {
+  const dd = await spawnDrydock();
+  try {
+    const cfg = clientConfig(dd.endpoint, { accessKeyId: 'test', secretAccessKey: 'test' }, agent);
+    const lambda = new LambdaClient(cfg);
+    const { Role } = await new IAMClient(cfg).send(new CreateRoleCommand({
+      RoleName: 'bench', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+    }));
+    const code = zipSync({ 'index.js': strToU8(HANDLER_JS) });
+    const create = (name: string) => lambda.send(new CreateFunctionCommand({ FunctionName: name, Role: Role!.Arn!, Runtime: 'nodejs20.x', Handler: 'index.handler', Code: { ZipFile: code } }));
+    const invokeOf = (name: string, tail = false) => () => lambda.send(new InvokeCommand({ FunctionName: name, Payload: PAYLOAD, ...(tail ? { LogType: 'Tail' } : {}) }));
+
+    // Cold: a new function each time, so each first Invoke starts a process.
+    const cold: number[] = [];
+    const init: number[] = [];
+    for (let i = 0; i < opts.cold; i++) {
+      await create(`cold-${i}`);
+      const t = performance.now();
+      const out = await invokeOf(`cold-${i}`, true)();
+      cold.push(performance.now() - t);
+      init.push(report(out.LogResult).init);
+    }
+
+    const fnArn = (await create('warm')).FunctionArn!;
+    await lambda.send(new AddPermissionCommand({ FunctionName: 'warm', StatementId: 'apigw', Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' }));
+    const v2 = new ApiGatewayV2Client(cfg);
+    const api = await v2.send(new CreateApiCommand({ Name: 'bench', ProtocolType: 'HTTP' }));
+    const integ = await v2.send(new CreateIntegrationCommand({ ApiId: api.ApiId, IntegrationType: 'AWS_PROXY', IntegrationUri: fnArn, PayloadFormatVersion: '2.0' }));
+    await v2.send(new CreateRouteCommand({ ApiId: api.ApiId, RouteKey: 'GET /echo', Target: `integrations/${integ.IntegrationId}` }));
+    await v2.send(new CreateStageCommand({ ApiId: api.ApiId, StageName: '$default', AutoDeploy: true }));
+    const port = Number(new URL(dd.endpoint).port);
+    const hostHeader = `${api.ApiId}.execute-api.localhost.localstack.cloud:${port}`;
+
+    const m = await measure({ invoke: invokeOf('warm'), http: () => get(agent, port, '/echo', hostHeader) }, median(cold));
+    // The function's own Duration, from the REPORT lines of a pass with LogType Tail.
+    const durations: number[] = [];
+    const tailed = invokeOf('warm', true);
+    for (let i = 0; i < Math.min(opts.warm, 300); i++) durations.push(report((await tailed()).LogResult).duration);
+    durations.sort((a, b) => a - b);
+    const overhead = m.invoke.map((l) => l - median(durations)).sort((a, b) => a - b);
+    return { m, cold, init, overhead, durations };
+  } finally {
+    await dd.stop();
+  }
+}
+
+async function offline(agent: Agent, mode: OfflineMode): Promise<{ m: Measured; startMs: number }> {
+  const o = await startOffline(HANDLER_JS.replace('exports.handler', 'exports.echo'), mode, { http: await freePort(), lambda: await freePort() });
+  try {
+    const lambda = new LambdaClient(clientConfig(o.lambdaEndpoint, { accessKeyId: 'test', secretAccessKey: 'test' }, agent));
+    const invoke = () => lambda.send(new InvokeCommand({ FunctionName: o.functionName, Payload: PAYLOAD }));
+    const t = performance.now();
+    await invoke();
+    const first = performance.now() - t;
+    const m = await measure({ invoke, http: () => get(agent, o.httpPort, '/echo', `127.0.0.1:${o.httpPort}`) }, first);
+    return { m, startMs: o.startMs };
+  } finally {
+    await o.stop();
+  }
+}
+
+function pq(xs: number[]): string {
+  return `${fmt(percentile(xs, 50), 2)} / ${fmt(percentile(xs, 99), 2)} ms`;
 }
 
 async function main(): Promise<void> {
-  const coldRuns = Number(flag('cold') ?? 7);
-  const warmCalls = Number(flag('warm') ?? 1000);
-  const durationMs = 1000 * Number(flag('duration') ?? 5);
-  const connections = Number(flag('connections') ?? 10);
   const load = machineLoad();
-  console.log(`drydock lambda bench — node ${process.version}, ${cpus().length} CPUs, load ${fmt(load.load1, 2)}`);
-
+  console.log(`drydock lambda bench — node ${process.version}, ${cpus().length} CPUs, load ${fmt(load.load1, 2)}, peer: serverless-offline ${opts.peer}`);
   const bare: number[] = [];
-  for (let i = 0; i < coldRuns; i++) {
+  for (let i = 0; i < opts.cold; i++) {
     const t = performance.now();
     spawnSync(process.execPath, ['-e', '0']);
     bare.push(performance.now() - t);
   }
+  const agent = new Agent({ keepAlive: true, maxSockets: opts.connections + 2 });
+  const d = await drydock(agent);
+  const peer = opts.peer === 'none' ? undefined : await offline(agent, opts.peer);
+  agent.destroy();
 
-  const dd = await startDrydock();
-  const agent = new Agent({ keepAlive: true, maxSockets: connections + 2 });
-  const cfg = { endpoint: dd.endpoint, region: 'us-east-1', credentials: dd.credentials, maxAttempts: 1, requestHandler: { httpAgent: agent } };
-  const lambda = new LambdaClient(cfg);
-  const { Role } = await new IAMClient(cfg).send(new CreateRoleCommand({
-    RoleName: 'bench', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
-  }));
-  const code = zipSync({ 'index.js': strToU8('exports.handler = async (e) => e;') });
-  const payload = strToU8('{"ping":1}');
-  const invoke = (name: string) => lambda.send(new InvokeCommand({ FunctionName: name, Payload: payload }));
-  try {
-    // Cold: a new function each time, so each first Invoke starts a process.
-    const cold: number[] = [];
-    const init: number[] = [];
-    await dd.app.service('lambda');
-    const state = lambdaState(dd.app.stores, '000000000000', 'us-east-1');
-    const rt = runtimeOf(state, hostOf(dd.app.stores));
-    for (let i = 0; i < coldRuns; i++) {
-      await lambda.send(new CreateFunctionCommand({ FunctionName: `cold-${i}`, Role: Role!.Arn!, Runtime: 'nodejs20.x', Handler: 'index.handler', Code: { ZipFile: code } }));
-      const t = performance.now();
-      await invoke(`cold-${i}`);
-      cold.push(performance.now() - t);
-      init.push(rt.records.at(-1)!.initMs ?? NaN);
-    }
-
-    await lambda.send(new CreateFunctionCommand({ FunctionName: 'warm', Role: Role!.Arn!, Runtime: 'nodejs20.x', Handler: 'index.handler', Code: { ZipFile: code } }));
-    for (let i = 0; i < 50; i++) await invoke('warm');
-    const from = rt.records.length;
-    const lat: number[] = [];
-    for (let i = 0; i < warmCalls; i++) {
-      const t = performance.now();
-      await invoke('warm');
-      lat.push(performance.now() - t);
-    }
-    const fnDur = rt.records.slice(from).map((r) => r.durationMs ?? 0);
-    // The same SDK and server answering a call that runs nothing: what any request costs here.
-    const base: number[] = [];
-    for (let i = 0; i < warmCalls; i++) {
-      const t = performance.now();
-      await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'warm' }));
-      base.push(performance.now() - t);
-    }
-    base.sort((a, b) => a - b);
-    const overhead = lat.map((l, i) => l - (fnDur[i] ?? 0)).sort((a, b) => a - b);
-    lat.sort((a, b) => a - b);
-
-    // Throughput: `connections` callers in a loop for the duration, after a round that warms
-    // as many environments as there are callers.
-    const callers = async (ms: number): Promise<number> => {
-      let n = 0;
-      const end = performance.now() + ms;
-      await Promise.all(Array.from({ length: connections }, async () => {
-        while (performance.now() < end) { await invoke('warm'); n++; }
-      }));
-      return n;
-    };
-    await callers(3000);
-    const done = await callers(durationMs);
-
-    console.log('');
-    console.log('| measure | value |');
-    console.log('|---|---|');
-    console.log(`| bare \`node -e 0\` start, median of ${coldRuns} | ${fmt(median(bare))} ms |`);
-    console.log(`| cold Invoke (time to first answer), median of ${coldRuns} | ${fmt(median(cold))} ms (${fmt(median(cold) / median(bare), 2)}× bare) |`);
-    console.log(`| Init Duration reported, median | ${fmt(median(init))} ms |`);
-    console.log(`| warm Invoke latency p50 / p99 (SDK, ${warmCalls} sequential) | ${fmt(percentile(lat, 50), 2)} / ${fmt(percentile(lat, 99), 2)} ms |`);
-    console.log(`| warm overhead (latency − function Duration) p50 / p99 | ${fmt(percentile(overhead, 50), 2)} / ${fmt(percentile(overhead, 99), 2)} ms |`);
-    console.log(`| GetFunctionConfiguration p50 / p99 (same SDK and server, runs nothing) | ${fmt(percentile(base, 50), 2)} / ${fmt(percentile(base, 99), 2)} ms |`);
-    console.log(`| function Duration p50 (as REPORT shows it) | ${fmt(median(fnDur), 2)} ms |`);
-    console.log(`| warm throughput, ${connections} callers, ${durationMs / 1000} s | ${fmt(done / (durationMs / 1000))} invokes/s |`);
-  } finally {
-    agent.destroy();
-    await dd.stop();
-  }
+  const row = (what: string, ours: string, theirs: string, ratio: string): void => console.log(`| ${what} | ${ours} | ${theirs} | ${ratio} |`);
+  const x = (a: number, b: number): string => `${fmt(a / b, 1)}×`;
+  const p = peer?.m;
+  console.log('');
+  row('measure', 'Drydock', `serverless-offline (${opts.peer})`, 'Drydock vs peer (>1×: Drydock better)');
+  console.log('|---|---|---|---|');
+  row(`bare \`node -e 0\` start, median of ${opts.cold}`, `${fmt(median(bare))} ms`, '', '');
+  row('first answer of a new function (Invoke)', `${fmt(d.m.first)} ms (median of ${opts.cold}; ${x(d.m.first, median(bare))} bare)`, p ? `${fmt(p.first)} ms (after ${fmt(peer.startMs / 1000, 1)} s to start \`serverless offline\`)` : '', p ? x(p.first, d.m.first) : '');
+  row('Init Duration reported, median', `${fmt(median(d.init))} ms`, '', '');
+  row(`warm Invoke p50 / p99 (SDK, ${opts.warm} sequential)`, pq(d.m.invoke), p ? pq(p.invoke) : '', p ? `${x(percentile(p.invoke, 50), percentile(d.m.invoke, 50))} (p50)` : '');
+  row(`warm HTTP API route p50 / p99 (${opts.warm} sequential)`, pq(d.m.http), p ? pq(p.http) : '', p ? `${x(percentile(p.http, 50), percentile(d.m.http, 50))} (p50)` : '');
+  row('warm Invoke overhead (latency − function Duration p50) p50 / p99', pq(d.overhead), '', '');
+  row('function Duration p50 / p99 (REPORT line; includes the Runtime API round trip)', pq(d.durations), '', '');
+  row(`Invoke throughput, ${opts.connections} callers, ${opts.durationMs / 1000} s`, `${fmt(d.m.invokeTput)}/s`, p ? `${fmt(p.invokeTput)}/s` : '', p ? x(d.m.invokeTput, p.invokeTput) : '');
+  row(`HTTP route throughput, ${opts.connections} callers, ${opts.durationMs / 1000} s`, `${fmt(d.m.httpTput)}/s`, p ? `${fmt(p.httpTput)}/s` : '', p ? x(d.m.httpTput, p.httpTput) : '');
 }
 
 main().catch((e: unknown) => {
