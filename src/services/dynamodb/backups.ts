@@ -11,7 +11,7 @@ import type { Handler, ServiceContext } from '../types.js';
 import { stateOf, tableNameOf } from './context.js';
 import { describeTable } from './describe.js';
 import { checkTableName, checkThroughput } from './table-validate.js';
-import { primaryToken, runtimeOf, tableArn, type BackupRecord, type TableRecord } from './store.js';
+import { primaryToken, runtimeOf, storedItems, tableArn, type BackupRecord, type TableRecord } from './store.js';
 import { commit } from './writes.js';
 
 const LATEST_LAG_MS = 5 * 60 * 1000;
@@ -53,7 +53,7 @@ export const createBackup: Handler = (input, ctx) => {
   const t = tableOr(ctx, input['TableName']);
   const name = checkTableName(input['BackupName'], 'backupName');
   const now = ctx.clock.nowMs();
-  const items = [...runtimeOf(stateOf(ctx), t).items.values()].map(cloneItem);
+  const items = [...storedItems(runtimeOf(stateOf(ctx), t))];
   const b: BackupRecord = {
     arn: `${t.arn}/backup/${String(now).padStart(14, '0')}-${randomBytes(4).toString('hex')}`, name, createdMs: now,
     table: structuredClone(t), items, bytes: items.reduce((n, i) => n + itemSize(i), 0),
@@ -118,7 +118,7 @@ export function setPitr(ctx: ServiceContext, t: TableRecord, on: boolean): void 
   const state = stateOf(ctx);
   const id = `${t.name}\u0000${t.generation}`;
   if (on && !state.history.has(id)) {
-    const base = new Map([...runtimeOf(state, t).items].map(([k, v]) => [k, cloneItem(v)]));
+    const base = new Map([...storedItems(runtimeOf(state, t))].map((item) => [primaryToken(t, item), item]));
     state.history.set(id, { sinceMs: ctx.clock.nowMs(), base, log: [] });
   }
   if (!on) state.history.delete(id);

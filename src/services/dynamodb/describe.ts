@@ -2,7 +2,7 @@
  * TableDescription as DescribeTable, CreateTable, UpdateTable and DeleteTable answer it, with
  * live item counts and sizes (AWS refreshes them every six hours; exact is more useful here).
  */
-import { itemSize } from '../../engines/dynamodb/index.js';
+import { encodedSize } from '../../engines/dynamodb/codec.js';
 import type { ServiceContext } from '../types.js';
 import { dynamoState, runtimeOf, type IndexRecord, type TableRecord } from './store.js';
 
@@ -20,7 +20,7 @@ function indexDescription(ctx: ServiceContext, t: TableRecord, ix: IndexRecord, 
   const rt = runtimeOf(dynamoState(ctx.stores, t.account, t.region), t);
   const k = rt.indexes.get(ix.name);
   let bytes = 0;
-  if (k) for (const p of k.partitions.values()) for (const item of p.items) bytes += itemSize(item);
+  if (k) for (const enc of k.encoded()) bytes += encodedSize(enc);
   return {
     IndexName: ix.name,
     KeySchema: ix.keySchema,

@@ -12,6 +12,8 @@ import type { Handler, ServiceContext } from '../types.js';
 import { requireTable } from './context.js';
 import { constraint, engineCall, validation } from './errors.js';
 import { checkKey, checkPutItem } from './item-checks.js';
+import { decodeItem } from '../../engines/dynamodb/codec.js';
+import { encodedOf } from '../../engines/dynamodb/key-index.js';
 import { dynamoState, runtimeOf, type TableRecord } from './store.js';
 import { commit, ConditionFailed, planDelete, planPut, planUpdate, type WritePlan } from './writes.js';
 
@@ -77,10 +79,11 @@ function select(ctx: ServiceContext, s: Extract<Statement, { kind: 'select' }>):
     source = ix;
   }
   const eq = s.where && keyFromWhere(s.where, [source.hashKey]);
-  const partitions = eq ? [...[source.partitions.get(tokenOf(eq.key[source.hashKey]!))].filter((p) => p !== undefined)] : source.scanOrder();
+  const tokens = eq ? [tokenOf(eq.key[source.hashKey]!)] : source.scanOrder();
   const out: Item[] = [];
-  for (const p of partitions) {
-    for (const item of p!.items) {
+  for (const token of tokens) {
+    for (const e of source.partition(token)?.items ?? []) {
+      const item = decodeItem(encodedOf(e));
       if (s.where && !engineCall(() => evaluate(s.where!, item))) continue;
       out.push(s.projection ? project(item, s.projection) : item);
     }

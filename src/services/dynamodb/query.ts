@@ -4,9 +4,10 @@
  * parallel scan segments.
  */
 import {
-  analyzeKeyCondition, checkItem, evaluate, itemSize, keyToken, project, rangeMatches, typeOf, type Item, type Path,
+  analyzeKeyCondition, checkItem, evaluate, keyToken, project, typeOf, type Item, type KeyCondition, type Path,
 } from '../../engines/dynamodb/index.js';
-import { hashOrder, type KeyIndex, type Partition } from '../../engines/dynamodb/key-index.js';
+import { decodeItem, encodedSize } from '../../engines/dynamodb/codec.js';
+import { encodedOf, hashOrder, type KeyIndex } from '../../engines/dynamodb/key-index.js';
 import type { Handler, ServiceContext } from '../types.js';
 import { requireTable } from './context.js';
 import { constraint, engineCall, validation } from './errors.js';
@@ -65,31 +66,40 @@ function startKey(s: Source, esk: Item | undefined): Item | undefined {
 
 interface Walk { items: Item[]; scanned: number; bytes: number; last?: Item }
 
-/** Walks items in order after `start`, stopping at Limit or once 1 MB has been read. */
-function walk(s: Source, partitions: Partition[], start: Item | undefined, forward: boolean, limit: number | undefined,
-  keep: (item: Item) => boolean): Walk {
+/**
+ * Walks partitions (by token) in order after `start`, inside each the span meeting the sort
+ * key condition, stopping at Limit or once 1 MB has been read. Items are decoded as they are
+ * taken; sizes come from the stored header.
+ */
+function walk(s: Source, tokens: string[], start: Item | undefined, forward: boolean, limit: number | undefined,
+  range?: KeyCondition['range']): Walk {
   const out: Walk = { items: [], scanned: 0, bytes: 0 };
   const hashKey = hashKeyOf(s.schema);
   let first = 0;
-  if (start) {
-    const token = keyToken(start[hashKey]!);
+  const startToken = start && keyToken(start[hashKey]!);
+  if (startToken !== undefined) {
     // The start's partition may be gone: resume at the first partition not before it.
-    const order = hashOrder(token);
-    first = partitions.findIndex((p) => p.order > order || (p.order === order && p.token >= token));
+    const order = hashOrder(startToken);
+    first = tokens.findIndex((t) => { const o = hashOrder(t); return o > order || (o === order && t >= startToken); });
     if (first < 0) return out;
   }
-  for (let pi = first; pi < partitions.length; pi++) {
-    const items = partitions[pi]!.items;
-    let i = forward ? 0 : items.length - 1;
-    if (start && pi === first && partitions[pi]!.token === keyToken(start[hashKey]!)) i = s.keys.after(items, start, !forward);
-    for (; forward ? i < items.length : i >= 0; forward ? i++ : i--) {
-      const item = items[i]!;
-      if (!keep(item)) continue;
+  for (let pi = first; pi < tokens.length; pi++) {
+    const items = s.keys.partition(tokens[pi]!)?.items ?? [];
+    let [from, to] = s.keys.span(items, range);
+    if (start && pi === first && tokens[pi] === startToken) {
+      const at = s.keys.after(items, start, !forward);
+      if (forward) from = Math.max(from, at);
+      else to = Math.min(to, at + 1);
+    }
+    const step = forward ? 1 : -1;
+    for (let i = forward ? from : to - 1; forward ? i < to : i >= from; i += step) {
+      const enc = encodedOf(items[i]!);
+      const item = decodeItem(enc);
       out.scanned++;
-      out.bytes += itemSize(item);
+      out.bytes += encodedSize(enc);
       out.items.push(item);
       if ((limit !== undefined && out.scanned >= limit) || out.bytes >= PAGE_BYTES) {
-        const more = forward ? i + 1 < items.length || pi + 1 < partitions.length : i > 0 || pi + 1 < partitions.length;
+        const more = forward ? i + 1 < to || pi + 1 < tokens.length : i > from || pi + 1 < tokens.length;
         if (more || limit !== undefined) out.last = item;
         return out;
       }
@@ -141,9 +151,8 @@ export const query: Handler = (input, ctx) => {
   const start = startKey(s, input['ExclusiveStartKey'] as Item | undefined);
   const token = keyToken(kc.hash);
   if (start && keyToken(start[hk]!) !== token) throw validation('The provided starting key is outside query boundaries based on provided conditions');
-  const partition = s.keys.partitions.get(token);
   const forward = input['ScanIndexForward'] !== false;
-  const w = walk(s, partition ? [partition] : [], start, forward, limit, (item) => rk === undefined || rangeMatches(item[rk]!, kc.range));
+  const w = walk(s, s.keys.partition(token) ? [token] : [], start, forward, limit, kc.range);
   throttle(ctx, s.t, 'read', readUnits(w.bytes, input['ConsistentRead'] === true));
   return respond(ctx, input, s, w, select, ex);
 };
@@ -154,7 +163,7 @@ export const scan: Handler = (input, ctx) => {
   const ex = readExpressions(input, ['filter', 'projection']);
   const select = selectOf(input, s, ex.projection);
   const start = startKey(s, input['ExclusiveStartKey'] as Item | undefined);
-  let partitions = s.keys.scanOrder();
+  let tokens = s.keys.scanOrder();
   const seg = input['Segment'] as number | undefined;
   const total = input['TotalSegments'] as number | undefined;
   if (seg !== undefined || total !== undefined) {
@@ -164,9 +173,9 @@ export const scan: Handler = (input, ctx) => {
     if (seg < 0) throw constraint(seg, 'segment', 'have value greater than or equal to 0');
     if (seg >= total) throw validation(`The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: ${seg} is not less than TotalSegments: ${total}`);
     // Segments split the 32-bit partition hash space evenly, as AWS splits its key space.
-    partitions = partitions.filter((p) => Math.floor((p.order * total) / 2 ** 32) === seg);
+    tokens = tokens.filter((p) => Math.floor((hashOrder(p) * total) / 2 ** 32) === seg);
   }
-  const w = walk(s, partitions, start, true, limit, () => true);
+  const w = walk(s, tokens, start, true, limit);
   throttle(ctx, s.t, 'read', readUnits(w.bytes, input['ConsistentRead'] === true));
   return respond(ctx, input, s, w, select, ex);
 };

@@ -8,10 +8,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TimerId } from '../../core/clock.js';
-import { cloneItem, type Item } from '../../engines/dynamodb/index.js';
+import type { Item } from '../../engines/dynamodb/index.js';
 import type { ServiceContext, ServiceHost } from '../types.js';
 import { validation } from './errors.js';
-import { dynamoState, runtimeOf, tableArn, type TableRecord } from './store.js';
+import { dropItems, dynamoState, getStored, keyOf, primaryToken, runtimeOf, storedItems, tableArn, type TableRecord } from './store.js';
 import { enableStream } from './stream-publish.js';
 import { afterCommitHooks, commit, type WriteFacilities, type WritePlan } from './writes.js';
 
@@ -32,7 +32,7 @@ export function replicationLagMs(t: TableRecord): number {
 }
 
 interface Stamp { ms: number; region: string }
-interface Delivery { account: string; table: string; from: string; to: string; token: string; item?: Item; stamp: Stamp }
+interface Delivery { account: string; table: string; from: string; to: string; token: string; key: Item; item?: Item; stamp: Stamp }
 
 /** The replication of one app: deliveries in flight and the last write stamp of each item. */
 class Replicator {
@@ -58,7 +58,7 @@ class Replicator {
     this.stampsOf(t.account, t.region, t.name).set(plan.token, stamp);
     for (const r of t.replicas) {
       if (r.region === t.region) continue;
-      const d: Delivery = { account: t.account, table: t.name, from: t.region, to: r.region, token: plan.token, item: plan.next && cloneItem(plan.next), stamp };
+      const d: Delivery = { account: t.account, table: t.name, from: t.region, to: r.region, token: plan.token, key: keyOf(t, (plan.next ?? plan.old)!), item: plan.next, stamp };
       f.clock.setTimer(() => this.deliver(d), replicationLagMs(t));
     }
   }
@@ -97,7 +97,7 @@ class Replicator {
     if (!newer(d.stamp, seen.get(d.token))) return;
     seen.set(d.token, d.stamp);
     const rt = runtimeOf(state, t);
-    commit(this.host, { table: t, token: d.token, old: rt.items.get(d.token), next: d.item }, { replicated: true });
+    commit(this.host, { table: t, token: d.token, old: getStored(rt, d.key), next: d.item }, { replicated: true });
   }
 }
 
@@ -143,7 +143,7 @@ function createReplica(ctx: ServiceContext, t: TableRecord, region: string): voi
   enableStream({ ...ctx, region }, replica, 'NEW_AND_OLD_IMAGES');
   // Initial copy: the replica starts with every item the table has now.
   const from = runtimeOf(dynamoState(ctx.stores, ctx.account, t.region), t);
-  for (const [token, item] of from.items) commit(ctx, { table: replica, token, next: cloneItem(item) }, { replicated: true });
+  for (const item of [...storedItems(from)]) commit(ctx, { table: replica, token: primaryToken(replica, item), next: item }, { replicated: true });
   for (const r of regions) {
     const rec = dynamoState(ctx.stores, ctx.account, r).tables.get(t.name);
     if (!rec) continue;
@@ -157,8 +157,7 @@ function removeReplica(ctx: ServiceContext, t: TableRecord, region: string): voi
   const target = dynamoState(ctx.stores, ctx.account, region);
   const rec = target.tables.get(t.name);
   if (rec) {
-    runtimeOf(target, rec).items.clear();
-    target.runtimes.delete(`${rec.name}\u0000${rec.generation}`);
+    dropItems(target, rec);
     target.tables.delete(t.name);
   }
   const rest = t.replicas.filter((r) => r.region !== region).map((r) => r.region);

@@ -1,11 +1,12 @@
 /**
- * DynamoDB state of one account × region: table records and their items. Items are kept in
- * one collection per table (so a data directory keeps them) and indexed in memory by
- * {@link KeyIndex} for the table and each secondary index, rebuilt from the collection on
- * first use after a restart.
+ * DynamoDB state of one account × region: table records and their items. Items live in
+ * memory in {@link KeyIndex}es (the table's own and each secondary index's), encoded one
+ * string per item; with a data directory every write also goes to one collection per table,
+ * from which the indexes are rebuilt on first use after a restart.
  */
 import type { Collection, Collections, Stores } from '../../core/store.js';
 import { KeyIndex } from '../../engines/dynamodb/key-index.js';
+import { decodeItem, encodedSize, encodeItem } from '../../engines/dynamodb/codec.js';
 import { itemSize, keyToken, type AttributeValue, type Item } from '../../engines/dynamodb/index.js';
 
 export interface KeySchemaElement { AttributeName: string; KeyType: 'HASH' | 'RANGE' }
@@ -61,12 +62,17 @@ export interface BackupRecord {
   bytes: number;
 }
 
-/** The in-memory indexes of one table's items. */
+/**
+ * The items of one table: its own index holds them (encoded, see codec.ts) and each secondary
+ * index refers to them. With a data directory, `durable` also receives every write (encoded,
+ * by primary key token) and is what the runtime is rebuilt from after a restart; in memory
+ * there is no second copy.
+ */
 export interface TableRuntime {
-  items: Collection<Item>;
   primary: KeyIndex;
   indexes: Map<string, KeyIndex>;
   bytes: number;
+  durable?: Collection<string | Item>;
 }
 
 export interface DynamoState {
@@ -81,6 +87,8 @@ export interface DynamoState {
   history: Map<string, { sinceMs: number; base: Map<string, Item>; log: Array<{ ms: number; token: string; item?: Item }> }>;
   /** Provisioned-capacity token buckets by table and kind (not persisted). */
   buckets: Map<string, { tokens: number; atMs: number; rate: number }>;
+  /** Whether collections write through to a data directory. */
+  persistent: boolean;
 }
 
 export function dynamoState(stores: Stores, account: string, region: string): DynamoState {
@@ -92,6 +100,7 @@ export function dynamoState(stores: Stores, account: string, region: string): Dy
     backups: c.collection<BackupRecord>('backups'),
     history: new Map(),
     buckets: new Map(),
+    persistent: stores.persistent,
   }));
 }
 
@@ -114,39 +123,99 @@ export function primaryToken(t: TableRecord, item: Item): string {
   return r === undefined ? keyToken(h) : `${keyToken(h)}\u0000${keyToken(item[r]!)}`;
 }
 
-/** The table's items with their indexes, built on first use. */
+function typeOfAttr(t: TableRecord, name: string | undefined): string | undefined {
+  return name === undefined ? undefined : t.attributeDefinitions.find((d) => d.AttributeName === name)?.AttributeType;
+}
+
+function secondaryIndex(t: TableRecord, ix: IndexRecord): KeyIndex {
+  const rangeKey = rangeKeyOf(ix.keySchema);
+  return new KeyIndex({ hashKey: hashKeyOf(ix.keySchema), rangeKey, rangeType: typeOfAttr(t, rangeKey), tableKey: (item) => primaryToken(t, item) });
+}
+
+/** The table's items with their indexes, built on first use (from the data directory, if any). */
 export function runtimeOf(state: DynamoState, t: TableRecord): TableRuntime {
   const id = `${t.name}\u0000${t.generation}`;
   let rt = state.runtimes.get(id);
   if (rt !== undefined) return rt;
-  const items = state.collections.collection<Item>(`items:${t.name}`);
-  const tokenOf = (item: Item) => primaryToken(t, item);
-  rt = { items, primary: new KeyIndex(hashKeyOf(t.keySchema), rangeKeyOf(t.keySchema), tokenOf), indexes: new Map(), bytes: 0 };
-  for (const ix of [...t.lsis, ...t.gsis]) rt.indexes.set(ix.name, new KeyIndex(hashKeyOf(ix.keySchema), rangeKeyOf(ix.keySchema), tokenOf));
-  for (const item of items.values()) {
-    addToIndexes(rt, item);
-    rt.bytes += itemSize(item);
+  const rangeKey = rangeKeyOf(t.keySchema);
+  rt = { primary: new KeyIndex({ hashKey: hashKeyOf(t.keySchema), rangeKey, rangeType: typeOfAttr(t, rangeKey) }), indexes: new Map(), bytes: 0 };
+  for (const ix of [...t.lsis, ...t.gsis]) rt.indexes.set(ix.name, secondaryIndex(t, ix));
+  if (state.persistent) {
+    rt.durable = state.collections.collection<string | Item>(`items:${t.name}`);
+    for (const stored of rt.durable.values()) {
+      // Data directories written before items were encoded hold them as objects.
+      const item = typeof stored === 'string' ? decodeItem(stored) : stored;
+      putStored(rt, t, item, typeof stored === 'string' ? stored : encodeFor(t, item));
+    }
   }
   state.runtimes.set(id, rt);
   return rt;
 }
 
-function addToIndexes(rt: TableRuntime, item: Item): void {
-  rt.primary.put(item);
-  for (const ix of rt.indexes.values()) ix.put(item);
+/** The stored form of an item of table `t`. */
+export function encodeFor(t: TableRecord, item: Item, size = itemSize(item)): string {
+  return encodeItem(item, rangeKeyOf(t.keySchema), size);
+}
+
+function putStored(rt: TableRuntime, t: TableRecord, item: Item, enc: string): void {
+  rt.primary.put(item, enc);
+  for (const ix of rt.indexes.values()) ix.put(item, enc);
+  rt.bytes += encodedSize(enc);
+}
+
+/** Stores an item (replacing `old`, the item now under its key, if any). */
+export function storeItem(rt: TableRuntime, t: TableRecord, token: string, old: Item | undefined, next: Item, size?: number): void {
+  if (old) unindex(rt, old);
+  const enc = encodeFor(t, next, size);
+  putStored(rt, t, next, enc);
+  rt.durable?.set(token, enc);
+}
+
+/** Removes the item `old` (as stored now) under `token`. */
+export function removeItem(rt: TableRuntime, token: string, old: Item): void {
+  unindex(rt, old);
+  rt.durable?.delete(token);
+}
+
+function unindex(rt: TableRuntime, old: Item): void {
+  const enc = rt.primary.get(old);
+  if (enc !== undefined) rt.bytes -= encodedSize(enc);
+  rt.primary.remove(old);
+  for (const ix of rt.indexes.values()) ix.remove(old);
+}
+
+/** The item stored under `key`, decoded (a fresh copy). */
+export function getStored(rt: TableRuntime, key: Item): Item | undefined {
+  const enc = rt.primary.get(key);
+  return enc === undefined ? undefined : decodeItem(enc);
+}
+
+/** Every item of the table, decoded, in scan order. */
+export function* storedItems(rt: TableRuntime): IterableIterator<Item> {
+  for (const enc of rt.primary.encoded()) yield decodeItem(enc);
 }
 
 /** Drops the runtime and the items of a deleted table. */
 export function dropItems(state: DynamoState, t: TableRecord): void {
-  runtimeOf(state, t).items.clear();
+  const rt = runtimeOf(state, t);
+  rt.durable?.clear();
+  rt.primary.clear();
+  for (const ix of rt.indexes.values()) ix.clear();
   state.runtimes.delete(`${t.name}\u0000${t.generation}`);
 }
 
 /** Adds an index to a live runtime, backfilling it from the table's items. */
 export function addIndex(rt: TableRuntime, t: TableRecord, ix: IndexRecord): void {
-  const k = new KeyIndex(hashKeyOf(ix.keySchema), rangeKeyOf(ix.keySchema), (item) => primaryToken(t, item));
-  for (const item of rt.items.values()) k.put(item);
+  const k = secondaryIndex(t, ix);
+  for (const enc of rt.primary.encoded()) k.put(decodeItem(enc), enc);
   rt.indexes.set(ix.name, k);
+}
+
+/** Makes the runtime's secondary indexes those of the table record (a replica's changed). */
+export function syncIndexes(rt: TableRuntime, t: TableRecord): void {
+  const names = new Set([...t.lsis, ...t.gsis].map((ix) => ix.name));
+  for (const name of [...rt.indexes.keys()]) if (!names.has(name)) rt.indexes.delete(name);
+  for (const ix of [...t.lsis, ...t.gsis]) if (!rt.indexes.has(ix.name)) addIndex(rt, t, ix);
 }
 
 /** The key attributes of an item (table keys only). */

@@ -9,7 +9,7 @@ import { describeTable } from './describe.js';
 import { constraint, resourceInUse, resourceNotFound, validation } from './errors.js';
 import { checkedPolicy } from './policies.js';
 import { updateReplicas } from './replication.js';
-import { addIndex, dropItems, dynamoState, runtimeOf, tableArn, type AttributeDefinition, type KeySchemaElement, type TableRecord } from './store.js';
+import { addIndex, dropItems, dynamoState, runtimeOf, syncIndexes, tableArn, type AttributeDefinition, type KeySchemaElement, type TableRecord } from './store.js';
 import { disableStream, enableStream } from './stream-publish.js';
 import {
   checkDefinitions, checkGsis, checkKeySchema, checkLsis, checkStreamSpec, checkTableName, checkThroughput, checkUniqueIndexNames,
@@ -170,7 +170,6 @@ function propagateIndexes(ctx: ServiceContext, t: TableRecord): void {
     rec.gsis = structuredClone(t.gsis);
     rec.attributeDefinitions = structuredClone(t.attributeDefinitions);
     s.tables.set(rec.name, rec);
-    // Dropped, the runtime is rebuilt from the items with the new indexes on next use.
-    s.runtimes.delete(`${rec.name}\u0000${rec.generation}`);
+    syncIndexes(runtimeOf(s, rec), rec);
   }
 }

@@ -7,7 +7,7 @@ import { compareNumberText, type Item } from '../../engines/dynamodb/index.js';
 import type { Handler, ServiceHost } from '../types.js';
 import { requireTable, stateOf } from './context.js';
 import { constraint, validation } from './errors.js';
-import { dynamoState, runtimeOf } from './store.js';
+import { dynamoState, primaryToken, runtimeOf, storedItems } from './store.js';
 import { commit } from './writes.js';
 
 /** How often the sweeper looks for expired items (AWS: typically within a few days; here, soon). */
@@ -49,9 +49,9 @@ export function sweepExpired(host: ServiceHost): number {
     for (const t of state.tables.values()) {
       if (!t.ttl?.enabled) continue;
       const rt = runtimeOf(state, t);
-      const doomed = [...rt.items].filter(([, item]) => expired(item, t.ttl!.attribute, String(nowS), String(nowS - FIVE_YEARS_S)));
-      for (const [token, item] of doomed) {
-        commit(host, { table: t, token, old: item }, { userIdentity: TTL_IDENTITY });
+      const doomed = [...storedItems(rt)].filter((item) => expired(item, t.ttl!.attribute, String(nowS), String(nowS - FIVE_YEARS_S)));
+      for (const item of doomed) {
+        commit(host, { table: t, token: primaryToken(t, item), old: item }, { userIdentity: TTL_IDENTITY });
         n++;
       }
     }

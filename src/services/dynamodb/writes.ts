@@ -8,12 +8,12 @@ import type { Clock } from '../../core/clock.js';
 import type { EventBus } from '../../core/event-bus.js';
 import type { Stores } from '../../core/store.js';
 import {
-  applyUpdate, evaluate, itemSize, type Condition, type Item, type UpdateAction,
+  applyUpdate, evaluate, type Condition, type Item, type UpdateAction,
 } from '../../engines/dynamodb/index.js';
 import type { StreamRecord } from '../../engines/dynamodb/stream-events.js';
 import { engineCall, validation } from './errors.js';
 import { checkUpdatedItem } from './item-checks.js';
-import { dynamoState, primaryToken, runtimeOf, type TableRecord } from './store.js';
+import { dynamoState, getStored, primaryToken, removeItem, runtimeOf, storeItem, type TableRecord } from './store.js';
 import { publishChange } from './stream-publish.js';
 
 /** What committing needs from a request context or the service host. */
@@ -33,7 +33,7 @@ export interface WritePlan {
 
 /** The stored item under `key`, if any. */
 export function currentItem(f: { stores: Stores }, t: TableRecord, key: Item): Item | undefined {
-  return runtimeOf(dynamoState(f.stores, t.account, t.region), t).items.get(primaryToken(t, key));
+  return getStored(runtimeOf(dynamoState(f.stores, t.account, t.region), t), key);
 }
 
 function check(cond: Condition | undefined, old: Item | undefined): void {
@@ -79,19 +79,8 @@ export const afterCommitHooks = new WeakMap<Stores, (f: WriteFacilities, plan: W
 export function commit(f: WriteFacilities, plan: WritePlan, opts: CommitOptions = {}): void {
   const t = plan.table;
   const rt = runtimeOf(dynamoState(f.stores, t.account, t.region), t);
-  if (plan.old) {
-    rt.primary.remove(plan.old);
-    for (const ix of rt.indexes.values()) ix.remove(plan.old);
-    rt.bytes -= itemSize(plan.old);
-  }
-  if (plan.next) {
-    rt.items.set(plan.token, plan.next);
-    rt.primary.put(plan.next);
-    for (const ix of rt.indexes.values()) ix.put(plan.next);
-    rt.bytes += itemSize(plan.next);
-  } else if (plan.old) {
-    rt.items.delete(plan.token);
-  }
+  if (plan.next) storeItem(rt, t, plan.token, plan.old, plan.next);
+  else if (plan.old) removeItem(rt, plan.token, plan.old);
   if (t.pitr) {
     const h = dynamoState(f.stores, t.account, t.region).history.get(`${t.name}\u0000${t.generation}`);
     h?.log.push({ ms: f.clock.nowMs(), token: plan.token, item: plan.next });
