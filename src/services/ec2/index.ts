@@ -13,6 +13,7 @@ import {
 } from './access-scopes.js';
 import { ec2Resources, ec2Tags } from './authz.js';
 import { applyDxChange } from './dx-link.js';
+import { createFlowLogs, deleteFlowLogs, describeFlowLogs } from './flow-logs.js';
 import {
   createVpcEndpoint, deleteVpcEndpoints, describeManagedPrefixLists, describePrefixLists, describeVpcEndpoints, describeVpcEndpointServices,
   getManagedPrefixListEntries, modifyVpcEndpoint,
@@ -47,6 +48,14 @@ import {
 } from './security-groups.js';
 import { createSubnet, deleteSubnet, describeSubnets, modifySubnetAttribute } from './subnets.js';
 import { createTags, deleteTags, describeTags } from './tags.js';
+import { describeImages } from './images.js';
+import { describeInstanceTypes } from './instance-types.js';
+import { describeInstanceStatus, describeInstances, runInstances } from './instances.js';
+import {
+  describeInstanceAttribute, modifyInstanceAttribute, rebootInstances, startInstances, stopInstances, terminateInstances,
+} from './instances-state.js';
+import { cancelSpotInstanceRequests, describeSpotInstanceRequests, requestSpotInstances } from './spot.js';
+import { describeSpotPriceHistory } from './spot-prices.js';
 import {
   acceptTransitGatewayPeeringAttachment, createTransitGatewayPeeringAttachment, deleteTransitGatewayPeeringAttachment,
   describeTransitGatewayPeeringAttachments, rejectTransitGatewayPeeringAttachment,
@@ -169,6 +178,9 @@ const ec2: ServiceDefinition = {
     DescribeNetworkInsightsAccessScopeAnalyses: describeNetworkInsightsAccessScopeAnalyses,
     GetNetworkInsightsAccessScopeAnalysisFindings: getNetworkInsightsAccessScopeAnalysisFindings,
     DeleteNetworkInsightsAccessScopeAnalysis: deleteNetworkInsightsAccessScopeAnalysis,
+    CreateFlowLogs: createFlowLogs,
+    DescribeFlowLogs: describeFlowLogs,
+    DeleteFlowLogs: deleteFlowLogs,
     CreateVpcEndpoint: createVpcEndpoint,
     DescribeVpcEndpoints: describeVpcEndpoints,
     ModifyVpcEndpoint: modifyVpcEndpoint,
@@ -182,6 +194,21 @@ const ec2: ServiceDefinition = {
     RejectVpcPeeringConnection: rejectVpcPeeringConnection,
     DeleteVpcPeeringConnection: deleteVpcPeeringConnection,
     DescribeVpcPeeringConnections: describeVpcPeeringConnections,
+    RunInstances: runInstances,
+    DescribeInstances: describeInstances,
+    DescribeInstanceStatus: describeInstanceStatus,
+    StartInstances: startInstances,
+    StopInstances: stopInstances,
+    RebootInstances: rebootInstances,
+    TerminateInstances: terminateInstances,
+    DescribeInstanceAttribute: describeInstanceAttribute,
+    ModifyInstanceAttribute: modifyInstanceAttribute,
+    DescribeImages: describeImages,
+    DescribeInstanceTypes: describeInstanceTypes,
+    RequestSpotInstances: requestSpotInstances,
+    DescribeSpotInstanceRequests: describeSpotInstanceRequests,
+    CancelSpotInstanceRequests: cancelSpotInstanceRequests,
+    DescribeSpotPriceHistory: describeSpotPriceHistory,
   },
   install(host) {
     // Direct Connect gateway associations become transit gateway attachments here.

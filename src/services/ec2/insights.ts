@@ -116,6 +116,12 @@ export const deleteNetworkInsightsPath: Handler = (input, ctx) => {
 export function endpointOf(s: Ec2State, id: string | undefined, ip: string | undefined): Endpoint {
   if (id === undefined) return { type: 'ip', ip: ip! };
   if (id.startsWith('eni-')) return { type: 'eni', id, ip };
+  // An instance is reached through its primary interface (device 0).
+  if (id.startsWith('i-')) {
+    const eni = [...s.enis.values()].find((e) => e.attachment?.instanceId === id && e.attachment.deviceIndex === 0);
+    if (eni === undefined) throw invalidParam(`The resource '${id}' does not exist or has no network interface.`);
+    return { type: 'eni', id: eni.id, ip };
+  }
   if (id.startsWith('subnet-')) return { type: 'subnet', id, ip };
   if (id.startsWith('igw-')) return { type: 'internet', ip };
   if (id.startsWith('vpce-')) return { type: 'service', endpointId: id, ip };
@@ -147,12 +153,20 @@ export const startNetworkInsightsAnalysis: Handler = (input, ctx) => {
   const w = { account: ctx.account, region: ctx.region };
   const a: AnalysisRecord = {
     id: awsId('nia'), tags: tagsFor(input, 'network-insights-analysis'), createdMs: ctx.clock.nowMs(), pathId: p.id, found: result.reachable,
-    forward: result.forward.map((h, i) => pathComponent(h, i, w)), returnPath: result.returnPath.map((h, i) => pathComponent(h, i, w)),
+    forward: withInstances(result.forward.map((h, i) => pathComponent(h, i, w)), p.source, result.reachable ? p.destination : undefined, w),
+    returnPath: withInstances(result.returnPath.map((h, i) => pathComponent(h, i, w)), result.returnPath.length ? p.destination : undefined, result.returnPath.length ? p.source : undefined, w),
     explanations: result.explanations.map((e) => explanationOut(e, w)),
   };
   analyses(s).set(a.id, a);
   return { NetworkInsightsAnalysis: { ...analysisOut(a, ctx), Status: 'running' } };
 };
+
+/** Instance ends appear as the first and last components, around their interfaces, as in AWS's answers. */
+function withInstances(cs: { SequenceNumber: number }[], first: string | undefined, last: string | undefined, w: { account: string; region: string }) {
+  const inst = (id: string | undefined) => (id?.startsWith('i-') ? [{ SequenceNumber: 0, Component: { Id: id, Arn: arn({ service: 'ec2', region: w.region, account: w.account, resource: `instance/${id}` }) } }] : []);
+  if (cs.length === 0) return cs;
+  return [...inst(first), ...cs, ...inst(last)].map((c, i) => ({ ...c, SequenceNumber: i + 1 }));
+}
 
 function analysisOut(a: AnalysisRecord, ctx: ServiceContext) {
   return {

@@ -9,6 +9,7 @@ import type { NetDxGateway, NetTgwAttachment, Topology, VpcRoute } from '../../e
 import { emptyTopology } from '../../engines/network/topology.js';
 import { awsPrefixLists } from './endpoints.js';
 import { settleNatGateways } from './gateways.js';
+import { settleInstances } from './instances-common.js';
 import { routeState } from './route-tables.js';
 import { stateOf, type Ec2State } from './store.js';
 import { attachments, tgwRouteTables, tgws, type TgwAttachmentRecord } from './tgw-store.js';
@@ -30,6 +31,8 @@ export function snapshot(stores: Stores, faults: FaultRegistry, account: string,
   for (const region of regions) {
     const s = stateOf(stores, account, region);
     settleNatGateways(s, nowMs);
+    // Terminated instances give up their interfaces, so they leave the topology.
+    settleInstances(s, nowMs);
     addRegion(t, s, region, account);
     for (const g of dxGateways(s).values()) {
       const prev = dx.get(g.id);

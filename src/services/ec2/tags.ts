@@ -30,6 +30,8 @@ const KINDS: Record<string, { collection: string; type: string }> = {
   nia: { collection: 'insightsAnalyses', type: 'network-insights-analysis' },
   nis: { collection: 'accessScopes', type: 'network-insights-access-scope' },
   nisa: { collection: 'accessScopeAnalyses', type: 'network-insights-access-scope-analysis' },
+  i: { collection: 'instances', type: 'instance' },
+  sir: { collection: 'spotRequests', type: 'spot-instances-request' },
 };
 
 interface Tagged { tags: Tag[] }
