@@ -13,7 +13,6 @@ import {
 } from './access-scopes.js';
 import { ec2Resources, ec2Tags } from './authz.js';
 import { applyDxChange } from './dx-link.js';
-import { createFlowLogs, deleteFlowLogs, describeFlowLogs } from './flow-logs.js';
 import {
   createVpcEndpoint, deleteVpcEndpoints, describeManagedPrefixLists, describePrefixLists, describeVpcEndpoints, describeVpcEndpointServices,
   getManagedPrefixListEntries, modifyVpcEndpoint,
@@ -178,9 +177,6 @@ const ec2: ServiceDefinition = {
     DescribeNetworkInsightsAccessScopeAnalyses: describeNetworkInsightsAccessScopeAnalyses,
     GetNetworkInsightsAccessScopeAnalysisFindings: getNetworkInsightsAccessScopeAnalysisFindings,
     DeleteNetworkInsightsAccessScopeAnalysis: deleteNetworkInsightsAccessScopeAnalysis,
-    CreateFlowLogs: createFlowLogs,
-    DescribeFlowLogs: describeFlowLogs,
-    DeleteFlowLogs: deleteFlowLogs,
     CreateVpcEndpoint: createVpcEndpoint,
     DescribeVpcEndpoints: describeVpcEndpoints,
     ModifyVpcEndpoint: modifyVpcEndpoint,
