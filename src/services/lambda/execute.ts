@@ -60,8 +60,12 @@ export async function execute(
   lease.record.durationMs = out.durationMs;
   if (initMs !== undefined) lease.record.initMs = initMs;
   if (out.errorType !== undefined) lease.record.error = out.errorType;
-  shipLogs(host, state, cfg.logGroup, lease.logStream, tail);
-  meter(host, state, fn, cfg, billed);
+  // Logs and metering wait for the answer to leave: they run before the next request is read.
+  const stream = lease.logStream;
+  setImmediate(() => {
+    shipLogs(host, state, cfg.logGroup, stream, tail);
+    meter(host, state, fn, cfg, billed);
+  });
   return { ...out, requestId, version: cfg.version, tail, cold: lease.cold };
 }
 
