@@ -92,8 +92,23 @@ export async function handleAdmin(app: Drydock, req: AppRequest): Promise<AppRes
     registerWebIdentityKeys(app.stores, body['issuer'], body['jwks'] as never);
     return json(200, { issuer: body['issuer'] });
   }
+  if (path === '/_drydock/network/traffic' && m === 'POST') return traffic(app, req);
   if (path === '/_drydock/usage' && m === 'GET') return json(200, { usage: app.meter.usage() });
   return bad(`no admin route for ${m} ${path}`, 404);
+}
+
+/** Simulated traffic: traced by the network engine, written to the flow logs that watch its path. */
+async function traffic(app: Drydock, req: AppRequest): Promise<AppResponse> {
+  const body = readJson(req);
+  if (!body) return bad('the body must be a JSON object: {from, to, port, protocol?, packets?, bytes?, account?, region?}');
+  await app.service('ec2');
+  const { simulateTraffic, TrafficError } = await import('../services/ec2/traffic.js');
+  try {
+    return json(200, await simulateTraffic(app, body as never));
+  } catch (e) {
+    if (e instanceof TrafficError) return bad(e.message);
+    throw e;
+  }
 }
 
 function clock(app: Drydock, req: AppRequest): AppResponse {

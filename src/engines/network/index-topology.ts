@@ -5,7 +5,7 @@
  */
 import { containsIp, parseCidr, parseIp, PrefixTable, type Cidr } from './cidr.js';
 import type {
-  NetDxGateway, NetDxUplink, NetEni, NetGateway, NetNetworkAcl, NetPeering, NetRouteTable, NetSecurityGroup, NetSubnet,
+  NetDxGateway, NetDxUplink, NetEndpointService, NetEni, NetGateway, NetInterfaceEndpoint, NetNetworkAcl, NetPeering, NetRouteTable, NetSecurityGroup, NetSubnet,
   NetTgw, NetTgwAttachment, NetTgwRouteTable, NetVpc, Topology, VpcRoute,
 } from './topology.js';
 
@@ -87,6 +87,8 @@ export class NetIndex {
   readonly tgwRoutes: Map<string, EffectiveTgwRoute[]>;
   readonly subnetsOfVpc: Map<string, NetSubnet[]>;
   readonly prefixLists: Map<string, string[]>;
+  readonly endpointServices: Map<string, NetEndpointService>;
+  #endpointOfEni = new Map<string, NetInterfaceEndpoint>();
   #rtOfSubnet = new Map<string, NetRouteTable>();
   #mainRt = new Map<string, NetRouteTable>();
   #aclOfSubnet = new Map<string, NetNetworkAcl>();
@@ -111,6 +113,8 @@ export class NetIndex {
     this.tgwRouteTables = byId(t.tgwRouteTables);
     this.dxGateways = byId(t.dxGateways);
     this.prefixLists = new Map(t.prefixLists.map((p) => [p.id, p.cidrs]));
+    this.endpointServices = byId(t.endpointServices ?? []);
+    for (const ep of t.interfaceEndpoints ?? []) for (const e of ep.eniIds) this.#endpointOfEni.set(e, ep);
     this.subnetsOfVpc = group(t.subnets, (s) => s.vpcId);
     for (const rt of t.routeTables) {
       if (rt.main) this.#mainRt.set(rt.vpcId, rt);
@@ -133,6 +137,16 @@ export class NetIndex {
   routeTableOfSubnet(subnetId: string): NetRouteTable | undefined {
     const s = this.subnets.get(subnetId);
     return this.#rtOfSubnet.get(subnetId) ?? (s === undefined ? undefined : this.#mainRt.get(s.vpcId));
+  }
+
+  /** The interface endpoint an ENI belongs to, if any. */
+  interfaceEndpointOfEni(eniId: string): NetInterfaceEndpoint | undefined {
+    return this.#endpointOfEni.get(eniId);
+  }
+
+  /** Interface endpoints of a VPC. */
+  interfaceEndpointsOf(vpcId: string): NetInterfaceEndpoint[] {
+    return (this.topology.interfaceEndpoints ?? []).filter((e) => e.vpcId === vpcId);
   }
 
   aclOfSubnet(subnetId: string): NetNetworkAcl | undefined {

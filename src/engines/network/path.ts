@@ -7,7 +7,7 @@
 /** Kinds of component a path passes through. */
 export type ComponentType =
   | 'network-interface' | 'security-group' | 'network-acl' | 'route-table' | 'subnet' | 'vpc'
-  | 'internet-gateway' | 'egress-only-internet-gateway' | 'nat-gateway' | 'vpc-endpoint' | 'vpc-peering-connection'
+  | 'internet-gateway' | 'egress-only-internet-gateway' | 'nat-gateway' | 'vpc-endpoint' | 'vpc-endpoint-service' | 'vpc-peering-connection'
   | 'transit-gateway' | 'transit-gateway-attachment' | 'transit-gateway-route-table'
   | 'direct-connect-gateway' | 'direct-connect-virtual-interface' | 'on-premises' | 'internet' | 'region';
 
@@ -77,8 +77,23 @@ export interface Explanation {
   state?: string;
   /** The packet's destination (or source) address the component could not handle. */
   address?: string;
+  /** The network interface where the packet was dropped (a security group or network ACL decision). */
+  networkInterfaceId?: string;
+  /** For VPC_ENDPOINT_POLICY_RESTRICTION: the request the endpoint policy refused. */
+  request?: ServiceRequest;
   reason: string;
 }
+
+/** An API request carried to an AWS service (checked against VPC endpoint policies). */
+export interface ServiceRequest {
+  /** `s3:GetObject`. */
+  action: string;
+  /** `arn:aws:s3:::bucket/key`, or `*`. */
+  resource: string;
+}
+
+/** Decides whether an endpoint policy lets a request through (the IAM engine, given by the caller). */
+export type EndpointPolicyCheck = (policy: string, request: ServiceRequest) => { allowed: boolean; reason: string };
 
 /** The answer to one reachability question. */
 export interface ReachResult {
@@ -90,4 +105,6 @@ export interface ReachResult {
   explanations: Explanation[];
   /** Which way was blocked. */
   blockedOn?: 'forward' | 'return';
+  /** The addresses the request packet carried when it left the source. */
+  addresses?: { source: string; destination: string };
 }

@@ -5,10 +5,10 @@
  */
 import { containsIp, formatIp, parseCidr } from './cidr.js';
 import { NetIndex } from './index-topology.js';
-import type { Explanation, Hop, ReachResult } from './path.js';
+import type { EndpointPolicyCheck, Explanation, Hop, ReachResult, ServiceRequest } from './path.js';
 import { aclDecision, ipOrThrow, type Packet, type Protocol } from './rules.js';
 import type { Topology } from './topology.js';
-import { Walker, type Arrival, type WalkOutcome } from './walk.js';
+import { Walker, type Arrival, type WalkOptions, type WalkOutcome } from './walk.js';
 
 /** One end of a path. */
 export type Endpoint =
@@ -17,6 +17,10 @@ export type Endpoint =
   | { type: 'internet'; ip?: string }
   | { type: 'on-premises'; ip: string }
   | { type: 'service'; endpointId: string; ip?: string }
+  /** A PrivateLink endpoint service (`vpce-svc-…`), reached through an interface endpoint of the source's VPC. */
+  | { type: 'endpoint-service'; id: string }
+  /** An AWS service by name (`s3`), at the address its name resolves to from the source's VPC. */
+  | { type: 'aws-service'; service: string }
   | { type: 'ip'; ip: string };
 
 export interface ReachQuery {
@@ -26,6 +30,13 @@ export interface ReachQuery {
   protocol?: Protocol;
   /** Destination port (TCP/UDP); absent means any port. */
   port?: number;
+  /** The API request the traffic carries (checked against VPC endpoint policies). */
+  request?: ServiceRequest;
+}
+
+/** What the caller lends the engine: the policy evaluator for VPC endpoint policies. */
+export interface ReachOptions {
+  endpointPolicy?: EndpointPolicyCheck;
 }
 
 /** Thrown for a query that names something the topology does not have. */
@@ -37,21 +48,23 @@ export class UnknownEndpointError extends Error {
 const INTERNET_HOST = '203.0.113.10';
 
 /** Answers one reachability question over a topology (or an index built from one). */
-export function analyzeReachability(topology: Topology | NetIndex, q: ReachQuery): ReachResult {
+export function analyzeReachability(topology: Topology | NetIndex, q: ReachQuery, opts: ReachOptions = {}): ReachResult {
   const ix = topology instanceof NetIndex ? topology : new NetIndex(topology);
   const src = resolve(ix, q.source);
-  const dst = resolve(ix, q.destination);
+  const dst = resolve(ix, q.destination, src);
   const pkt: Packet = { srcIp: ipOrThrow(src.ip), dstIp: ipOrThrow(addressTowards(ix, dst, src)), protocol: q.protocol ?? 'tcp', port: q.port };
-  const forward = walkFrom(ix, src, pkt, true);
+  const through = dst.type === 'endpoint-service' || dst.type === 'aws-service';
+  const addresses = { source: formatIp(pkt.srcIp), destination: formatIp(pkt.dstIp) };
+  const forward = walkFrom(ix, src, pkt, true, { throughEndpoints: through, request: q.request, endpointPolicy: opts.endpointPolicy });
   const fwdBlock = forward.block ?? mismatch(dst, forward, ix);
   if (fwdBlock !== undefined) {
-    return { reachable: false, forward: forward.hops, returnPath: [], explanations: [fwdBlock], blockedOn: 'forward' };
+    return { reachable: false, forward: forward.hops, returnPath: [], explanations: [fwdBlock], blockedOn: 'forward', addresses };
   }
   const back = replyPath(ix, src, dst, pkt, forward);
   if (back.block !== undefined) {
-    return { reachable: false, forward: forward.hops, returnPath: back.hops, explanations: [back.block], blockedOn: 'return' };
+    return { reachable: false, forward: forward.hops, returnPath: back.hops, explanations: [back.block], blockedOn: 'return', addresses };
   }
-  return { reachable: true, forward: forward.hops, returnPath: back.hops, explanations: [] };
+  return { reachable: true, forward: forward.hops, returnPath: back.hops, explanations: [], addresses };
 }
 
 /** An endpoint resolved to a concrete kind and address. */
@@ -60,9 +73,11 @@ type Place =
   | { type: 'subnet'; id: string; ip: string }
   | { type: 'internet'; ip: string }
   | { type: 'on-premises'; ip: string }
-  | { type: 'service'; endpointId: string; ip: string };
+  | { type: 'service'; endpointId: string; ip: string }
+  | { type: 'endpoint-service'; id: string; ip: string }
+  | { type: 'aws-service'; service: string; ip: string };
 
-function resolve(ix: NetIndex, e: Endpoint): Place {
+function resolve(ix: NetIndex, e: Endpoint, from?: Place): Place {
   switch (e.type) {
     case 'eni': {
       const eni = ix.enis.get(e.id);
@@ -81,7 +96,41 @@ function resolve(ix: NetIndex, e: Endpoint): Place {
     case 'on-premises': return { type: 'on-premises', ip: e.ip };
     case 'service': return { type: 'service', endpointId: e.endpointId, ip: e.ip ?? serviceAddress(ix, e.endpointId) };
     case 'ip': return placeOfIp(ix, e.ip);
+    case 'endpoint-service': return { type: 'endpoint-service', id: e.id, ip: endpointServiceAddress(ix, e.id, from) };
+    case 'aws-service': return { type: 'aws-service', service: e.service, ip: awsServiceAddress(ix, e.service, from) };
   }
+}
+
+function sourceVpc(ix: NetIndex, from: Place | undefined): string | undefined {
+  if (from?.type === 'eni') return ix.enis.get(from.id)?.vpcId;
+  if (from?.type === 'subnet') return ix.subnets.get(from.id)?.vpcId;
+  return undefined;
+}
+
+/** A PrivateLink service's address as the consumer sees it: its interface endpoint's ENI in the source's VPC. */
+function endpointServiceAddress(ix: NetIndex, serviceId: string, from: Place | undefined): string {
+  const vpcId = sourceVpc(ix, from);
+  const ep = vpcId === undefined ? undefined : ix.interfaceEndpointsOf(vpcId).find((x) => x.serviceId === serviceId);
+  const ip = ep?.eniIds.map((id) => ix.enis.get(id)?.privateIps[0]).find((x) => x !== undefined);
+  if (ip === undefined) throw new UnknownEndpointError(`no interface endpoint of \`${vpcId ?? 'the source'}\` connects to endpoint service \`${serviceId}\``);
+  return ip;
+}
+
+/**
+ * Where an AWS service's name resolves from the source's VPC: an interface endpoint with private
+ * DNS wins (as Route 53 answers), else a public address from the service's prefix list.
+ */
+function awsServiceAddress(ix: NetIndex, service: string, from: Place | undefined): string {
+  const vpcId = sourceVpc(ix, from);
+  const region = vpcId === undefined ? undefined : ix.vpcs.get(vpcId)?.region;
+  const suffix = `.${service}`;
+  const ep = vpcId === undefined ? undefined : ix.interfaceEndpointsOf(vpcId).find((x) => x.privateDns && x.serviceId === undefined && x.serviceName.endsWith(suffix));
+  const eniIp = ep?.eniIds.map((id) => ix.enis.get(id)?.privateIps[0]).find((x) => x !== undefined);
+  if (eniIp !== undefined) return eniIp;
+  const pl = ix.topology.prefixLists.find((p) => p.name === `com.amazonaws.${region ?? ''}${suffix}`) ?? ix.topology.prefixLists.find((p) => p.name.endsWith(suffix));
+  const c = parseCidr(pl?.cidrs[0] ?? '');
+  if (c === undefined) throw new UnknownEndpointError(`no address is known for the AWS service \`${service}\``);
+  return formatIp(c.base + 1);
 }
 
 function serviceAddress(ix: NetIndex, endpointId: string): string {
@@ -110,16 +159,18 @@ function addressTowards(ix: NetIndex, dst: Place, src: Place): string {
   return dst.ip;
 }
 
-function walkFrom(ix: NetIndex, from: Place, pkt: Packet, checkSecurityGroups: boolean): WalkOutcome {
+function walkFrom(ix: NetIndex, from: Place, pkt: Packet, checkSecurityGroups: boolean, extra: Partial<WalkOptions> = {}): WalkOutcome {
   const sourceSubnetId = from.type === 'eni' ? ix.enis.get(from.id)?.subnetId : from.type === 'subnet' ? from.id : undefined;
   const publicSource = from.type === 'eni' ? ix.enis.get(from.id)?.publicIp !== undefined : from.type !== 'subnet';
-  const w = new Walker(ix, pkt, { checkSecurityGroups, sourceSubnetId, publicSource });
+  const w = new Walker(ix, pkt, { ...extra, checkSecurityGroups, sourceSubnetId, publicSource });
   switch (from.type) {
     case 'eni': return w.run((x) => x.fromEni(ix.enis.get(from.id)!));
     case 'subnet': return w.run((x) => x.fromSubnet(from.id));
     case 'internet': return w.run((x) => fromInternet(ix, x));
     case 'on-premises': return w.run((x) => fromOnPrem(ix, x));
     case 'service': return w.run((x) => x.block('CANNOT_ROUTE', from.endpointId, 'vpc-endpoint', 'an AWS service behind a gateway endpoint does not start connections'));
+    case 'endpoint-service': case 'aws-service':
+      return w.run((x) => x.block('CANNOT_ROUTE', from.ip, 'vpc-endpoint', 'a service behind a VPC endpoint does not start connections to the consumer'));
   }
 }
 
@@ -169,6 +220,9 @@ function arrivedAt(dst: Place, a: Arrival | undefined, ix: NetIndex): boolean {
     case 'internet': return a.kind === 'internet' || a.kind === 'service';
     case 'on-premises': return a.kind === 'on-premises';
     case 'service': return a.kind === 'service' && a.endpointId === dst.endpointId;
+    case 'endpoint-service': return a.kind === 'endpoint-service' && a.serviceId === dst.id;
+    // Through a gateway or interface endpoint, or over the internet (a NAT gateway) to its public address.
+    case 'aws-service': return a.kind === 'service' || a.kind === 'internet';
   }
 }
 
@@ -192,7 +246,7 @@ function wrongPlace(dst: Place, out: WalkOutcome): Explanation {
  */
 function replyPath(ix: NetIndex, src: Place, dst: Place, pkt: Packet, forward: WalkOutcome): { hops: Hop[]; block?: Explanation } {
   const reply: Packet = { srcIp: pkt.dstIp, dstIp: pkt.srcIp, protocol: pkt.protocol, port: undefined };
-  if (dst.type === 'internet' || dst.type === 'service' || src.type === 'internet') {
+  if (dst.type === 'internet' || dst.type === 'service' || dst.type === 'endpoint-service' || dst.type === 'aws-service' || src.type === 'internet') {
     return aclsInReverse(ix, forward.hops, reply);
   }
   const back = walkFrom(ix, dst, reply, false);

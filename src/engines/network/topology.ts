@@ -99,6 +99,37 @@ export interface NetGateway {
   /** Gateway endpoints: the service's prefix list (its CIDRs are in `prefixLists`). */
   prefixListId?: string;
   serviceName?: string;
+  /** Gateway endpoints: the endpoint policy (JSON); absent means full access. */
+  policy?: string;
+  available: boolean;
+}
+
+/**
+ * An interface endpoint: ENIs in the consumer's subnets that hand traffic to an AWS service or
+ * to a PrivateLink endpoint service (possibly another account's).
+ */
+export interface NetInterfaceEndpoint {
+  id: string;
+  vpcId: string;
+  serviceName: string;
+  eniIds: string[];
+  /** `available`, or the connection's state (`pendingAcceptance`, `rejected`, …). */
+  state: string;
+  /** Private DNS: the service's public name resolves to the endpoint's ENIs. */
+  privateDns: boolean;
+  /** The endpoint policy (JSON); absent means full access. */
+  policy?: string;
+  /** For a PrivateLink service: its id (`vpce-svc-…`). */
+  serviceId?: string;
+}
+
+/** A PrivateLink endpoint service: a provider's load balancers offered to other VPCs. */
+export interface NetEndpointService {
+  id: string;
+  serviceName: string;
+  account: string;
+  region: string;
+  loadBalancerArns: string[];
   available: boolean;
 }
 
@@ -194,6 +225,8 @@ export interface Topology {
   dxGateways: NetDxGateway[];
   prefixLists: NetPrefixList[];
   faults: NetFaults;
+  interfaceEndpoints?: NetInterfaceEndpoint[];
+  endpointServices?: NetEndpointService[];
 }
 
 /** An empty topology, for callers that fill parts of it. */
@@ -201,5 +234,6 @@ export function emptyTopology(): Topology {
   return {
     vpcs: [], subnets: [], routeTables: [], securityGroups: [], networkAcls: [], enis: [], gateways: [], peerings: [],
     tgws: [], tgwAttachments: [], tgwRouteTables: [], dxGateways: [], prefixLists: [], faults: { regionsDown: [], linksDown: [] },
+    interfaceEndpoints: [], endpointServices: [],
   };
 }

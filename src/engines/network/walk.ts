@@ -5,7 +5,8 @@
  */
 import { containsIp, formatIp, parseCidr } from './cidr.js';
 import type { NetIndex } from './index-topology.js';
-import type { ComponentType, Explanation, Hop } from './path.js';
+import { checkEndpointPolicy, throughInterfaceEndpoint } from './endpoints.js';
+import type { ComponentType, EndpointPolicyCheck, Explanation, Hop, ServiceRequest } from './path.js';
 import { aclDecision, sgAllows, type Packet, type SgContext } from './rules.js';
 import type { NetEni, NetRouteTable, NetTgwAttachment, VpcRoute } from './topology.js';
 
@@ -15,7 +16,8 @@ export type Arrival =
   | { kind: 'subnet'; subnetId: string }
   | { kind: 'internet' }
   | { kind: 'on-premises'; dxGatewayId: string; cidr: string }
-  | { kind: 'service'; endpointId: string };
+  | { kind: 'service'; endpointId: string }
+  | { kind: 'endpoint-service'; serviceId: string; endpointId: string };
 
 export interface WalkOutcome {
   hops: Hop[];
@@ -30,6 +32,11 @@ export interface WalkOptions {
   sourceSubnetId?: string;
   /** The sender has a public address (ENI public IP / EIP, or a public NAT gateway). */
   publicSource: boolean;
+  /** Traffic delivered to an interface endpoint's ENI goes on to the endpoint's service. */
+  throughEndpoints?: boolean;
+  /** The API request the packet carries, checked against VPC endpoint policies on the way. */
+  request?: ServiceRequest;
+  endpointPolicy?: EndpointPolicyCheck;
 }
 
 // Reachability Analyzer gives up past 64 hops (a routing loop).
@@ -93,7 +100,7 @@ export class Walker {
       this.block('BAD_STATE', vpc.id, 'vpc', `region \`${vpc.region}\` is in outage`, { vpcId: vpc.id, state: 'outage' });
     }
     const dstSubnet = this.ix.subnetOfIp(vpc.id, this.pkt.dstIp);
-    if (dstSubnet?.id !== subnetId) this.#acl(subnetId, true);
+    if (dstSubnet?.id !== subnetId) this.#acl(subnetId, true, fromEniId);
     const rt = this.ix.routeTableOfSubnet(subnetId);
     if (rt === undefined) this.block('NO_ROUTE_TO_DESTINATION', subnetId, 'subnet', `subnet \`${subnetId}\` has no route table`);
     const route = this.ix.vpcRoute(rt, this.pkt.dstIp);
@@ -140,15 +147,17 @@ export class Walker {
     if (subnet === undefined) {
       this.block('CANNOT_ROUTE', vpcId, 'vpc', `no subnet of \`${vpcId}\` holds ${this.dst}`, { vpcId, address: this.dst });
     }
-    if (subnet.id !== this.opts.sourceSubnetId) this.#acl(subnet.id, false);
     const eni = this.ix.eniByIp(this.pkt.dstIp);
+    if (subnet.id !== this.opts.sourceSubnetId) this.#acl(subnet.id, false, eni?.subnetId === subnet.id ? eni.id : undefined);
     if (eni === undefined) return { kind: 'subnet', subnetId: subnet.id };
     if (this.opts.checkSecurityGroups) this.#securityGroups(eni, 'ingress');
     this.hop({ componentId: eni.id, type: 'network-interface', vpcId, subnetId: subnet.id });
+    const ep = this.opts.throughEndpoints ? this.ix.interfaceEndpointOfEni(eni.id) : undefined;
+    if (ep !== undefined) return throughInterfaceEndpoint(this, ep);
     return { kind: 'eni', eniId: eni.id };
   }
 
-  #acl(subnetId: string, egress: boolean): void {
+  #acl(subnetId: string, egress: boolean, eniId?: string): void {
     const acl = this.ix.aclOfSubnet(subnetId);
     if (acl === undefined) return;
     const entry = aclDecision(acl, egress, this.pkt);
@@ -158,7 +167,7 @@ export class Walker {
       const rule = entry ? `rule ${entry.ruleNumber} denies it` : 'no rule allows it (the final `*` rule denies)';
       this.block('SUBNET_ACL_RESTRICTION', acl.id, 'network-acl',
         `network ACL \`${acl.id}\` of subnet \`${subnetId}\` blocks ${dir === 'egress' ? 'outbound' : 'inbound'} traffic: ${rule}`,
-        { direction: dir, vpcId, subnetId });
+        { direction: dir, vpcId, subnetId, networkInterfaceId: eniId });
     }
     this.hop({
       componentId: acl.id, type: 'network-acl', vpcId, subnetId,
@@ -176,7 +185,7 @@ export class Walker {
       const first = eni.groupIds[0] ?? eni.id;
       this.block('ENI_SG_RULES_MISMATCH', first, 'security-group',
         `no ${direction} rule of ${eni.groupIds.map((g) => `\`${g}\``).join(', ') || 'any security group'} on \`${eni.id}\` allows this traffic`,
-        { direction, vpcId: eni.vpcId, subnetId: eni.subnetId });
+        { direction, vpcId: eni.vpcId, subnetId: eni.subnetId, networkInterfaceId: eni.id });
     }
     const r = m.rule;
     this.hop({
@@ -317,6 +326,7 @@ export class Walker {
     const ep = this.ix.gateways.get(vpceId);
     if (ep === undefined || !ep.available) this.block('BAD_STATE', vpceId, 'vpc-endpoint', `VPC endpoint \`${vpceId}\` is not available`);
     this.hop({ componentId: ep.id, type: 'vpc-endpoint', vpcId: ep.vpcId, note: ep.serviceName });
+    checkEndpointPolicy(this, ep.id, ep.policy);
     return { kind: 'service', endpointId: ep.id };
   }
 }

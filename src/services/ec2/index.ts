@@ -13,6 +13,7 @@ import {
 } from './access-scopes.js';
 import { ec2Resources, ec2Tags } from './authz.js';
 import { applyDxChange } from './dx-link.js';
+import { createFlowLogs, deleteFlowLogs, describeFlowLogs } from './flow-logs.js';
 import {
   createVpcEndpoint, deleteVpcEndpoints, describeManagedPrefixLists, describePrefixLists, describeVpcEndpoints, describeVpcEndpointServices,
   getManagedPrefixListEntries, modifyVpcEndpoint,
@@ -177,6 +178,9 @@ const ec2: ServiceDefinition = {
     DescribeNetworkInsightsAccessScopeAnalyses: describeNetworkInsightsAccessScopeAnalyses,
     GetNetworkInsightsAccessScopeAnalysisFindings: getNetworkInsightsAccessScopeAnalysisFindings,
     DeleteNetworkInsightsAccessScopeAnalysis: deleteNetworkInsightsAccessScopeAnalysis,
+    CreateFlowLogs: createFlowLogs,
+    DescribeFlowLogs: describeFlowLogs,
+    DeleteFlowLogs: deleteFlowLogs,
     CreateVpcEndpoint: createVpcEndpoint,
     DescribeVpcEndpoints: describeVpcEndpoints,
     ModifyVpcEndpoint: modifyVpcEndpoint,
