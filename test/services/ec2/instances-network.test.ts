@@ -1,0 +1,89 @@
+/** Instances in the network (Reachability Analyzer and `drydock reach` with instance ends) and in IAM (ABAC on instance tags). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  AuthorizeSecurityGroupIngressCommand, CreateNetworkInsightsPathCommand, CreateSecurityGroupCommand, DescribeInstancesCommand,
+  EC2Client, RunInstancesCommand, StartNetworkInsightsAnalysisCommand, StopInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand, TagUserCommand } from '@aws-sdk/client-iam';
+import { reach } from '../../../src/cli/reach.js';
+import { failure, sdkConfig, useDrydock } from '../../helpers.js';
+import { ec2Client, vpcWithSubnets } from './helpers.js';
+import { al2023, runOne } from './instances-helpers.js';
+
+const h = useDrydock();
+
+test('instance → instance across security groups: Reachability Analyzer names the instances; `drydock reach i-… i-…` prints the path or the blocking group', async () => {
+  const c = ec2Client(h.dd);
+  const v = await vpcWithSubnets(c, '10.80.0.0/16', ['10.80.1.0/24', '10.80.2.0/24']);
+  const sg = async (name: string) => (await c.send(new CreateSecurityGroupCommand({ GroupName: name, Description: name, VpcId: v.vpcId }))).GroupId!;
+  const webSg = await sg('web');
+  const dbSg = await sg('db');
+  await c.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: dbSg, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: webSg }] }] }));
+  const web = await runOne(c, v.subnetIds[0]!, { SecurityGroupIds: [webSg] });
+  const db = await runOne(c, v.subnetIds[1]!, { SecurityGroupIds: [dbSg] });
+  assert.deepEqual(db.SecurityGroups!.map((g) => [g.GroupId, g.GroupName]), [[dbSg, 'db']]);
+  h.dd.app.clock.advance(6);
+
+  const analyse = async (port: number) => {
+    const p = await c.send(new CreateNetworkInsightsPathCommand({ Source: web.InstanceId, Destination: db.InstanceId, Protocol: 'tcp', DestinationPort: port }));
+    assert.match(p.NetworkInsightsPath!.SourceArn!, /:instance\/i-/);
+    return (await c.send(new StartNetworkInsightsAnalysisCommand({ NetworkInsightsPathId: p.NetworkInsightsPath!.NetworkInsightsPathId }))).NetworkInsightsAnalysis!;
+  };
+  const ok = await analyse(5432);
+  assert.equal(ok.NetworkPathFound, true);
+  const ids = ok.ForwardPathComponents!.map((x) => x.Component!.Id);
+  assert.equal(ids[0], web.InstanceId);
+  assert.equal(ids[1], web.NetworkInterfaces![0]!.NetworkInterfaceId);
+  assert.equal(ids.at(-1), db.InstanceId);
+  assert.ok(ids.includes(dbSg));
+  const blocked = await analyse(22);
+  assert.equal(blocked.NetworkPathFound, false);
+  assert.equal(blocked.Explanations![0]!.ExplanationCode, 'ENI_SG_RULES_MISMATCH');
+
+  process.env['DRYDOCK_ENDPOINT'] = h.dd.endpoint;
+  const lines: string[] = [];
+  assert.equal(await reach([web.InstanceId!, db.InstanceId!, '--port', '5432'], (l) => lines.push(l)), 0);
+  assert.equal(lines[0], `✔ reachable: ${web.InstanceId} → ${db.InstanceId}  tcp/5432`);
+  assert.ok(lines.some((l) => l.includes('instance') && l.includes(db.InstanceId!)), lines.join('\n'));
+  const denied: string[] = [];
+  assert.equal(await reach([web.InstanceId!, db.InstanceId!, '--port', '22'], (l) => denied.push(l)), 2);
+  assert.ok(denied.some((l) => l.startsWith('blocked at') && l.includes('ENI_SG_RULES_MISMATCH')), denied.join('\n'));
+});
+
+test('ABAC: StopInstances allowed only where the instance tag team equals the caller\'s PrincipalTag team; another team\'s instance is UnauthorizedOperation', async () => {
+  const iam = new IAMClient(sdkConfig(h.dd));
+  await iam.send(new CreateUserCommand({ UserName: 'ops-blue' }));
+  await iam.send(new TagUserCommand({ UserName: 'ops-blue', Tags: [{ Key: 'team', Value: 'blue' }] }));
+  await iam.send(new PutUserPolicyCommand({
+    UserName: 'ops-blue', PolicyName: 'own-team-instances',
+    PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [
+      { Effect: 'Allow', Action: 'ec2:Describe*', Resource: '*' },
+      {
+        Effect: 'Allow', Action: 'ec2:StopInstances', Resource: 'arn:aws:ec2:*:*:instance/*',
+        Condition: { StringEquals: { 'aws:ResourceTag/team': '${aws:PrincipalTag/team}' } },
+      },
+    ] }),
+  }));
+  const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'ops-blue' }))).AccessKey!;
+  const admin = ec2Client(h.dd);
+  const v = await vpcWithSubnets(admin, '10.81.0.0/16', ['10.81.1.0/24']);
+  const tagged = async (team: string) => (await runOne(admin, v.subnetIds[0]!, { TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'team', Value: team }] }] })).InstanceId!;
+  const blue = await tagged('blue');
+  const red = await tagged('red');
+  h.dd.app.clock.advance(6);
+  const dev = new EC2Client({ ...sdkConfig(h.dd), credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! } });
+  const refused = await failure(() => dev.send(new StopInstancesCommand({ InstanceIds: [red] })));
+  assert.deepEqual([refused.name, refused.status], ['UnauthorizedOperation', 403]);
+  assert.match(refused.message, /^You are not authorized to perform this operation\./);
+  const both = await failure(() => dev.send(new StopInstancesCommand({ InstanceIds: [blue, red] })));
+  assert.equal(both.name, 'UnauthorizedOperation', 'one refused instance refuses the whole call');
+  const stopped = await dev.send(new StopInstancesCommand({ InstanceIds: [blue] }));
+  assert.equal(stopped.StoppingInstances![0]!.CurrentState!.Name, 'stopping');
+  const states = (await dev.send(new DescribeInstancesCommand({ InstanceIds: [blue, red] }))).Reservations!.flatMap((r) => r.Instances!);
+  assert.deepEqual(states.map((i) => i.State!.Name).sort(), ['running', 'stopping']);
+  // RunInstances is authorized on the instance, interface, volume, image and subnet it uses.
+  const image = await al2023(admin);
+  const run = await failure(() => dev.send(new RunInstancesCommand({ ImageId: image, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, SubnetId: v.subnetIds[0] })));
+  assert.equal(run.name, 'UnauthorizedOperation');
+});
