@@ -4,6 +4,7 @@
  * for its state object in the caller's account and region, and keeps everything that must
  * outlive a restart in named {@link Collection}s inside it.
  */
+import { dirname } from 'node:path';
 import type { Persistence, ScopeKey } from './persistence.js';
 
 /** Where a {@link Collection} sends its writes; the in-memory case has none. */
@@ -122,6 +123,11 @@ export class Stores {
 
   get persistent(): boolean {
     return this.#persistence !== undefined;
+  }
+
+  /** The data directory when there is one (large S3 bodies and upload spools live beside the database). */
+  get dataDir(): string | undefined {
+    return this.#persistence ? dirname(this.#persistence.path) : undefined;
   }
 
   /**

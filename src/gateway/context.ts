@@ -3,6 +3,8 @@ import type { Principal } from '../core/identity.js';
 import type { ServiceModel } from '../protocols/model.js';
 import type { OperationMatch, Protocol, WireRequest, WireResponse } from '../protocols/protocol.js';
 import type { AuthProblem, ParsedAuth } from '../protocols/sigv4.js';
+import type { StreamBody } from '../protocols/body-file.js';
+import type { SpooledRequestBody } from './spool.js';
 
 /** An HTTP request as the app core receives it from any adapter (server, embedded, tests). */
 export interface AppRequest {
@@ -11,13 +13,16 @@ export interface AppRequest {
   url: string;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
+  /** A large body the HTTP adapter wrote to disk (then `body` is empty); authentication settles it. */
+  spooled?: SpooledRequestBody;
   sourceIp?: string;
 }
 
 export interface AppResponse {
   status: number;
   headers: Record<string, string>;
-  body: Buffer | string;
+  /** A {@link StreamBody} (an S3 object on disk) is piped by the HTTP adapter. */
+  body: Buffer | string | StreamBody;
 }
 
 /** The typed state one request carries through the pipeline; each step fills its part. */

@@ -3,6 +3,7 @@ import { requestId } from '../core/ids.js';
 import type { Principal } from '../core/identity.js';
 import type { JsonSettings } from '../protocols/json-codec.js';
 import { readJson, writeJson } from '../protocols/json-codec.js';
+import { isStreamBody, streamToBuffer } from '../protocols/body-file.js';
 import { loadModel } from '../protocols/model.js';
 import { readInput } from '../protocols/protocol.js';
 import { protocolNamed } from '../protocols/protocols.js';
@@ -73,5 +74,7 @@ export async function callInternally(app: Drydock, call: InternalCall): Promise<
   for (const [, step] of AUDITED) await step(ctx, app);
   if (ctx.error) throw ctx.error;
   const output = ctx.output ?? {};
+  // An in-process caller (Lambda reading its code from S3) gets bytes, not a file stream.
+  for (const [k, v] of Object.entries(output)) if (isStreamBody(v)) output[k] = await streamToBuffer(v);
   return call.json ? (writeJson(model, op.output, output, JSON_SETTINGS) ?? {}) as Record<string, unknown> : output;
 }

@@ -2,42 +2,45 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Drydock } from './app.js';
 import type { AppResponse } from './context.js';
+import { isStreamBody } from '../protocols/body-file.js';
+import { readRequestBody, removeSpoolFile, spoolFolder } from './spool.js';
 
-/** Largest request body Drydock buffers (S3's single PUT limit is 5 GB; local use stays far below). */
-export const MAX_BODY_BYTES = Number(process.env['DRYDOCK_MAX_BODY_BYTES'] ?? 1024 * 1024 * 1024);
-
-/** Reads the whole body with plain listeners (no promise per request), then answers. */
-function onRequest(app: Drydock, req: IncomingMessage, res: ServerResponse): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let over = false;
-  req.on('data', (c: Buffer) => {
-    size += c.length;
-    if (size > MAX_BODY_BYTES) over = true;
-    else chunks.push(c);
-  });
-  req.on('end', () => {
-    if (over) {
-      res.writeHead(413, { 'content-type': 'application/xml' });
+/** Reads the body (in memory, or spooled to disk when large), answers, then drops the spool file. */
+function onRequest(app: Drydock, req: IncomingMessage, res: ServerResponse, spoolDir: () => string): void {
+  readRequestBody(req, spoolDir, (r) => {
+    if (!r.ok) {
+      if (!r.tooLarge) { failed(res, r.error); return; }
+      res.writeHead(413, { 'content-type': 'application/xml', connection: 'close' });
       res.end('<Error><Code>EntityTooLarge</Code><Message>Your proposed upload exceeds the maximum allowed size</Message></Error>');
       return;
     }
-    const body = chunks.length === 1 ? chunks[0]! : chunks.length === 0 ? Buffer.alloc(0) : Buffer.concat(chunks);
-    app.handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body, sourceIp: req.socket.remoteAddress })
+    const spooled = r.spooled;
+    if (spooled) res.once('close', () => removeSpoolFile(spooled.path));
+    app.handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: r.body, spooled, sourceIp: req.socket.remoteAddress })
       .then((response) => respond(req, res, response))
       .catch((e: unknown) => failed(res, e));
   });
-  req.on('error', (e) => failed(res, e));
 }
 
 function respond(req: IncomingMessage, res: ServerResponse, response: AppResponse): void {
   const isHead = req.method === 'HEAD';
+  const body = response.body;
   // writeHead with every header at once is Node's fast path (no setHeader bookkeeping); the
   // response's own headers object may be shared, so content-length goes into a copy.
   let headers: Record<string, string | number> = response.headers;
-  if (!isHead || headers['content-length'] === undefined) headers = { ...headers, 'content-length': Buffer.byteLength(response.body) };
+  if (!isHead || headers['content-length'] === undefined) {
+    headers = { ...headers, 'content-length': isStreamBody(body) ? body.size : Buffer.byteLength(body) };
+  }
   res.writeHead(response.status, headers);
-  res.end(isHead ? undefined : response.body);
+  if (isHead || !isStreamBody(body)) {
+    res.end(isHead || isStreamBody(body) ? undefined : body);
+    return;
+  }
+  // A body on disk is piped: the socket's back-pressure paces the file reads.
+  const source = body.open();
+  source.on('error', (e) => res.destroy(e));
+  res.once('close', () => source.destroy());
+  source.pipe(res);
 }
 
 function failed(res: ServerResponse, e: unknown): void {
@@ -50,13 +53,15 @@ function failed(res: ServerResponse, e: unknown): void {
  * 100-continue` is answered by Node itself (no `checkContinue` listener), so uploads flow.
  */
 export function listen(app: Drydock, port: number, host: string): Promise<Server> {
+  const spool = spoolFolder(app.stores.dataDir);
   const server = createServer({ keepAlive: true, keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
     try {
-      onRequest(app, req, res);
+      onRequest(app, req, res, spool.path);
     } catch (e) {
       failed(res, e);
     }
   });
+  server.on('close', () => spool.close());
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });

@@ -29,6 +29,24 @@ export function checksum(algorithm: ChecksumAlgorithm, data: Uint8Array): string
   }
 }
 
+/** A checksum fed piece by piece: bodies that stream to disk are summed as they arrive. */
+export interface ChecksumHasher { update(data: Uint8Array): void; digest(): string }
+
+/** A running {@link checksum}: `digest()` equals `checksum(algorithm, all the pieces)`. */
+export function checksumHasher(algorithm: ChecksumAlgorithm): ChecksumHasher {
+  if (algorithm === 'SHA1' || algorithm === 'SHA256') {
+    const h = createHash(algorithm === 'SHA1' ? 'sha1' : 'sha256');
+    return { update: (d) => { h.update(d); }, digest: () => h.digest('base64') };
+  }
+  if (algorithm === 'CRC64NVME') {
+    let v: Buffer | undefined;
+    return { update: (d) => { v = crc64nvme(d, v); }, digest: () => (v ?? crc64nvme(new Uint8Array(0))).toString('base64') };
+  }
+  const f = algorithm === 'CRC32' ? crc32 : crc32c;
+  let c = 0;
+  return { update: (d) => { c = f(d, c); }, digest: () => uint32Base64(c) };
+}
+
 /** Base64 MD5 of `data`, the form of a `Content-MD5` header. */
 export function md5Base64(data: Uint8Array): string {
   return createHash('md5').update(data).digest('base64');
@@ -50,13 +68,14 @@ export function checksumAlgorithmOf(headerName: string): ChecksumAlgorithm | und
  * S3's InvalidRequest; a well-formed value that differs is BadDigest.
  */
 export function verifyChecksum(
-  algorithm: ChecksumAlgorithm, expected: string, data: Uint8Array,
+  algorithm: ChecksumAlgorithm, expected: string, data: Uint8Array | (() => string),
 ): ChecksumProblem | undefined {
   if (!isBase64Of(expected, DIGEST_BYTES[algorithm])) {
     const message = `Value for ${checksumHeaderName(algorithm)} header is invalid.`;
     return { code: 'InvalidRequest', message, status: 400 };
   }
-  if (checksum(algorithm, data) === expected) return undefined;
+  // A function gives the actual value of bytes that are not in memory (a body on disk).
+  if ((typeof data === 'function' ? data() : checksum(algorithm, data)) === expected) return undefined;
   return { code: 'BadDigest', message: `The ${algorithm} you specified did not match the calculated checksum.`, status: 400 };
 }
 
@@ -99,8 +118,8 @@ for (let i = 0; i < 256; i++) {
   CRC64_LO[i] = Number(w & 0xffffffffn);
 }
 
-function crc32c(data: Uint8Array): number {
-  let c = 0xffffffff;
+function crc32c(data: Uint8Array, previous = 0): number {
+  let c = (previous ^ 0xffffffff) >>> 0;
   for (let i = 0; i < data.length; i++) c = CRC32C_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
@@ -123,9 +142,10 @@ for (let k = 1; k < 8; k++) {
   }
 }
 
-function crc64nvme(data: Uint8Array): Buffer {
-  let hi = 0xffffffff;
-  let lo = 0xffffffff;
+function crc64nvme(data: Uint8Array, previous?: Buffer): Buffer {
+  // Continuing from a previous value undoes its final inversion, as zlib's crc32(data, value) does.
+  let hi = previous ? (previous.readUInt32BE(0) ^ 0xffffffff) >>> 0 : 0xffffffff;
+  let lo = previous ? (previous.readUInt32BE(4) ^ 0xffffffff) >>> 0 : 0xffffffff;
   const H = SLICE_HI;
   const L = SLICE_LO;
   const end8 = data.length - (data.length % 8);

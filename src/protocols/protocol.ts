@@ -3,6 +3,7 @@ import type { ProtocolName, ServiceModel } from './model.js';
 import { errorShape, shapeOf } from './model.js';
 import { Problems, SerdeError } from './values.js';
 import { quirksOf } from './quirks.js';
+import type { SpooledBody, StreamBody } from './body-file.js';
 
 /** A request as the wire layer sees it: the body fully read, the path still percent-encoded. */
 export interface WireRequest {
@@ -12,14 +13,18 @@ export interface WireRequest {
   query: URLSearchParams;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
+  /** A large body on disk, for an operation whose payload member is a blob (then `body` is empty). */
+  bodyFile?: SpooledBody;
   /** S3 only: the bucket named by the host or the first path segment (then removed from `path`). */
   bucket?: string;
+  /** The query request's parameters once read (URL query plus form body), kept for the steps that ask again. */
+  form?: { body: Buffer; query: URLSearchParams; params: URLSearchParams };
 }
 
 export interface WireResponse {
   status: number;
   headers: Record<string, string>;
-  body: Buffer | string;
+  body: Buffer | string | StreamBody;
 }
 
 export interface ResponseContext { requestId: string; method: string }

@@ -145,10 +145,11 @@ export function parseAuthorization(req: SignedRequest): ParsedAuth | AuthProblem
  * The payload hash a request was signed with: its `x-amz-content-sha256` when present (a hex
  * value must match the body, as S3 checks), else the body's own SHA-256.
  */
-export function payloadHashFor(req: SignedRequest, body: Uint8Array):
+export function payloadHashFor(req: SignedRequest, body: Uint8Array, bodySha256Hex?: string):
   { ok: true; payloadHash: string } | { ok: false; problem: AuthProblem } {
   const declared = first(req.headers['x-amz-content-sha256']);
-  if (declared === undefined) return { ok: true, payloadHash: sha256Hex(body) };
+  // A body spooled to disk was hashed as it arrived: `bodySha256Hex` saves reading it again.
+  if (declared === undefined) return { ok: true, payloadHash: bodySha256Hex ?? sha256Hex(body) };
   if (declared === UNSIGNED_PAYLOAD || STREAMING_PAYLOADS.includes(declared)) return { ok: true, payloadHash: declared };
   if (!/^[0-9a-fA-F]{64}$/.test(declared)) {
     return { ok: false, problem: problem('InvalidContentSha256', 'SignatureDoesNotMatch', TEXT.mismatch, 403, {
@@ -156,7 +157,7 @@ export function payloadHashFor(req: SignedRequest, body: Uint8Array):
       message: `x-amz-content-sha256 must be UNSIGNED-PAYLOAD, ${STREAMING_PAYLOADS.join(', ')} or a valid sha256 value.`,
     }) };
   }
-  const actual = sha256Hex(body);
+  const actual = bodySha256Hex ?? sha256Hex(body);
   if (declared.toLowerCase() === actual) return { ok: true, payloadHash: declared };
   return { ok: false, problem: problem('ContentSha256Mismatch', 'SignatureDoesNotMatch', TEXT.mismatch, 403, {
     code: 'XAmzContentSHA256Mismatch', status: 400,

@@ -9,6 +9,7 @@ import { errorMembers, errorStatus, isUnitOutput, readInput } from './protocol.j
 import { quirksOf } from './quirks.js';
 import { escapeXml, parseXmlDocument, readXml, writeXmlElement, writeXmlMembers } from './xml-codec.js';
 import { toBuffer } from './values.js';
+import { isStreamBody } from './body-file.js';
 
 const DECL = '<?xml version="1.0" encoding="UTF-8"?>';
 
@@ -16,18 +17,18 @@ const DECL = '<?xml version="1.0" encoding="UTF-8"?>';
 export function queryParams(req: WireRequest): URLSearchParams {
   const ct = String(req.headers['content-type'] ?? '');
   if (req.body.length && (ct.startsWith('application/x-www-form-urlencoded') || ct === '')) {
-    // Routing, matching and parsing all ask; the body is read once per request.
-    const cached = parsedForms.get(req.body);
-    if (cached && cached.query === req.query) return cached.params;
+    // Routing, matching and parsing all ask; the body is read once per request. The answer is
+    // kept on the request itself: a cache outside it would keep every request's parameters
+    // alive past the young generation, and the garbage collector would copy them.
+    const cached = req.form;
+    if (cached && cached.body === req.body && cached.query === req.query) return cached.params;
     const params = new URLSearchParams(req.body.toString('utf8'));
     for (const [k, v] of req.query) if (!params.has(k)) params.append(k, v);
-    parsedForms.set(req.body, { query: req.query, params });
+    req.form = { body: req.body, query: req.query, params };
     return params;
   }
   return req.query;
 }
-
-const parsedForms = new WeakMap<Buffer, { query: URLSearchParams; params: URLSearchParams }>();
 
 function xmlResponse(status: number, requestId: string, body: string, extra: Record<string, string> = {}): WireResponse {
   return { status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId, ...extra }, body };
@@ -112,7 +113,7 @@ export class RestXmlProtocol implements Protocol {
       if (payloadMember) {
         const m = shape.members![payloadMember]!;
         const target = shapeOf(model, m.target);
-        if (target.type === 'blob') values[payloadMember] = req.body;
+        if (target.type === 'blob') values[payloadMember] = req.bodyFile ?? req.body;
         else if (target.type === 'string') {
           // An empty body is the empty string when the payload is required (the service then
           // judges it, e.g. S3's MalformedPolicy), and absent when it is optional.
@@ -139,14 +140,14 @@ export class RestXmlProtocol implements Protocol {
     const shape = shapeOf(model, op.output);
     const bound = writeBoundMembers(model, shape, output, op.traits?.http?.[2] ?? 200);
     const headers: Record<string, string> = { ...this.#idHeaders(model, rc), ...bound.headers };
-    let body: Buffer | string = '';
+    let body: WireResponse['body'] = '';
     if (bound.payloadMember) {
       const m = shape.members![bound.payloadMember]!;
       const v = output[bound.payloadMember];
       const target = shapeOf(model, m.target);
       if (v !== undefined && v !== null) {
         if (target.type === 'blob' || target.type === 'string') {
-          body = target.type === 'blob' ? toBuffer(v) : String(v);
+          body = target.type === 'blob' ? (isStreamBody(v) ? v : toBuffer(v)) : String(v);
         } else {
           const name = m.traits?.xmlName ?? target.traits?.xmlName ?? m.target;
           body = DECL + writeXmlElement(model, name, { target: m.target, traits: { xmlNamespace: model.xmlNamespace, ...target.traits, ...m.traits } }, v);

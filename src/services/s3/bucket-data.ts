@@ -5,24 +5,29 @@
  */
 import type { Collection, Collections } from '../../core/store.js';
 import type { ObjectEntry, ObjectVersion, UploadRecord } from './store.js';
+import { isBlob, sizeOf, type BlobRef, type StoredBytes } from './blobs.js';
 
 /** A bucket's objects, bytes and uploads, with a sorted key index kept in memory. */
 export class BucketData {
   readonly objects: Collection<ObjectEntry>;
-  readonly data: Collection<Buffer>;
+  readonly data: Collection<StoredBytes>;
   readonly uploads: Collection<UploadRecord>;
-  readonly parts: Collection<Buffer>;
+  readonly parts: Collection<StoredBytes>;
   /** Byte-milliseconds stored per storage class since the meter last took them. */
   readonly accrued = new Map<string, number>();
   #sorted: string[] | undefined;
   #bytes: Map<string, number> | undefined;
   #accruedAtMs: number | undefined;
 
-  constructor(c: Collections, bucket: string) {
+  /** Deletes the file of a body kept as a blob. */
+  readonly #dropBlob: (ref: BlobRef) => void;
+
+  constructor(c: Collections, bucket: string, dropBlob: (ref: BlobRef) => void) {
     this.objects = c.collection<ObjectEntry>(`objects/${bucket}`);
-    this.data = c.collection<Buffer>(`data/${bucket}`);
+    this.data = c.collection<StoredBytes>(`data/${bucket}`);
     this.uploads = c.collection<UploadRecord>(`uploads/${bucket}`);
-    this.parts = c.collection<Buffer>(`parts/${bucket}`);
+    this.parts = c.collection<StoredBytes>(`parts/${bucket}`);
+    this.#dropBlob = dropBlob;
     this.storedBytes();
   }
 
@@ -47,7 +52,7 @@ export class BucketData {
   }
 
   /** Stores the bytes of a new version (or part, under `dataKey`) and counts them as stored. */
-  storeBytes(collection: 'data' | 'parts', dataKey: string, body: Buffer, storageClass: string, nowMs: number, size = body.length): void {
+  storeBytes(collection: 'data' | 'parts', dataKey: string, body: StoredBytes, storageClass: string, nowMs: number, size = sizeOf(body)): void {
     (collection === 'data' ? this.data : this.parts).set(dataKey, body);
     this.adjust(storageClass, size, nowMs);
   }
@@ -56,7 +61,9 @@ export class BucketData {
   release(versions: readonly ObjectVersion[], nowMs: number): void {
     for (const v of versions) {
       if (v.dataId === undefined) continue;
-      // Copies share bytes in memory but each version owns its own entry.
+      // Copies share bytes in memory but each version owns its own entry (and blob file).
+      const stored = this.data.get(v.dataId);
+      if (isBlob(stored)) this.#dropBlob(stored);
       if (this.data.delete(v.dataId)) this.adjust(v.storageClass, -v.size, nowMs);
     }
   }
@@ -64,7 +71,8 @@ export class BucketData {
   /** Releases the bytes of an upload's part. */
   releasePart(dataKey: string, storageClass: string, nowMs: number): void {
     const b = this.parts.get(dataKey);
-    if (b && this.parts.delete(dataKey)) this.adjust(storageClass, -b.length, nowMs);
+    if (isBlob(b)) this.#dropBlob(b);
+    if (b && this.parts.delete(dataKey)) this.adjust(storageClass, -sizeOf(b), nowMs);
   }
 
   /** Bytes stored now, by storage class. */
@@ -104,6 +112,7 @@ export class BucketData {
 
   /** Drops everything (DeleteBucket). */
   clear(): void {
+    for (const b of [...this.data.values(), ...this.parts.values()]) if (isBlob(b)) this.#dropBlob(b);
     this.objects.clear();
     this.data.clear();
     this.uploads.clear();

@@ -3,7 +3,6 @@
  * source preconditions, metadata and tagging directives, and S3's refusal of a copy onto
  * itself that changes nothing.
  */
-import { createHash } from 'node:crypto';
 import { AwsError } from '../../core/errors.js';
 import type { ServiceContext } from '../types.js';
 import { requestedAcl } from './acl.js';
@@ -19,7 +18,7 @@ import type { BucketData } from './bucket-data.js';
 import { headerTags } from './tagging.js';
 import { findVersion, reportedVersionId } from './versioning.js';
 import { commitVersion, contentHeaders, currentObject, readBody } from './write.js';
-import { checksum } from '../../protocols/checksums.js';
+import { checksumOf, md5Of, type Bytes } from './blobs.js';
 
 type In = Record<string, unknown>;
 
@@ -29,7 +28,8 @@ export interface CopySource {
   data: BucketData;
   key: string;
   version: ObjectVersion;
-  body: Buffer;
+  /** The source's plaintext: a Buffer, or a file (the source's blob, read in place, or a deciphered copy). */
+  body: Bytes;
 }
 
 /** Reads `x-amz-copy-source` (`bucket/key[?versionId=…]`, URL-encoded) and finds the source version. */
@@ -100,13 +100,13 @@ export async function copyObject(input: In, ctx: ServiceContext): Promise<In> {
     };
   // A copy is a new single-part object: its ETag is the MD5 of the bytes, whatever the source's was.
   const md5 = s.parts || s.sse.algorithm !== 'AES256'
-    ? createHash('md5').update(src.body).digest()
+    ? md5Of(src.body)
     : Buffer.from(s.etag.replace(/"/g, ''), 'hex');
   const requested = str(input, 'ChecksumAlgorithm');
   let sum = s.checksum && s.checksum.type === 'FULL_OBJECT' ? { ...s.checksum } : { algorithm: 'CRC64NVME' as const, type: 'FULL_OBJECT' as const };
   if (requested !== undefined) {
     const algorithm = checksumAlgorithm(requested);
-    if (algorithm !== sum.algorithm) sum = { algorithm, type: 'FULL_OBJECT', value: checksum(algorithm, src.body) };
+    if (algorithm !== sum.algorithm) sum = { algorithm, type: 'FULL_OBJECT', value: checksumOf(src.body, algorithm) };
   }
   const version: ObjectVersion = {
     versionId: '', lastModifiedMs: wholeSeconds(ctx.clock.nowMs()), owner: ctx.principal.account,
@@ -119,7 +119,7 @@ export async function copyObject(input: In, ctx: ServiceContext): Promise<In> {
   return {
     CopyObjectResult: {
       ETag: version.etag, LastModified: new Date(version.lastModifiedMs),
-      ...checksumOutput(version.checksum, checksumValue(version, () => src.body)),
+      ...checksumOutput(version.checksum, checksumValue(version, (a) => checksumOf(src.body, a))),
     },
     CopySourceVersionId: reportedVersionId(src.bucket, s),
     VersionId: reportedVersionId(bucket, version),

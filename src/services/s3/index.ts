@@ -25,6 +25,7 @@ import {
   deleteBucketPolicy, deletePublicAccessBlock, getBucketPolicy, getBucketPolicyStatus, getPublicAccessBlock, putBucketPolicy, putPublicAccessBlock,
 } from './policy.js';
 import { canonicalId, s3Global } from './store.js';
+import { closeBlobFolder } from './blobs.js';
 import {
   deleteBucketTagging, deleteObjectTagging, getBucketTagging, getObjectTagging, putBucketTagging, putObjectTagging,
 } from './tagging.js';
@@ -126,6 +127,7 @@ const s3: ServiceDefinition = {
   name: 's3',
   handlers: Object.fromEntries(Object.entries(HANDLERS).map(([op, h]) => [op, metered(op, h)])),
   install(host) {
+    host.onClose(() => closeBlobFolder(host.stores));
     host.ports.resourcePolicies.set('s3', s3PolicyLookup(host.stores));
     host.ports.resourceTags.set('s3', s3TagLookup(host.stores));
     host.ports.resourceResolvers.set('s3', (operation, input) => s3Resources(operation, input));

@@ -6,7 +6,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { AwsError } from '../../core/errors.js';
-import { CHECKSUM_ALGORITHMS, checksum, verifyChecksum, type ChecksumAlgorithm } from '../../protocols/checksums.js';
+import { CHECKSUM_ALGORITHMS, verifyChecksum, type ChecksumAlgorithm } from '../../protocols/checksums.js';
+import { checksumOf, md5Of, type Bytes } from './blobs.js';
 import { invalidRequest } from './errors.js';
 import type { ObjectVersion, SseInfo, StoredChecksum } from './store.js';
 
@@ -49,8 +50,8 @@ function isCanonicalBase64(value: string, bytes: number): boolean {
  * Verifies Content-MD5 and any flexible checksum of an upload. `md5Digest` picks how S3
  * echoes the expected MD5 in BadDigest: hex for PutObject, as sent for UploadPart.
  */
-export function verifyBody(input: In, body: Buffer, md5Digest: 'hex' | 'sent'): VerifiedBody {
-  const md5 = createHash('md5').update(body).digest();
+export function verifyBody(input: In, body: Bytes, md5Digest: 'hex' | 'sent'): VerifiedBody {
+  const md5 = md5Of(body);
   const contentMd5 = input['ContentMD5'];
   if (typeof contentMd5 === 'string') {
     if (!isCanonicalBase64(contentMd5, 16)) {
@@ -65,14 +66,14 @@ export function verifyBody(input: In, body: Buffer, md5Digest: 'hex' | 'sent'): 
   }
   const sent = sentChecksum(input);
   if (sent) {
-    const problem = verifyChecksum(sent.algorithm, sent.value, body);
+    const problem = verifyChecksum(sent.algorithm, sent.value, () => checksumOf(body, sent.algorithm));
     if (problem) throw new AwsError(problem.code, problem.message, problem.status);
     return { md5, checksum: { algorithm: sent.algorithm, type: 'FULL_OBJECT', value: sent.value } };
   }
   const named = input['ChecksumAlgorithm'];
   if (typeof named === 'string' && named !== '') {
     const algorithm = checksumAlgorithm(named);
-    return { md5, checksum: { algorithm, type: 'FULL_OBJECT', value: checksum(algorithm, body) } };
+    return { md5, checksum: { algorithm, type: 'FULL_OBJECT', value: checksumOf(body, algorithm) } };
   }
   // S3 gives every new object a CRC64NVME; it is computed when first asked for.
   return { md5, checksum: { algorithm: 'CRC64NVME', type: 'FULL_OBJECT' } };
@@ -84,11 +85,11 @@ export function singlePartEtag(md5: Buffer, sse: SseInfo): string {
   return `"${createHash('md5').update(md5).update(randomBytes(16)).digest('hex')}"`;
 }
 
-/** The object's checksum value, computing the lazy default from `body` on first use. */
-export function checksumValue(version: ObjectVersion, body: () => Buffer): string | undefined {
+/** The object's checksum value, computing the lazy default with `sum` (over the plaintext) on first use. */
+export function checksumValue(version: ObjectVersion, sum: (algorithm: ChecksumAlgorithm) => string): string | undefined {
   const c = version.checksum;
   if (!c) return undefined;
-  c.value ??= checksum(c.algorithm, body());
+  c.value ??= sum(c.algorithm);
   return c.value;
 }
 

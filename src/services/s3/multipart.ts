@@ -7,7 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import { AwsError } from '../../core/errors.js';
-import { checksum, type ChecksumAlgorithm } from '../../protocols/checksums.js';
+import { rmSync } from 'node:fs';
+import { checksum, checksumHasher, type ChecksumAlgorithm } from '../../protocols/checksums.js';
+import { BLOB_THRESHOLD, checksumOf, concatBytes, keepBytes, md5Of, sizeOf, storedAsBytes, uploadBody, type Bytes } from './blobs.js';
 import type { ServiceContext } from '../types.js';
 import { requestedAcl } from './acl.js';
 import { epochMs, objectKey, partNumber, refuseObjectLock, requireBucketData, storageClass, str, userMetadata } from './common.js';
@@ -77,23 +79,23 @@ export function createMultipartUpload(input: In, ctx: ServiceContext): In {
   };
 }
 
-function storePart(ctx: ServiceContext, data: BucketData, upload: UploadRecord, n: number, body: Buffer, etag: string, sum: string | undefined): void {
+function storePart(ctx: ServiceContext, data: BucketData, upload: UploadRecord, n: number, body: Bytes, etag: string, sum: string | undefined): void {
   const now = ctx.clock.nowMs();
   const dataKey = `${upload.uploadId}/${n}`;
   data.releasePart(dataKey, upload.storageClass, now);
-  data.storeBytes('parts', dataKey, body, upload.storageClass, now);
-  upload.parts[String(n)] = { partNumber: n, etag, size: body.length, lastModifiedMs: wholeSeconds(now), checksum: sum };
+  data.storeBytes('parts', dataKey, keepBytes(ctx.stores, body), upload.storageClass, now);
+  upload.parts[String(n)] = { partNumber: n, etag, size: sizeOf(body), lastModifiedMs: wholeSeconds(now), checksum: sum };
   data.uploads.set(upload.uploadId, upload);
 }
 
 /** The part's checksum under the upload's algorithm; a part sent with another algorithm is refused. */
-function partChecksum(upload: UploadRecord, input: In, body: Buffer): string | undefined {
+function partChecksum(upload: UploadRecord, input: In, body: Bytes): string | undefined {
   const sent = sentChecksum(input);
   if (!upload.checksumAlgorithm) return undefined;
   if (sent && sent.algorithm !== upload.checksumAlgorithm) {
     throw invalidRequest(`Checksum Type mismatch occurred, expected checksum Type: ${upload.checksumAlgorithm.toLowerCase()}, actual checksum Type: ${sent.algorithm.toLowerCase()}`);
   }
-  return sent?.value ?? checksum(upload.checksumAlgorithm, body);
+  return sent?.value ?? checksumOf(body, upload.checksumAlgorithm);
 }
 
 /** UploadPart: stores one part, verifying Content-MD5 and checksums. */
@@ -101,10 +103,10 @@ export function uploadPart(input: In, ctx: ServiceContext): In {
   const { data } = requireBucketData(ctx, input);
   const upload = requireUpload(data, input);
   const n = partNumber(input['PartNumber']);
-  const body = (input['Body'] as Buffer | undefined) ?? Buffer.alloc(0);
-  if (body.length > MAX_PART) {
+  const body = uploadBody(input);
+  if (sizeOf(body) > MAX_PART) {
     throw new AwsError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400,
-      { fields: { ProposedSize: String(body.length), MaxSizeAllowed: String(MAX_PART) } });
+      { fields: { ProposedSize: String(sizeOf(body)), MaxSizeAllowed: String(MAX_PART) } });
   }
   const verified = verifyBody(input, body, 'sent');
   const sum = partChecksum(upload, input, body);
@@ -137,10 +139,12 @@ export async function uploadPartCopy(input: In, ctx: ServiceContext): Promise<In
   const n = partNumber(input['PartNumber']);
   const src = await copySource(input, ctx);
   const range = copyRange(str(input, 'CopySourceRange'), src.version.size);
-  const body = range ? src.body.subarray(range.start, range.end + 1) : src.body;
-  const etag = `"${createHash('md5').update(body).digest('hex')}"`;
-  const sum = upload.checksumAlgorithm ? checksum(upload.checksumAlgorithm, body) : undefined;
-  storePart(ctx, data, upload, n, Buffer.from(body), etag, sum);
+  let body: Bytes = src.body;
+  if (range && Buffer.isBuffer(src.body)) body = src.body.subarray(range.start, range.end + 1);
+  else if (range) body = concatBytes(ctx.stores, [{ bytes: src.body, start: range.start, size: range.end - range.start + 1 }]);
+  const etag = `"${md5Of(body).toString('hex')}"`;
+  const sum = upload.checksumAlgorithm ? checksumOf(body, upload.checksumAlgorithm) : undefined;
+  storePart(ctx, data, upload, n, Buffer.isBuffer(body) ? Buffer.from(body) : body, etag, sum);
   const result: In = { ETag: etag, LastModified: new Date(wholeSeconds(ctx.clock.nowMs())) };
   if (sum !== undefined && upload.checksumAlgorithm) result[CHECKSUM_MEMBER[upload.checksumAlgorithm]] = sum;
   return { CopyPartResult: result, CopySourceVersionId: reportedVersionId(src.bucket, src.version), ...sseOutput(upload.sse) };
@@ -205,10 +209,10 @@ function checkParts(upload: UploadRecord, listed: ListedPart[]): void {
 }
 
 /** The object checksum of a completed upload. */
-function finalChecksum(upload: UploadRecord, listed: ListedPart[], body: Buffer): ObjectVersion['checksum'] {
+function finalChecksum(upload: UploadRecord, listed: ListedPart[], body: Bytes): ObjectVersion['checksum'] {
   const algorithm = upload.checksumAlgorithm;
   if (!algorithm) return { algorithm: 'CRC64NVME', type: 'FULL_OBJECT' };
-  if (upload.checksumType === 'FULL_OBJECT') return { algorithm, type: 'FULL_OBJECT', value: checksum(algorithm, body) };
+  if (upload.checksumType === 'FULL_OBJECT') return { algorithm, type: 'FULL_OBJECT', value: checksumOf(body, algorithm) };
   const raw = Buffer.concat(listed.map((p) => Buffer.from(upload.parts[String(p.PartNumber)]!.checksum ?? '', 'base64')));
   return { algorithm, type: 'COMPOSITE', value: `${checksum(algorithm, raw)}-${listed.length}` };
 }
@@ -239,19 +243,47 @@ export async function completeMultipartUpload(input: In, ctx: ServiceContext): P
   const key = upload.key;
   const listed = listedParts(input, upload);
   checkParts(upload, listed);
-  const chunks = listed.map((p) => data.parts.get(`${upload.uploadId}/${p.PartNumber}`) ?? Buffer.alloc(0));
-  const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  const total = listed.reduce((n, p) => n + upload.parts[String(p.PartNumber)]!.size, 0);
   const size = input['MpuObjectSize'];
-  if (size !== undefined && Number(size) !== body.length) {
-    throw invalidRequest(`The provided 'x-amz-mp-object-size' header value ${String(size)} does not match what was computed: ${body.length}`);
+  if (size !== undefined && Number(size) !== total) {
+    throw invalidRequest(`The provided 'x-amz-mp-object-size' header value ${String(size)} does not match what was computed: ${total}`);
   }
   checkCompleteConditions(input, data, upload, key);
+  const body = joinParts(ctx, data, upload, listed, total);
+  try {
+    return await complete(input, ctx, upload, listed, body);
+  } finally {
+    // Moved into place when the object was made; otherwise the joined file is no longer needed.
+    if (!Buffer.isBuffer(body)) rmSync(body.path, { force: true });
+  }
+}
+
+/**
+ * The parts' bytes, joined: in memory when all are small, else into one file, the upload's
+ * full-object checksum taken on the way.
+ */
+function joinParts(ctx: ServiceContext, data: BucketData, upload: UploadRecord, listed: ListedPart[], total: number): Bytes {
+  const stored = listed.map((p) => data.parts.get(`${upload.uploadId}/${p.PartNumber}`) ?? Buffer.alloc(0));
+  if (total <= BLOB_THRESHOLD && stored.every((s) => Buffer.isBuffer(s))) {
+    return stored.length === 1 ? stored[0] as Buffer : Buffer.concat(stored as Buffer[]);
+  }
+  // The object's whole-body checksum (the upload's, or S3's CRC64NVME default) in the same pass.
+  const algorithm = !upload.checksumAlgorithm ? 'CRC64NVME' : upload.checksumType === 'FULL_OBJECT' ? upload.checksumAlgorithm : undefined;
+  const hasher = algorithm && checksumHasher(algorithm);
+  const file = concatBytes(ctx.stores, stored.map((s) => ({ bytes: storedAsBytes(ctx.stores, s) })), hasher ? (p) => hasher.update(p) : undefined);
+  if (algorithm && hasher) file.checksums = { [algorithm]: hasher.digest() };
+  return file;
+}
+
+async function complete(input: In, ctx: ServiceContext, upload: UploadRecord, listed: ListedPart[], body: Bytes): Promise<In> {
+  const { bucket, data } = requireBucketData(ctx, input);
+  const key = upload.key;
   const sum = finalChecksum(upload, listed, body);
   checkRequestChecksum(input, upload, sum);
   const md5s = Buffer.concat(listed.map((p) => Buffer.from(upload.parts[String(p.PartNumber)]!.etag.replace(/"/g, ''), 'hex')));
   const version: ObjectVersion = {
     versionId: '', lastModifiedMs: wholeSeconds(ctx.clock.nowMs()), owner: upload.owner,
-    etag: `"${createHash('md5').update(md5s).digest('hex')}-${listed.length}"`, size: body.length, storageClass: upload.storageClass,
+    etag: `"${createHash('md5').update(md5s).digest('hex')}-${listed.length}"`, size: sizeOf(body), storageClass: upload.storageClass,
     ...contentHeadersOf(upload), metadata: upload.metadata, checksum: sum,
     parts: listed.map((p) => ({ size: upload.parts[String(p.PartNumber)]!.size, checksum: upload.parts[String(p.PartNumber)]!.checksum })),
     sse: upload.sse, tags: upload.tags, acl: upload.acl,
@@ -265,7 +297,7 @@ export async function completeMultipartUpload(input: In, ctx: ServiceContext): P
   return {
     Location: `${ctx.endpoint}/${bucket.name}/${key.split('/').map(encodeURIComponent).join('/')}`,
     Bucket: bucket.name, Key: key, ETag: version.etag,
-    ...checksumOutput(sum, checksumValue(version, () => body)),
+    ...checksumOutput(sum, checksumValue(version, (a) => checksumOf(body, a))),
     VersionId: reportedVersionId(bucket, version), ...sseOutput(upload.sse),
     Expiration: expirationHeader(bucket, key, version),
   };

@@ -15,7 +15,8 @@ import { emitObjectEvent } from './notifications.js';
 import { wholeSeconds, type ObjectVersion } from './store.js';
 import { headerTags } from './tagging.js';
 import { findVersion, reportedVersionId } from './versioning.js';
-import { bodyOf, commitVersion, contentHeaders, contentOutput, currentObject, readBody } from './write.js';
+import { commitVersion, contentHeaders, contentOutput, currentObject, readRange, versionChecksum } from './write.js';
+import { checksumOf, sizeOf, uploadBody } from './blobs.js';
 
 type In = Record<string, unknown>;
 
@@ -26,10 +27,10 @@ const MAX_PUT = 5 * 1024 ** 3;
 export async function putObject(input: In, ctx: ServiceContext): Promise<In> {
   const { bucket, data } = requireBucketData(ctx, input);
   const key = objectKey(input);
-  const body = (input['Body'] as Buffer | undefined) ?? Buffer.alloc(0);
-  if (body.length > MAX_PUT) {
+  const body = uploadBody(input);
+  if (sizeOf(body) > MAX_PUT) {
     throw new AwsError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400,
-      { fields: { ProposedSize: String(body.length), MaxSizeAllowed: String(MAX_PUT) } });
+      { fields: { ProposedSize: String(sizeOf(body)), MaxSizeAllowed: String(MAX_PUT) } });
   }
   if (input['WriteOffsetBytes'] !== undefined) {
     throw new AwsError('NotImplemented', 'drydock does not implement appends (x-amz-write-offset-bytes), which need a directory bucket', 501);
@@ -40,7 +41,7 @@ export async function putObject(input: In, ctx: ServiceContext): Promise<In> {
   const sse = resolveSse(bucket, input);
   const version: ObjectVersion = {
     versionId: '', lastModifiedMs: wholeSeconds(ctx.clock.nowMs()), owner: ctx.principal.account,
-    etag: singlePartEtag(verified.md5, sse), size: body.length, storageClass: storageClass(input),
+    etag: singlePartEtag(verified.md5, sse), size: sizeOf(body), storageClass: storageClass(input),
     ...contentHeaders(input), metadata: userMetadata(input), checksum: verified.checksum, sse,
     tags: headerTags(str(input, 'Tagging')), acl: requestedAcl(input, bucket, ctx.principal.account),
   };
@@ -48,7 +49,7 @@ export async function putObject(input: In, ctx: ServiceContext): Promise<In> {
   emitObjectEvent(ctx, bucket, { name: 'ObjectCreated:Put', key, size: version.size, etag: version.etag, versionId: version.versionId, reason: 'PutObject' });
   return {
     ETag: version.etag,
-    ...checksumOutput(version.checksum, checksumValue(version, () => body)),
+    ...checksumOutput(version.checksum, checksumValue(version, (a) => checksumOf(body, a))),
     ...sseOutput(sse),
     SSEKMSEncryptionContext: sse.context,
     VersionId: reportedVersionId(bucket, version),
@@ -105,27 +106,27 @@ async function readObject(input: In, ctx: ServiceContext, withBody: boolean): Pr
   if (range) out['ContentRange'] = `bytes ${range.start}-${range.end}/${version.size}`;
   if (part !== undefined) out['PartsCount'] = version.parts?.length ?? 1;
   if (withBody && version.tags.length) out['TagCount'] = version.tags.length;
-  if (str(input, 'ChecksumMode') === 'ENABLED') Object.assign(out, readChecksum(version, () => bodyOf(data, version), whole, part));
+  if (str(input, 'ChecksumMode') === 'ENABLED') Object.assign(out, readChecksum(version, () => versionChecksum(ctx, data, version), whole, part));
   if (withBody) {
     if (ctx.principal.type === 'anonymous' && OVERRIDES.some(([q]) => input[q] !== undefined)) {
       throw invalidRequest('Request specific response headers cannot be used for anonymous GET requests.');
     }
     for (const [q, member] of OVERRIDES) if (input[q] !== undefined) out[member] = input[q];
-    const body = await readBody(ctx, bucket.name, key, data, version);
-    out['Body'] = range ? body.subarray(range.start, range.end + 1) : body;
+    const start = range?.start ?? 0;
+    out['Body'] = await readRange(ctx, bucket.name, key, data, version, start, range ? range.end - start + 1 : version.size);
   }
   return out;
 }
 
 /** The checksum a read returns: the object's for whole reads, the part's for part reads of composite objects. */
-function readChecksum(v: ObjectVersion, body: () => Buffer, whole: boolean, part: number | undefined): In {
+function readChecksum(v: ObjectVersion, value: () => string | undefined, whole: boolean, part: number | undefined): In {
   if (!v.checksum) return {};
   if (part !== undefined && v.parts) {
     const value = v.parts[part - 1]?.checksum;
     return value === undefined ? {} : { [CHECKSUM_MEMBER[v.checksum.algorithm]]: value, ChecksumType: v.checksum.type };
   }
   if (!whole) return {};
-  return checksumOutput(v.checksum, checksumValue(v, body));
+  return checksumOutput(v.checksum, value());
 }
 
 /** GetObject: the bytes of a version, a range or a part. */
@@ -152,7 +153,7 @@ export function getObjectAttributes(input: In, ctx: ServiceContext): In {
   if (wanted.has('StorageClass')) out['StorageClass'] = version.storageClass;
   if (wanted.has('ObjectSize')) out['ObjectSize'] = version.size;
   if (wanted.has('Checksum') && version.checksum) {
-    const value = checksumValue(version, () => bodyOf(data, version));
+    const value = versionChecksum(ctx, data, version);
     if (value !== undefined) out['Checksum'] = { [CHECKSUM_MEMBER[version.checksum.algorithm]]: value, ChecksumType: version.checksum.type };
   }
   if (wanted.has('ObjectParts') && version.parts) out['ObjectParts'] = objectParts(input, version);

@@ -4,13 +4,14 @@
  * in collections named after the bucket. Object metadata and object bytes are kept apart, so
  * a change of tags or a new version does not rewrite earlier bodies in a data directory.
  *
- * Bodies are Buffers held in memory (and in the data directory when one is used): the gateway
- * buffers request bodies today, so streaming 5 GB objects to disk needs a gateway change first.
+ * Small bodies are Buffers held in memory (and in the data directory when one is used); large
+ * ones are files in the blob folder (`blobs.ts`) and the store keeps a reference.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Meter } from '../../core/meter.js';
 import type { Collection, Collections, Stores } from '../../core/store.js';
 import { BucketData } from './bucket-data.js';
+import { removeBlob } from './blobs.js';
 import type { ChecksumAlgorithm } from '../../protocols/checksums.js';
 
 /** An ACL grant as S3 models it. */
@@ -176,7 +177,7 @@ export function bucketData(stores: Stores, bucket: BucketRecord): BucketData {
   const g = s3Global(stores);
   let d = g.runtime.get(bucket.name);
   if (!d) {
-    d = new BucketData(regional(stores, bucket.account, bucket.region).collections, bucket.name);
+    d = new BucketData(regional(stores, bucket.account, bucket.region).collections, bucket.name, (ref) => removeBlob(stores, ref));
     g.runtime.set(bucket.name, d);
   }
   return d;

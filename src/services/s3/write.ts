@@ -8,7 +8,9 @@ import { epochMs, str } from './common.js';
 import { randomId, type BucketRecord, type ContentHeaders, type ObjectVersion } from './store.js';
 import type { BucketData } from './bucket-data.js';
 import { addVersion } from './versioning.js';
-import { openBody, sealBody } from './kms-envelope.js';
+import { plainBytes, readStored, sealBody } from './kms-envelope.js';
+import { checksumOf, sizeOf, storedAsBytes, type Bytes, type StoredBytes } from './blobs.js';
+import type { StreamBody } from '../../protocols/body-file.js';
 import { checksumValue } from './integrity.js';
 
 type In = Record<string, unknown>;
@@ -51,23 +53,34 @@ export function currentObject(data: BucketData, key: string): ObjectVersion | un
  * Stores `body` and makes `version` the key's newest, under the bucket's versioning; the
  * versions it replaces give back their bytes. Fills `versionId` and `dataId`.
  */
-export async function commitVersion(ctx: ServiceContext, bucket: BucketRecord, data: BucketData, key: string, version: ObjectVersion, body: Buffer): Promise<void> {
-  // Sealed bytes cannot be summed later: the checksum is taken from the plaintext now.
-  if (version.sse.algorithm !== 'AES256') checksumValue(version, () => body);
+export async function commitVersion(ctx: ServiceContext, bucket: BucketRecord, data: BucketData, key: string, version: ObjectVersion, body: Bytes): Promise<void> {
+  // Taken now, while the plaintext is at hand: sealed bytes cannot be summed later, a spooled
+  // file is about to move, and every write answers with the checksum anyway.
+  checksumValue(version, (a) => checksumOf(body, a));
   const stored = await sealBody(ctx, bucket.name, key, version, body);
   const now = ctx.clock.nowMs();
   version.dataId = randomId();
-  data.storeBytes('data', version.dataId, stored, version.storageClass, now, body.length);
+  data.storeBytes('data', version.dataId, stored, version.storageClass, now, sizeOf(body));
   const displaced = addVersion(bucket, data, key, version);
   data.release(displaced, now);
 }
 
 /** The bytes of a version as stored (empty for a delete marker or missing data); sealed for SSE-KMS. */
-export function bodyOf(data: BucketData, v: ObjectVersion): Buffer {
+export function storedOf(data: BucketData, v: ObjectVersion): StoredBytes {
   return (v.dataId !== undefined ? data.data.get(v.dataId) : undefined) ?? Buffer.alloc(0);
 }
 
-/** The plaintext bytes of a version, opened through KMS as the caller when it is SSE-KMS. */
-export function readBody(ctx: ServiceContext, bucket: string, key: string, data: BucketData, v: ObjectVersion): Promise<Buffer> {
-  return openBody(ctx, bucket, key, v, bodyOf(data, v));
+/** A version's checksum, computing S3's lazy default over its stored (unsealed) bytes on first use. */
+export function versionChecksum(ctx: ServiceContext, data: BucketData, v: ObjectVersion): string | undefined {
+  return checksumValue(v, (a) => checksumOf(storedAsBytes(ctx.stores, storedOf(data, v)), a));
+}
+
+/** The plaintext of a version as input for another write, opened through KMS as the caller when SSE-KMS. */
+export function readBody(ctx: ServiceContext, bucket: string, key: string, data: BucketData, v: ObjectVersion): Promise<Bytes> {
+  return plainBytes(ctx, bucket, key, v, storedOf(data, v));
+}
+
+/** What a read of `size` bytes from `start` sends: a Buffer, or a stream from the version's blob file. */
+export function readRange(ctx: ServiceContext, bucket: string, key: string, data: BucketData, v: ObjectVersion, start: number, size: number): Promise<Buffer | StreamBody> {
+  return readStored(ctx, bucket, key, v, storedOf(data, v), start, size);
 }

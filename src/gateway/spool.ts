@@ -1,0 +1,197 @@
+/**
+ * Reading a request body in the HTTP adapter. Small bodies are kept in memory as one Buffer;
+ * a body that grows past the spool threshold (or announces a larger Content-Length) is
+ * written to a file as it arrives, so a 5 GB upload never sits in memory. On its way to the
+ * file it is hashed once: SHA-256 of the bytes as sent (for `x-amz-content-sha256`), MD5 and
+ * the flexible checksums the request names of the bytes as decoded; an aws-chunked body is
+ * unframed on the fly and its chunk hashes kept, so authentication checks the signatures
+ * later without reading the file again. The socket is paused while the disk lags behind.
+ */
+import { createHash, randomUUID, type Hash } from 'node:crypto';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, unlink, type WriteStream } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AwsChunkedDecoder, chunksAreSigned, isAwsChunked, type DecodedChunks } from '../protocols/aws-chunked.js';
+import type { SpooledBody } from '../protocols/body-file.js';
+import { checksumAlgorithmOf, checksumHasher, type ChecksumAlgorithm, type ChecksumHasher } from '../protocols/checksums.js';
+import { STREAMING_PAYLOADS, UNSIGNED_PAYLOAD } from '../protocols/sigv4.js';
+
+/** Bodies above this many bytes go to disk. */
+export const SPOOL_THRESHOLD = Number(process.env['DRYDOCK_SPOOL_BYTES'] ?? 8 * 1024 * 1024);
+/** Largest body accepted at all: S3's 5 GB single PUT, plus room for aws-chunked framing. */
+export const MAX_SPOOLED_BYTES = Number(process.env['DRYDOCK_MAX_BODY_BYTES'] ?? 5 * 1024 ** 3 + 64 * 1024 ** 2);
+
+/** Largest spooled body read back into memory, for operations that do not take their body as a file. */
+export const MAX_BUFFERED_BYTES = 1024 ** 3;
+
+/** A spooled request body, with the chunk record of an aws-chunked one for the signature check. */
+export interface SpooledRequestBody extends SpooledBody {
+  chunks?: DecodedChunks;
+}
+
+export type ReadBody =
+  | { ok: true; body: Buffer; spooled?: SpooledRequestBody }
+  | { ok: false; tooLarge: boolean; error?: unknown };
+
+const EMPTY = Buffer.alloc(0);
+
+/** A folder for spool files: `<data-dir>/spool` (emptied at start), else a temp folder; `close` removes it. */
+export function spoolFolder(dataDir: string | undefined): { path: () => string; close: () => void } {
+  let dir: string | undefined;
+  const path = () => {
+    if (dir) return dir;
+    if (dataDir) {
+      dir = join(dataDir, 'spool');
+      // Files left by a process that was killed mid-upload belong to no request now.
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+    } else {
+      dir = mkdtempSync(join(tmpdir(), 'drydock-spool-'));
+    }
+    return dir;
+  };
+  return { path, close: () => { if (dir) rmSync(dir, { recursive: true, force: true }); dir = undefined; } };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** The flexible checksums a request names in headers, `x-amz-trailer` or `x-amz-sdk-checksum-algorithm`. */
+function namedChecksums(req: IncomingMessage): ChecksumAlgorithm[] {
+  const names = new Set<ChecksumAlgorithm>();
+  const add = (n: string) => { const a = checksumAlgorithmOf(n.trim()); if (a) names.add(a); };
+  for (const k of Object.keys(req.headers)) if (k.startsWith('x-amz-checksum-')) add(k);
+  for (const t of (header(req, 'x-amz-trailer') ?? '').split(',')) add(t);
+  const sdk = header(req, 'x-amz-sdk-checksum-algorithm');
+  if (sdk) add(`x-amz-checksum-${sdk.toLowerCase()}`);
+  // Nothing named: S3 gives the object a CRC64NVME, taken here in the same pass.
+  return names.size ? [...names] : ['CRC64NVME'];
+}
+
+/** Reads `req`'s body into memory or a spool file under `dir()`, then calls `done` once. */
+export function readRequestBody(req: IncomingMessage, dir: () => string, done: (r: ReadBody) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let spool: Spool | undefined;
+  let finished = false;
+  const finish = (r: ReadBody) => { if (!finished) { finished = true; done(r); } };
+  const announced = Number(header(req, 'content-length') ?? 0);
+  const start = () => {
+    try {
+      spool = new Spool(req, dir());
+    } catch (error) {
+      finish({ ok: false, tooLarge: false, error });
+      req.resume();
+      return;
+    }
+    for (const c of chunks.splice(0)) spool.feed(c);
+  };
+  if (announced > SPOOL_THRESHOLD && announced <= MAX_SPOOLED_BYTES) start();
+  req.on('data', (c: Buffer) => {
+    if (finished) return;
+    size += c.length;
+    if (size > MAX_SPOOLED_BYTES) {
+      spool?.discard();
+      spool = undefined;
+      chunks.length = 0;
+      finish({ ok: false, tooLarge: true });
+      return;
+    }
+    if (spool) spool.feed(c);
+    else {
+      chunks.push(c);
+      if (size > SPOOL_THRESHOLD) start();
+    }
+  });
+  req.on('end', () => {
+    if (finished) return;
+    if (!spool) {
+      finish({ ok: true, body: chunks.length === 1 ? chunks[0]! : chunks.length === 0 ? EMPTY : Buffer.concat(chunks) });
+      return;
+    }
+    spool.close((r) => finish(r));
+  });
+  req.on('error', (error) => {
+    spool?.discard();
+    finish({ ok: false, tooLarge: false, error });
+  });
+}
+
+/** One body on its way to disk, hashed as it goes. */
+class Spool {
+  readonly path: string;
+  readonly #req: IncomingMessage;
+  readonly #file: WriteStream;
+  readonly #sha256: Hash | undefined;
+  readonly #md5 = createHash('md5');
+  readonly #sums: [ChecksumAlgorithm, ChecksumHasher][];
+  readonly #decoder: AwsChunkedDecoder | undefined;
+  #size = 0;
+  #error: unknown;
+  #paused = false;
+
+  constructor(req: IncomingMessage, dir: string) {
+    this.#req = req;
+    this.path = join(dir, randomUUID());
+    this.#file = createWriteStream(this.path, { flags: 'wx', highWaterMark: 1 << 20 });
+    this.#file.on('error', (e) => { this.#error ??= e; });
+    const declared = header(req, 'x-amz-content-sha256');
+    // The signature covers a hash of the bytes as sent unless the client says it does not.
+    const needsHash = declared !== UNSIGNED_PAYLOAD && !(declared !== undefined && STREAMING_PAYLOADS.includes(declared));
+    this.#sha256 = needsHash ? createHash('sha256') : undefined;
+    this.#sums = namedChecksums(req).map((a) => [a, checksumHasher(a)]);
+    this.#decoder = isAwsChunked(req.headers) && declared !== undefined && STREAMING_PAYLOADS.includes(declared)
+      ? new AwsChunkedDecoder((b) => this.#write(b), chunksAreSigned(declared)) : undefined;
+  }
+
+  feed(raw: Buffer): void {
+    this.#sha256?.update(raw);
+    if (this.#decoder) this.#decoder.push(raw);
+    else this.#write(raw);
+  }
+
+  #write(b: Buffer): void {
+    this.#md5.update(b);
+    for (const [, h] of this.#sums) h.update(b);
+    this.#size += b.length;
+    // Back-pressure: the socket waits while the file is behind.
+    if (!this.#file.write(b) && !this.#paused) {
+      this.#paused = true;
+      this.#req.pause();
+      this.#file.once('drain', () => { this.#paused = false; this.#req.resume(); });
+    }
+  }
+
+  close(done: (r: ReadBody) => void): void {
+    const chunks = this.#decoder?.end();
+    this.#file.end(() => {
+      if (this.#error) {
+        this.discard();
+        done({ ok: false, tooLarge: false, error: this.#error });
+        return;
+      }
+      const checksums: SpooledBody['checksums'] = {};
+      for (const [a, h] of this.#sums) checksums[a] = h.digest();
+      done({
+        ok: true, body: EMPTY,
+        spooled: {
+          kind: 'spooled', path: this.path, size: this.#size, sha256Hex: this.#sha256?.digest('hex'),
+          md5: this.#md5.digest(), checksums, chunks,
+        },
+      });
+    });
+  }
+
+  discard(): void {
+    this.#file.destroy();
+    removeSpoolFile(this.path);
+  }
+}
+
+/** Deletes a spool file if it is still there (S3 moves the ones it keeps). */
+export function removeSpoolFile(path: string): void {
+  unlink(path, () => { /* already moved or gone */ });
+}
