@@ -7,13 +7,15 @@
  */
 import { createHash } from 'node:crypto';
 import { AwsError } from '../../core/errors.js';
+import { MalformedPolicyError, parsePolicy } from '../../engines/iam-policy/index.js';
 import { arn, awsId, randomHex } from '../../core/ids.js';
 import type { Handler, ServiceContext } from '../types.js';
 import { describe } from './describe.js';
+import { endpointServices, findService, mayUse } from './endpoint-services-store.js';
 import { invalidParam } from './errors.js';
 import { groupsFor, newEni } from './enis.js';
 import { routeTableOf } from './route-tables.js';
-import { ec2State, type Ec2State, type Tag } from './store.js';
+import { ec2State, stateOf, type Ec2State, type Tag } from './store.js';
 import { subnetOf } from './subnets.js';
 import { tagsFor } from './tags.js';
 import { vpcOf } from './vpcs.js';
@@ -36,13 +38,16 @@ export function awsPrefixLists(region: string): PrefixListInfo[] {
   }));
 }
 
-interface EndpointRecord {
+export interface EndpointRecord {
   id: string;
   tags: Tag[];
   createdMs: number;
   vpcId: string;
   serviceName: string;
-  type: 'Gateway' | 'Interface';
+  type: 'Gateway' | 'Interface' | 'GatewayLoadBalancer';
+  /** A PrivateLink service: its id and the account that provides it. */
+  serviceId?: string;
+  serviceOwner?: string;
   prefixListId?: string;
   routeTableIds: string[];
   subnetIds: string[];
@@ -50,18 +55,39 @@ interface EndpointRecord {
   groupIds: string[];
   policy: string;
   privateDns: boolean;
-  state: 'available' | 'deleted';
+  /** `pendingAcceptance` until a PrivateLink provider accepts the connection; `rejected` if it refuses. */
+  state: 'available' | 'pendingAcceptance' | 'rejected' | 'deleted';
   dnsSuffix: string;
 }
 
-const endpoints = (s: Ec2State) => s.extra<EndpointRecord>('endpoints');
+export const endpoints = (s: Ec2State) => s.extra<EndpointRecord>('endpoints');
 const FULL_ACCESS = JSON.stringify({ Statement: [{ Action: '*', Effect: 'Allow', Principal: '*', Resource: '*' }] });
 
-function serviceOf(ctx: ServiceContext, name: string): string {
+const noService = (name: string) => new AwsError('InvalidServiceName', `The Vpc Endpoint Service '${name}' does not exist`, 400);
+
+/** An AWS service of the caller's region, or a PrivateLink service the caller may use (others' are invisible). */
+function serviceOf(ctx: ServiceContext, name: string): { aws?: string; custom?: ReturnType<typeof findService> } {
+  if (name.startsWith(`com.amazonaws.vpce.${ctx.region}.vpce-svc-`)) {
+    const found = findService(ctx.stores, ctx.region, name);
+    if (found === undefined || !mayUse(found.service, found.account, ctx.account, ctx.principal.arn)) throw noService(name);
+    return { custom: found };
+  }
   const prefix = `com.amazonaws.${ctx.region}.`;
   const svc = name.startsWith(prefix) ? name.slice(prefix.length) : '';
-  if (!INTERFACE_SERVICES.includes(svc)) throw new AwsError('InvalidServiceName', `The Vpc Endpoint Service '${name}' does not exist`, 400);
-  return svc;
+  if (!INTERFACE_SERVICES.includes(svc)) throw noService(name);
+  return { aws: svc };
+}
+
+/** An endpoint policy checked by the IAM engine as AWS checks it (a resource policy). */
+function checkPolicy(doc: string): string {
+  try {
+    parsePolicy(doc, { kind: 'resource', id: 'vpc-endpoint-policy' });
+  } catch (e) {
+    if (e instanceof MalformedPolicyError) throw new AwsError('InvalidPolicyDocument', `The Policy Document is not valid. ${e.detail}`, 400);
+    const at = /position (\d+)/.exec((e as Error).message);
+    throw new AwsError('InvalidPolicyDocument', `The Policy Document is not valid. Syntax error${at ? ` at position ${at[1]}` : ''}`, 400);
+  }
+  return doc;
 }
 
 function addRoutes(s: Ec2State, e: EndpointRecord, tables: string[]): void {
@@ -99,17 +125,22 @@ export const createVpcEndpoint: Handler = (input, ctx) => {
   const s = ec2State(ctx);
   const vpc = vpcOf(s, input['VpcId']);
   const serviceName = String(input['ServiceName'] ?? '');
-  serviceOf(ctx, serviceName);
+  const { custom } = serviceOf(ctx, serviceName);
   const type = ((input['VpcEndpointType'] as string | undefined) ?? 'Gateway') as EndpointRecord['type'];
-  if (type !== 'Gateway' && type !== 'Interface') throw invalidParam(`Value (${type}) for parameter VpcEndpointType is invalid.`);
+  if (!['Gateway', 'Interface', 'GatewayLoadBalancer'].includes(type)) throw invalidParam(`Value (${type}) for parameter VpcEndpointType is invalid.`);
   const pl = awsPrefixLists(ctx.region).find((p) => p.name === serviceName);
-  if (type === 'Gateway' && pl === undefined) throw new AwsError('InvalidServiceName', `The Vpc Endpoint Service '${serviceName}' does not support the Gateway endpoint type`, 400);
-  const policy = input['PolicyDocument'] === undefined ? FULL_ACCESS : String(input['PolicyDocument']);
-  try { JSON.parse(policy); } catch { throw new AwsError('MalformedPolicyDocument', 'The policy document is not valid JSON', 400); }
+  const offered = custom === undefined ? (pl ? ['Gateway', 'Interface'] : ['Interface']) : [custom.service.gwlbArns.length > 0 ? 'GatewayLoadBalancer' : 'Interface'];
+  if (!offered.includes(type)) throw new AwsError('InvalidParameter', `The Vpc Endpoint Service '${serviceName}' does not support the ${type} endpoint type`, 400);
+  if (type === 'Gateway' && input['SubnetIds'] !== undefined) throw new AwsError('InvalidParameter', 'Subnet IDs are only supported for Interface and GatewayLoadBalancer type VPC Endpoints.', 400);
+  if (type !== 'Gateway' && input['RouteTableIds'] !== undefined) throw new AwsError('InvalidParameter', 'Route table IDs are only supported for Gateway type VPC Endpoint.', 400);
+  if (custom !== undefined && input['PolicyDocument'] !== undefined) throw new AwsError('InvalidParameter', `The Vpc Endpoint Service '${serviceName}' does not support VPC endpoint policies.`, 400);
+  const policy = input['PolicyDocument'] === undefined ? FULL_ACCESS : checkPolicy(String(input['PolicyDocument']));
   const e: EndpointRecord = {
     id: awsId('vpce'), tags: tagsFor(input, 'vpc-endpoint'), createdMs: ctx.clock.nowMs(), vpcId: vpc.id, serviceName, type,
     prefixListId: type === 'Gateway' ? pl!.id : undefined, routeTableIds: [], subnetIds: [], eniIds: [], groupIds: [], policy,
-    privateDns: type === 'Interface' && input['PrivateDnsEnabled'] !== false, state: 'available', dnsSuffix: randomHex(8),
+    privateDns: type === 'Interface' && input['PrivateDnsEnabled'] !== false && (custom === undefined || custom.service.privateDnsName !== undefined),
+    state: custom?.service.acceptanceRequired && custom.account !== ctx.account ? 'pendingAcceptance' : 'available', dnsSuffix: randomHex(8),
+    serviceId: custom?.service.id, serviceOwner: custom?.account,
   };
   if (type === 'Gateway') {
     e.routeTableIds = Array.isArray(input['RouteTableIds']) ? (input['RouteTableIds'] as string[]) : [];
@@ -122,7 +153,7 @@ export const createVpcEndpoint: Handler = (input, ctx) => {
     e.eniIds = subnets.map((x) => newEni(s, x, { groups: e.groupIds, description: `VPC Endpoint Interface ${e.id}`, type: 'vpc_endpoint', managed: true, now: e.createdMs }).id);
   }
   endpoints(s).set(e.id, e);
-  return { VpcEndpoint: { ...endpointOut(e, ctx), State: type === 'Gateway' ? 'available' : 'pending' }, ClientToken: input['ClientToken'] };
+  return { VpcEndpoint: { ...endpointOut(e, ctx), State: e.state === 'available' && type !== 'Gateway' ? 'pending' : e.state }, ClientToken: input['ClientToken'] };
 };
 
 export const describeVpcEndpoints: Handler = (input, ctx) => {
@@ -149,7 +180,10 @@ export const modifyVpcEndpoint: Handler = (input, ctx) => {
   addRoutes(s, e, add);
   removeRoutes(s, e, remove);
   e.routeTableIds = [...e.routeTableIds.filter((id) => !remove.includes(id)), ...add];
-  if (input['PolicyDocument'] !== undefined) e.policy = String(input['PolicyDocument']);
+  if (input['PolicyDocument'] !== undefined) {
+    if (e.serviceId !== undefined) throw new AwsError('InvalidParameter', `The Vpc Endpoint Service '${e.serviceName}' does not support VPC endpoint policies.`, 400);
+    e.policy = checkPolicy(String(input['PolicyDocument']));
+  }
   if (input['ResetPolicy'] === true) e.policy = FULL_ACCESS;
   endpoints(s).set(e.id, e);
   return { Return: true };
@@ -172,16 +206,38 @@ export const deleteVpcEndpoints: Handler = (input, ctx) => {
   return { Unsuccessful: unsuccessful };
 };
 
-export const describeVpcEndpointServices: Handler = (_input, ctx) => {
-  const names = INTERFACE_SERVICES.map((svc) => `com.amazonaws.${ctx.region}.${svc}`);
-  return {
-    ServiceNames: names,
-    ServiceDetails: names.map((n) => ({
-      ServiceName: n, ServiceType: [{ ServiceType: 'Interface' }, ...(RANGES[n.split('.').pop()!] ? [{ ServiceType: 'Gateway' }] : [])],
-      AvailabilityZones: [`${ctx.region}a`, `${ctx.region}b`, `${ctx.region}c`], Owner: 'amazon', BaseEndpointDnsNames: [`${n.split('.').pop()}.${ctx.region}.vpce.amazonaws.com`],
-      VpcEndpointPolicySupported: true, AcceptanceRequired: false, ManagesVpcEndpoints: false,
-    })),
-  };
+/** AWS's services of the region, then the PrivateLink services the caller may use (its own and those that allow it). */
+export const describeVpcEndpointServices: Handler = (input, ctx) => {
+  const zones = [`${ctx.region}a`, `${ctx.region}b`, `${ctx.region}c`];
+  const details = INTERFACE_SERVICES.map((svc) => {
+    const n = `com.amazonaws.${ctx.region}.${svc}`;
+    return {
+      ServiceName: n, ServiceType: [{ ServiceType: 'Interface' }, ...(RANGES[svc] ? [{ ServiceType: 'Gateway' }] : [])],
+      AvailabilityZones: zones, Owner: 'amazon', BaseEndpointDnsNames: [`${svc}.${ctx.region}.vpce.amazonaws.com`],
+      VpcEndpointPolicySupported: true, AcceptanceRequired: false, ManagesVpcEndpoints: false, PrivateDnsName: `${svc}.${ctx.region}.amazonaws.com`,
+    } as Record<string, unknown>;
+  });
+  for (const x of ctx.stores.accountsRegions('ec2').filter((r) => r.region === ctx.region)) {
+    for (const svc of endpointServices(stateOf(ctx.stores, x.account, ctx.region)).values()) {
+      if (svc.state === 'Deleted' || !mayUse(svc, x.account, ctx.account, ctx.principal.arn)) continue;
+      details.push({
+        ServiceName: svc.serviceName, ServiceId: svc.id, ServiceType: [{ ServiceType: svc.gwlbArns.length > 0 ? 'GatewayLoadBalancer' : 'Interface' }],
+        AvailabilityZones: zones, Owner: x.account, BaseEndpointDnsNames: [`${svc.id}.${ctx.region}.vpce.amazonaws.com`], PrivateDnsName: svc.privateDnsName,
+        VpcEndpointPolicySupported: false, AcceptanceRequired: svc.acceptanceRequired, ManagesVpcEndpoints: false, Tags: x.account === ctx.account ? svc.tags : [],
+        ...(svc.privateDnsName ? { PrivateDnsNameVerificationState: 'verified' } : {}),
+      });
+    }
+  }
+  const wanted = Array.isArray(input['ServiceNames']) ? (input['ServiceNames'] as string[]) : undefined;
+  const unknown = wanted?.find((n) => !details.some((d) => d['ServiceName'] === n));
+  if (unknown !== undefined) throw noService(unknown);
+  const page = describe({
+    items: details.filter((d) => wanted === undefined || wanted.includes(String(d['ServiceName']))), idOf: (d) => String(d['ServiceName']), tagsOf: (d) => (d['Tags'] as Tag[] | undefined) ?? [],
+    notFound: (ids) => noService(ids[0]!),
+    fields: { 'service-name': (d) => String(d['ServiceName']), 'service-type': (d) => (d['ServiceType'] as { ServiceType: string }[]).map((t) => t.ServiceType), owner: (d) => String(d['Owner']) },
+    filters: input['Filters'], maxResults: input['MaxResults'], nextToken: input['NextToken'], maxRange: [5, 1000],
+  });
+  return { ServiceNames: page.items.map((d) => d['ServiceName']), ServiceDetails: page.items, NextToken: page.nextToken };
 };
 
 export const describePrefixLists: Handler = (input, ctx) => {

@@ -7,6 +7,7 @@ import type { FaultRegistry } from '../../core/faults.js';
 import type { Stores } from '../../core/store.js';
 import type { NetDxGateway, NetTgwAttachment, Topology, VpcRoute } from '../../engines/network/topology.js';
 import { emptyTopology } from '../../engines/network/topology.js';
+import { servicesBehind } from './endpoint-services-store.js';
 import { awsPrefixLists } from './endpoints.js';
 import { settleNatGateways } from './gateways.js';
 import { settleInstances } from './instances-common.js';
@@ -19,7 +20,10 @@ export type DxGatewayView = NetDxGateway & { name: string };
 
 /** Managed prefix lists and VPC endpoints register their contents here (see endpoints). */
 export interface PrefixListView { id: string; name: string; cidrs: string[] }
-export interface EndpointView { id: string; vpcId: string; serviceName: string; prefixListId?: string; type: string; state: string; routeTableIds: string[] }
+export interface EndpointView {
+  id: string; vpcId: string; serviceName: string; prefixListId?: string; type: string; state: string; routeTableIds: string[];
+  eniIds?: string[]; privateDns?: boolean; policy?: string; serviceId?: string;
+}
 
 export const dxGateways = (s: Ec2State) => s.extra<DxGatewayView>('dxGateways');
 
@@ -40,6 +44,8 @@ export function snapshot(stores: Stores, faults: FaultRegistry, account: string,
     }
   }
   t.dxGateways = [...dx.values()];
+  // PrivateLink services the account's interface endpoints reach, whichever account provides them.
+  t.endpointServices = servicesBehind(stores, t.interfaceEndpoints ?? [], (vpcId) => t.vpcs.find((v) => v.id === vpcId)?.region);
   for (const f of faults.list()) {
     if (f.type === 'region-outage' && (f.services === undefined || f.services.includes('ec2'))) t.faults.regionsDown.push(f.region);
     if (f.type === 'dx-link-down') t.faults.linksDown.push(f.connectionId);
@@ -90,8 +96,14 @@ function addRegion(t: Topology, s: Ec2State, region: string, account: string): v
     t.gateways.push({ id: n.id, type: 'nat', vpcId: n.vpcId, subnetId: n.subnetId, eniId: n.eniId, available: n.state === 'available' });
   }
   for (const ep of s.extra<EndpointView>('endpoints').values()) {
-    if (ep.type !== 'Gateway' || ep.state === 'deleted') continue;
-    t.gateways.push({ id: ep.id, type: 'vpce', vpcId: ep.vpcId, prefixListId: ep.prefixListId, serviceName: ep.serviceName, available: ep.state === 'available' });
+    if (ep.state === 'deleted') continue;
+    if (ep.type === 'Interface') {
+      t.interfaceEndpoints!.push({
+        id: ep.id, vpcId: ep.vpcId, serviceName: ep.serviceName, eniIds: ep.eniIds ?? [], state: ep.state, privateDns: ep.privateDns ?? false, policy: ep.policy, serviceId: ep.serviceId,
+      });
+    }
+    if (ep.type !== 'Gateway') continue;
+    t.gateways.push({ id: ep.id, type: 'vpce', vpcId: ep.vpcId, prefixListId: ep.prefixListId, serviceName: ep.serviceName, policy: ep.policy, available: ep.state === 'available' });
   }
   for (const p of s.extra<{ id: string; requesterVpcId: string; accepterVpcId: string; state: string; role?: string }>('peerings').values()) {
     if (p.role !== 'accepter') t.peerings.push({ id: p.id, requesterVpcId: p.requesterVpcId, accepterVpcId: p.accepterVpcId, active: p.state === 'active' });
