@@ -13,6 +13,11 @@ import {
 } from './access-scopes.js';
 import { ec2Resources, ec2Tags } from './authz.js';
 import { applyDxChange } from './dx-link.js';
+import {
+  acceptVpcEndpointConnections, createVpcEndpointServiceConfiguration, deleteVpcEndpointServiceConfigurations, describeVpcEndpointConnections,
+  describeVpcEndpointServiceConfigurations, describeVpcEndpointServicePermissions, modifyVpcEndpointServiceConfiguration,
+  modifyVpcEndpointServicePermissions, rejectVpcEndpointConnections,
+} from './endpoint-services.js';
 import { createFlowLogs, deleteFlowLogs, describeFlowLogs } from './flow-logs.js';
 import {
   createVpcEndpoint, deleteVpcEndpoints, describeManagedPrefixLists, describePrefixLists, describeVpcEndpoints, describeVpcEndpointServices,
@@ -178,11 +183,6 @@ const ec2: ServiceDefinition = {
     DescribeNetworkInsightsAccessScopeAnalyses: describeNetworkInsightsAccessScopeAnalyses,
     GetNetworkInsightsAccessScopeAnalysisFindings: getNetworkInsightsAccessScopeAnalysisFindings,
     DeleteNetworkInsightsAccessScopeAnalysis: deleteNetworkInsightsAccessScopeAnalysis,
-    CreateFlowLogs: createFlowLogs,
-    DescribeFlowLogs: describeFlowLogs,
-    DeleteFlowLogs: deleteFlowLogs,
-    CreateVpcEndpoint: createVpcEndpoint,
-    DescribeVpcEndpoints: describeVpcEndpoints,
     CreateVpcEndpointServiceConfiguration: createVpcEndpointServiceConfiguration,
     DescribeVpcEndpointServiceConfigurations: describeVpcEndpointServiceConfigurations,
     ModifyVpcEndpointServiceConfiguration: modifyVpcEndpointServiceConfiguration,
@@ -192,6 +192,11 @@ const ec2: ServiceDefinition = {
     AcceptVpcEndpointConnections: acceptVpcEndpointConnections,
     RejectVpcEndpointConnections: rejectVpcEndpointConnections,
     DescribeVpcEndpointConnections: describeVpcEndpointConnections,
+    CreateFlowLogs: createFlowLogs,
+    DescribeFlowLogs: describeFlowLogs,
+    DeleteFlowLogs: deleteFlowLogs,
+    CreateVpcEndpoint: createVpcEndpoint,
+    DescribeVpcEndpoints: describeVpcEndpoints,
     ModifyVpcEndpoint: modifyVpcEndpoint,
     DeleteVpcEndpoints: deleteVpcEndpoints,
     DescribeVpcEndpointServices: describeVpcEndpointServices,
