@@ -25,7 +25,6 @@ export interface InstanceRecord {
   tags: Tag[];
   createdMs: number;
   reservationId: string;
-  requesterId?: string;
   imageId: string;
   instanceType: string;
   architecture: string;

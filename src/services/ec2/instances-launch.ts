@@ -101,13 +101,13 @@ export function checkLaunch(s: Ec2State, ctx: ServiceContext, spec: LaunchSpec) 
   return { image, type, subnet, groups: launchGroups(s, subnet.vpcId, spec), behavior: behavior as 'stop' | 'terminate' };
 }
 
-/** Launches `count` instances of a checked spec in one new reservation, each pending. */
-export function launch(s: Ec2State, ctx: ServiceContext, spec: LaunchSpec, count: number, requesterId?: string): InstanceRecord[] {
+/** Launches `count` instances of a spec in one new reservation, each pending from `at`. */
+export function launch(s: Ec2State, ctx: ServiceContext, spec: LaunchSpec, count: number, at = ctx.clock.nowMs()): InstanceRecord[] {
   const { image, type, subnet, groups, behavior } = checkLaunch(s, ctx, spec);
   if (spec.privateIp !== undefined && count > 1) {
     throw new AwsError('InvalidParameterCombination', 'Cannot specify a private IP address when launching more than one instance', 400);
   }
-  const now = ctx.clock.nowMs();
+  const now = at;
   const reservationId = awsId('r');
   const profileArn = spec.iamProfile?.Arn ?? (spec.iamProfile?.Name ? `arn:aws:iam::${ctx.account}:instance-profile/${spec.iamProfile.Name}` : undefined);
   const out: InstanceRecord[] = [];
@@ -117,7 +117,7 @@ export function launch(s: Ec2State, ctx: ServiceContext, spec: LaunchSpec, count
     eni.attachment = { id: awsId('eni-attach'), instanceId: id, deviceIndex: 0 };
     s.enis.set(eni.id, eni);
     const i: InstanceRecord = {
-      id, tags: spec.tags.instance, createdMs: now, reservationId, requesterId, imageId: image.id, instanceType: type.name,
+      id, tags: spec.tags.instance, createdMs: now, reservationId, imageId: image.id, instanceType: type.name,
       architecture: image.architecture, platform: image.platform, platformDetails: image.platformDetails, usageOperation: image.usageOperation,
       rootDeviceName: image.rootDeviceName, rootVolumeId: awsId('vol'), rootSizeGiB: image.rootSizeGiB, volumeTags: spec.tags.volume,
       state: 'pending', launchMs: now, stateTransitionReason: '', subnetId: subnet.id, vpcId: subnet.vpcId, az: subnet.az,

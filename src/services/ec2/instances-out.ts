@@ -61,7 +61,7 @@ export function reservationsOut(s: Ec2State, list: InstanceRecord[], account: st
   const byId = new Map<string, InstanceRecord[]>();
   for (const i of list) byId.set(i.reservationId, [...(byId.get(i.reservationId) ?? []), i]);
   return [...byId].map(([id, items]) => ({
-    ReservationId: id, OwnerId: account, ...(items[0]!.requesterId ? { RequesterId: items[0]!.requesterId } : {}),
+    ReservationId: id, OwnerId: account,
     Groups: [], Instances: items.map((i) => instanceOut(s, i, account, region)),
   }));
 }

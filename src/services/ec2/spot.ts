@@ -63,7 +63,8 @@ export function settleSpot(s: Ec2State, ctx: ServiceContext): void {
       setStatus(s, r, 'open', 'price-too-low', `Your Spot request price of ${r.maxPrice} is lower than the minimum required Spot request fulfillment price of ${price}.`, now);
       continue;
     }
-    const [i] = launch(s, ctx, r.spec, 1);
+    // Fulfilled when it was due, so the instance's own clock starts then.
+    const [i] = launch(s, ctx, r.spec, 1, r.dueMs);
     i!.spotRequestId = r.id;
     instances(s).set(i!.id, i!);
     r.instanceId = i!.id;

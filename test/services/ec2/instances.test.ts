@@ -35,7 +35,7 @@ test('DescribeImages: a per-region catalog by owner, id, name and architecture; 
   const byName = Object.fromEntries(t3.map((t) => [t.InstanceType, t]));
   assert.deepEqual([byName['t3.micro']!.VCpuInfo!.DefaultVCpus, byName['t3.micro']!.MemoryInfo!.SizeInMiB], [2, 1024]);
   assert.deepEqual(byName['m7g.large']!.ProcessorInfo!.SupportedArchitectures, ['arm64']);
-  const bad = await failure(() => c.send(new DescribeInstanceTypesCommand({ InstanceTypes: ['t3.gigantic'] })));
+  const bad = await failure(() => c.send(new DescribeInstanceTypesCommand({ InstanceTypes: ['t3.gigantic' as 't3.micro'] })));
   assert.deepEqual([bad.name, bad.message], ['InvalidInstanceType', 'The following supplied instance types do not exist: [t3.gigantic]']);
   const graviton = (await c.send(new DescribeInstanceTypesCommand({ Filters: [{ Name: 'processor-info.supported-architecture', Values: ['arm64'] }] }))).InstanceTypes!;
   assert.ok(graviton.length >= 8 && graviton.every((t) => /^(t4g|m7g)\./.test(t.InstanceType!)));
