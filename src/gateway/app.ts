@@ -94,18 +94,28 @@ export class Drydock {
     return callInternally(this, c);
   }
 
-  /** Answers one HTTP request: admin routes first, then the AWS pipeline. */
-  async handle(http: AppRequest): Promise<AppResponse> {
-    if (ADMIN_PREFIX.test(http.url)) {
-      const admin = await handleAdmin(this, http);
-      if (admin) return admin;
-    }
+  /** Answers one HTTP request: admin routes first, then front doors, then the AWS pipeline. */
+  handle(http: AppRequest): Promise<AppResponse> {
+    if (ADMIN_PREFIX.test(http.url)) return this.#admin(http);
+    for (const door of FRONT_DOORS) if (door.claims(http.method, http.url, http.headers)) return this.#frontDoors(http);
+    return this.#pipeline(http);
+  }
+
+  async #admin(http: AppRequest): Promise<AppResponse> {
+    return (await handleAdmin(this, http)) ?? this.#frontDoors(http);
+  }
+
+  async #frontDoors(http: AppRequest): Promise<AppResponse> {
     for (const door of FRONT_DOORS) {
       if (!door.claims(http.method, http.url, http.headers)) continue;
       const def = await this.service(door.service);
       const answer = await def?.frontDoor?.(http, this).catch((e: unknown) => this.#frontDoorError(e));
       if (answer) return answer;
     }
+    return this.#pipeline(http);
+  }
+
+  async #pipeline(http: AppRequest): Promise<AppResponse> {
     const ctx = newRequestContext(http, requestId(), this.clock.now());
     const pending = runSteps(PIPELINE, ctx, this);
     if (pending) await pending;
