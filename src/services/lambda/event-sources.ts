@@ -1,6 +1,7 @@
 /**
- * SQS event source mappings: the control plane (create, read, update, delete) with Lambda's
- * limits. Polling lives in `sqs-poller.ts`.
+ * Event source mappings from SQS queues and DynamoDB streams: the control plane (create,
+ * read, update, delete) with Lambda's limits. Polling lives in `sqs-poller.ts` and
+ * `stream-poller.ts`; the stream-only settings in `stream-mappings.ts`.
  */
 import { randomUUID } from 'node:crypto';
 import { compilePattern, InvalidPatternError } from '../../engines/event-pattern/index.js';
@@ -12,15 +13,18 @@ import { findFunction, versionOf } from './resolve.js';
 import { parseFunctionName } from './names.js';
 import { functionArn, lambdaState, type LambdaState, type MappingRecord } from './store.js';
 import { startPoller, stopPoller } from './sqs-poller.js';
+import { applyStreamSettings, checkStream, DYNAMODB_STREAM_ARN, newStreamSettings, showStreamSettings } from './stream-mappings.js';
+import { startStreamPoller, stopStreamPoller } from './stream-poller.js';
 
 type In = Record<string, unknown>;
 
 export function showMapping(state: LambdaState, m: MappingRecord): In {
   const out: In = {
     UUID: m.uuid, BatchSize: m.batchSize, MaximumBatchingWindowInSeconds: m.windowSeconds, EventSourceArn: m.eventSourceArn,
-    FunctionArn: m.functionArn, LastModified: new Date(m.lastModifiedMs), State: m.state, StateTransitionReason: 'USER_INITIATED',
+    FunctionArn: m.functionArn, LastModified: new Date(m.lastModifiedMs), State: m.state, StateTransitionReason: m.stream ? 'User action' : 'USER_INITIATED',
     FunctionResponseTypes: m.reportBatchItemFailures ? ['ReportBatchItemFailures'] : [],
     EventSourceMappingArn: `arn:aws:lambda:${state.region}:${state.account}:event-source-mapping:${m.uuid}`,
+    ...(m.stream ? showStreamSettings(m) : {}),
   };
   if (m.filters.length > 0) out['FilterCriteria'] = { Filters: m.filters.map((Pattern) => ({ Pattern })) };
   if (m.maxConcurrency !== undefined) out['ScalingConfig'] = { MaximumConcurrency: m.maxConcurrency };
@@ -42,7 +46,8 @@ function applySettings(m: MappingRecord, input: In, fifo: boolean): void {
   const max = fifo ? 10 : 10_000;
   if (m.batchSize < 1 || m.batchSize > max) throw invalidParameter(`BatchSize must be between 1 and ${max}.`);
   if (m.windowSeconds < 0 || m.windowSeconds > 300) throw validation(String(m.windowSeconds), 'maximumBatchingWindowInSeconds', 'Member must have value less than or equal to 300');
-  if (m.batchSize > 10 && m.windowSeconds === 0) throw invalidParameter('Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10');
+  if (m.stream) applyStreamSettings(m.stream, input);
+  else if (m.batchSize > 10 && m.windowSeconds === 0) throw invalidParameter('Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10');
   const scaling = input['ScalingConfig'] as { MaximumConcurrency?: number } | undefined;
   if (scaling !== undefined) {
     const c = scaling.MaximumConcurrency;
@@ -65,28 +70,48 @@ function applySettings(m: MappingRecord, input: In, fifo: boolean): void {
   if (input['Enabled'] !== undefined) m.enabled = input['Enabled'] === true;
 }
 
+function start(ctx: ServiceContext, state: LambdaState, m: MappingRecord): void {
+  if (!m.enabled) return;
+  if (m.stream) startStreamPoller(hostOf(ctx.stores), state.account, state.region, m.uuid);
+  else startPoller(hostOf(ctx.stores), state.account, state.region, m.uuid);
+}
+
+function stop(m: MappingRecord): void {
+  if (m.stream) stopStreamPoller(m.uuid);
+  else stopPoller(m.uuid);
+}
+
 export async function createEventSourceMapping(input: In, ctx: ServiceContext): Promise<In> {
   const source = String(input['EventSourceArn'] ?? '');
-  if (!/^arn:[^:]+:sqs:[^:]+:\d{12}:[^:]+$/.test(source)) {
-    throw invalidParameter(source === '' ? 'Unrecognized event source, must be kinesis, dynamodb stream, sqs, msk or kafka.' : 'Drydock runs event source mappings from SQS queues only.');
+  const isStream = DYNAMODB_STREAM_ARN.test(source);
+  if (!isStream && !/^arn:[^:]+:sqs:[^:]+:\d{12}:[^:]+$/.test(source)) {
+    throw invalidParameter(source === '' ? 'Unrecognized event source, must be kinesis, dynamodb stream, sqs, msk or kafka.' : 'Drydock runs event source mappings from SQS queues and DynamoDB streams only.');
   }
   const fnArn = targetFunction(ctx, String(input['FunctionName'] ?? ''));
   const state = lambdaState(ctx.stores, ctx.account, ctx.region);
   const m: MappingRecord = {
-    uuid: randomUUID(), functionArn: fnArn, eventSourceArn: source, batchSize: 10, windowSeconds: 0, enabled: true,
+    uuid: randomUUID(), functionArn: fnArn, eventSourceArn: source, batchSize: isStream ? 100 : 10, windowSeconds: 0, enabled: true,
     reportBatchItemFailures: false, filters: [], lastModifiedMs: ctx.clock.nowMs(), state: 'Creating',
+    ...(isStream ? { stream: newStreamSettings(input, ctx.clock.nowMs()) } : {}),
   };
   applySettings(m, input, source.endsWith('.fifo'));
+  const fnName = fnArn.split(':')[6]!;
   for (const other of state.mappings.values()) {
     if (other.eventSourceArn === source && other.functionArn === fnArn) {
-      throw conflict(`An event source mapping with SQS arn (" ${source} ") and function (" ${fnArn.split(':')[6]} ") already exists. Please update or delete the existing mapping with UUID ${other.uuid}`);
+      throw conflict(isStream
+        ? `The event source arn (" ${source} ") and function (" ${fnName} ") provided mapping already exists. Please update or delete the existing mapping with UUID ${other.uuid}`
+        : `An event source mapping with SQS arn (" ${source} ") and function (" ${fnName} ") already exists. Please update or delete the existing mapping with UUID ${other.uuid}`);
     }
+  }
+  if (isStream) {
+    const fn = state.functions.get(fnName)!;
+    await checkStream(hostOf(ctx.stores), state.account, state.region, fn.name, fn.latest.role, source);
   }
   state.mappings.set(m.uuid, m);
   const shown = showMapping(state, m);
   m.state = m.enabled ? 'Enabled' : 'Disabled';
   state.mappings.set(m.uuid, m);
-  if (m.enabled) startPoller(hostOf(ctx.stores), state.account, state.region, m.uuid);
+  start(ctx, state, m);
   return shown;
 }
 
@@ -110,15 +135,14 @@ export function updateEventSourceMapping(input: In, ctx: ServiceContext): In {
   m.lastModifiedMs = ctx.clock.nowMs();
   m.state = m.enabled ? 'Enabled' : 'Disabled';
   state.mappings.set(m.uuid, m);
-  const host = hostOf(ctx.stores);
-  if (m.enabled) startPoller(host, state.account, state.region, m.uuid); else stopPoller(m.uuid);
-  return { ...showMapping(state, m), State: 'Updating' };
+  if (m.enabled) start(ctx, state, m); else stop(m);
+  return { ...showMapping(state, m), State: m.enabled ? 'Updating' : 'Disabling' };
 }
 
 export function deleteEventSourceMapping(input: In, ctx: ServiceContext): In {
   const { state, m } = mappingOf(ctx, input);
   state.mappings.delete(m.uuid);
-  stopPoller(m.uuid);
+  stop(m);
   return { ...showMapping(state, m), State: 'Deleting' };
 }
 

@@ -1,7 +1,7 @@
 /**
  * AWS Lambda: functions from zip archives that really run, as child processes speaking the
  * Lambda Runtime API (bootstraps in `src/runtimes`), with AWS's concurrency model, versions
- * and aliases, asynchronous invocation with destinations, SQS event source mappings and
+ * and aliases, asynchronous invocation with destinations, SQS and DynamoDB Streams event source mappings and
  * function URLs. The function policy is offered to the gateway's authorizer, so services that
  * invoke functions (`call` with a service principal and `sourceArn`) are allowed only as granted.
  */
@@ -27,6 +27,7 @@ import { parseFunctionName } from './names.js';
 import { addPermission, getPolicy, policyDocument, removePermission } from './permissions.js';
 import { closeRuntimes, registerHost } from './pool.js';
 import { resumePollers } from './sqs-poller.js';
+import { resumeStreamPollers } from './stream-poller.js';
 import { functionArn, lambdaState } from './store.js';
 import { listTags, tagResource, untagResource } from './tags.js';
 import {
@@ -105,6 +106,7 @@ function install(host: ServiceHost): void {
   host.onClose(() => closeRuntimes(host));
   void host.service('logs');
   resumePollers(host);
+  resumeStreamPollers(host);
   host.ports.resourceResolvers.set('lambda', resolveResources);
   host.ports.resourcePolicies.set('lambda', (arn) => {
     const m = /^arn:[^:]+:lambda:([^:]+):(\d{12}):function:([^:]+)(?::(.+))?$/.exec(arn);

@@ -229,6 +229,6 @@ export function pollerStats(uuid: string): PollerStats | undefined {
 /** Starts the pollers of enabled mappings found in the state (after a restart with a data directory). */
 export function resumePollers(host: ServiceHost): void {
   for (const { account, region } of host.stores.accountsRegions('lambda')) {
-    for (const m of lambdaState(host.stores, account, region).mappings.values()) if (m.enabled) startPoller(host, account, region, m.uuid);
+    for (const m of lambdaState(host.stores, account, region).mappings.values()) if (m.enabled && !m.stream) startPoller(host, account, region, m.uuid);
   }
 }

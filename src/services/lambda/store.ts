@@ -120,6 +120,25 @@ export interface MappingRecord {
   filters: string[];
   lastModifiedMs: number;
   state: string;
+  /** Stream sources (DynamoDB Streams) only. */
+  stream?: StreamSettings;
+}
+
+/** What a mapping from a DynamoDB stream adds: where to start, retries, bisection, discards. */
+export interface StreamSettings {
+  startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  /** -1: until the record expires. */
+  maxRetryAttempts: number;
+  /** -1: no limit but the stream's retention. */
+  maxRecordAgeSeconds: number;
+  bisect: boolean;
+  parallelization: number;
+  onFailure?: string;
+  /** The last sequence number the function handled (or discarded): polling resumes after it. */
+  checkpoint?: string;
+  /** When the mapping was made: LATEST starts with the records written after it. */
+  createdMs: number;
+  lastResult: string;
 }
 
 export interface LambdaState {
