@@ -141,7 +141,11 @@ export const allocateAddress: Handler = (input, ctx) => {
 export const associateAddress: Handler = (input, ctx) => {
   const s = ec2State(ctx);
   const a = addressOf(s, input['AllocationId']);
-  const eniId = input['NetworkInterfaceId'] as string | undefined;
+  // An instance is named by its primary interface (device 0).
+  const instanceId = input['InstanceId'] as string | undefined;
+  const eniId = (input['NetworkInterfaceId'] as string | undefined)
+    ?? (instanceId === undefined ? undefined : [...s.enis.values()].find((e) => e.attachment?.instanceId === instanceId && e.attachment.deviceIndex === 0)?.id);
+  if (instanceId !== undefined && eniId === undefined) throw new AwsError('InvalidInstanceID.NotFound', `The instance ID '${instanceId}' does not exist`, 400);
   if (eniId === undefined) throw missingParam('networkInterfaceId');
   const eni = eniOf(s, eniId);
   if (a.eniId !== undefined && input['AllowReassociation'] !== true) {

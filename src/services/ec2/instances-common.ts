@@ -7,6 +7,7 @@
  * (clock freezes, advances and scaling are honoured) but survives a restart with a data
  * directory, where in-memory timers would be lost.
  */
+import { randomInt } from 'node:crypto';
 import { AwsError } from '../../core/errors.js';
 import type { Ec2State, Tag } from './store.js';
 
@@ -59,6 +60,8 @@ export interface InstanceRecord {
   monitoring: boolean;
   lifecycle?: 'spot';
   spotRequestId?: string;
+  /** Gets an auto-assigned public address whenever it runs (AssociatePublicIpAddress / MapPublicIpOnLaunch). */
+  autoPublicIp: boolean;
 }
 
 export const instances = (s: Ec2State) => s.extra<InstanceRecord>('instances');
@@ -87,12 +90,20 @@ function settleOne(s: Ec2State, i: InstanceRecord, nowMs: number): boolean {
     const at = i.dueMs;
     changed = true;
     if (i.state === 'pending') { i.state = 'running'; delete i.dueMs; }
-    else if (i.state === 'stopping') { i.state = 'stopped'; delete i.dueMs; }
-    else if (i.state === 'shutting-down') {
+    else if (i.state === 'stopping') {
+      i.state = 'stopped';
+      delete i.dueMs;
+      setPublicIp(s, i, false);
+    } else if (i.state === 'shutting-down') {
       i.state = 'terminated';
       i.dueMs = at + DURATIONS_MS.terminatedVisible;
-      // The primary interface (DeleteOnTermination) and its address go with the instance.
+      // The primary interface (DeleteOnTermination) and its addresses go with the instance.
       s.enis.delete(i.eniId);
+      for (const a of s.addresses.values()) {
+        if (a.eniId !== i.eniId) continue;
+        delete a.eniId; delete a.privateIp; delete a.associationId;
+        s.addresses.set(a.allocationId, a);
+      }
     } else if (i.state === 'terminated') {
       instances(s).delete(i.id);
       return false;
@@ -100,6 +111,22 @@ function settleOne(s: Ec2State, i: InstanceRecord, nowMs: number): boolean {
   }
   if (changed) instances(s).set(i.id, i);
   return true;
+}
+
+/**
+ * Gives or takes the auto-assigned public address of an instance's primary interface: AWS
+ * hands out a new one from its pool at each start and releases it at stop. (Drydock's pool is
+ * 3.0.0.0/8; Elastic IPs come from 54.0.0.0/8, so the two never collide.)
+ */
+export function setPublicIp(s: Ec2State, i: InstanceRecord, on: boolean): void {
+  const eni = s.enis.get(i.eniId);
+  if (eni === undefined) return;
+  if (!on || !i.autoPublicIp) delete eni.publicIp;
+  else {
+    const used = new Set([...s.enis.values()].map((e) => e.publicIp));
+    do eni.publicIp = `3.${randomInt(256)}.${randomInt(256)}.${1 + randomInt(254)}`; while (used.has(eni.publicIp));
+  }
+  s.enis.set(eni.id, eni);
 }
 
 /** Settles every instance of a scope against the clock. */

@@ -10,7 +10,7 @@ import type { ServiceContext } from '../types.js';
 import { groupsFor, newEni } from './enis.js';
 import { groupNotFound, invalidParam } from './errors.js';
 import { imageOf } from './images.js';
-import { instances, moveTo, type InstanceRecord } from './instances-common.js';
+import { instances, moveTo, setPublicIp, type InstanceRecord } from './instances-common.js';
 import { launchableType } from './instance-types.js';
 import type { Ec2State, SubnetRecord, Tag } from './store.js';
 import { subnetOf } from './subnets.js';
@@ -36,6 +36,8 @@ export interface LaunchSpec {
   clientToken?: string;
   tags: { instance: Tag[]; volume: Tag[]; eni: Tag[] };
   lifecycle?: 'spot';
+  /** AssociatePublicIpAddress of the primary interface; the subnet's MapPublicIpOnLaunch when absent. */
+  publicIp?: boolean;
 }
 
 /** Splits `TagSpecifications` by resource type, for the types a launch tags. */
@@ -124,9 +126,10 @@ export function launch(s: Ec2State, ctx: ServiceContext, spec: LaunchSpec, count
       eniId: eni.id, privateIp: eni.privateIps[0]!, groupIds: groups, keyName: spec.keyName, userData: spec.userData,
       iamProfileArn: profileArn, clientToken: spec.clientToken, amiLaunchIndex: n, disableApiTermination: spec.disableApiTermination ?? false,
       disableApiStop: spec.disableApiStop ?? false, shutdownBehavior: behavior, ebsOptimized: spec.ebsOptimized ?? false,
-      monitoring: spec.monitoring ?? false, lifecycle: spec.lifecycle,
+      monitoring: spec.monitoring ?? false, lifecycle: spec.lifecycle, autoPublicIp: spec.publicIp ?? subnet.mapPublicIpOnLaunch,
     };
     moveTo(s, i, 'pending', now);
+    setPublicIp(s, i, true);
     out.push(i);
   }
   return out;

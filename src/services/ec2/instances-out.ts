@@ -9,6 +9,12 @@ export function privateDnsName(ip: string, region: string): string {
   return region === 'us-east-1' ? `${host}.ec2.internal` : `${host}.${region}.compute.internal`;
 }
 
+/** `ec2-3-1-2-3.compute-1.amazonaws.com` in us-east-1, `ec2-….<region>.compute.amazonaws.com` elsewhere. */
+function publicDnsName(ip: string, region: string): string {
+  const host = `ec2-${ip.replace(/\./g, '-')}`;
+  return region === 'us-east-1' ? `${host}.compute-1.amazonaws.com` : `${host}.${region}.compute.amazonaws.com`;
+}
+
 function groupsOut(s: Ec2State, ids: string[]) {
   return ids.map((id) => ({ GroupId: id, GroupName: s.securityGroups.get(id)?.name }));
 }
@@ -16,8 +22,8 @@ function groupsOut(s: Ec2State, ids: string[]) {
 function interfaceOut(s: Ec2State, i: InstanceRecord, account: string, region: string) {
   const eni = s.enis.get(i.eniId);
   if (eni === undefined) return [];
-  const pub = publicIpOf(s, eni.id);
-  const association = pub && { PublicIp: pub.PublicIp, PublicDnsName: '', IpOwnerId: account };
+  const pub = publicIpOf(s, eni.id)?.PublicIp ?? eni.publicIp;
+  const association = pub && { PublicIp: pub, PublicDnsName: publicDnsName(pub, region), IpOwnerId: eni.publicIp === pub ? 'amazon' : account };
   return [{
     NetworkInterfaceId: eni.id, SubnetId: eni.subnetId, VpcId: eni.vpcId, Description: eni.description, OwnerId: account, Status: 'in-use',
     MacAddress: eni.mac, PrivateIpAddress: eni.privateIps[0], PrivateDnsName: privateDnsName(eni.privateIps[0]!, region),
@@ -30,7 +36,7 @@ function interfaceOut(s: Ec2State, i: InstanceRecord, account: string, region: s
 
 export function instanceOut(s: Ec2State, i: InstanceRecord, account: string, region: string) {
   const eni = s.enis.get(i.eniId);
-  const pub = eni ? publicIpOf(s, eni.id) : undefined;
+  const publicIp = (eni ? publicIpOf(s, eni.id)?.PublicIp : undefined) ?? eni?.publicIp;
   const live = i.state !== 'terminated';
   return {
     InstanceId: i.id, ImageId: i.imageId, InstanceType: i.instanceType, AmiLaunchIndex: i.amiLaunchIndex, KeyName: i.keyName,
@@ -38,7 +44,7 @@ export function instanceOut(s: Ec2State, i: InstanceRecord, account: string, reg
     ...(i.stateReason ? { StateReason: i.stateReason } : {}),
     Placement: { AvailabilityZone: i.az, GroupName: '', Tenancy: 'default' }, Monitoring: { State: i.monitoring ? 'enabled' : 'disabled' },
     PrivateDnsName: live ? privateDnsName(i.privateIp, region) : '', PrivateIpAddress: live ? i.privateIp : undefined,
-    PublicDnsName: '', PublicIpAddress: pub?.PublicIp, ProductCodes: [],
+    PublicDnsName: publicIp ? publicDnsName(publicIp, region) : '', PublicIpAddress: publicIp, ProductCodes: [],
     SubnetId: live ? i.subnetId : undefined, VpcId: live ? i.vpcId : undefined, Architecture: i.architecture, Platform: i.platform,
     PlatformDetails: i.platformDetails, UsageOperation: i.usageOperation, UsageOperationUpdateTime: new Date(i.launchMs),
     RootDeviceName: i.rootDeviceName, RootDeviceType: 'ebs', VirtualizationType: 'hvm', Hypervisor: 'xen', EnaSupport: true,

@@ -9,7 +9,7 @@ import { AwsError } from '../../core/errors.js';
 import type { Handler, ServiceContext } from '../types.js';
 import { invalidParam } from './errors.js';
 import {
-  dryRun, instances, instancesByIds, moveTo, stateOut, type InstanceRecord, type InstanceStateName,
+  dryRun, instances, instancesByIds, moveTo, setPublicIp, stateOut, type InstanceRecord, type InstanceStateName,
 } from './instances-common.js';
 import { launchableType } from './instance-types.js';
 import { groupsFor } from './enis.js';
@@ -50,6 +50,7 @@ export const startInstances: Handler = (input, ctx) => ({
     i.stateTransitionReason = '';
     delete i.stateReason;
     instances(s).set(i.id, i);
+    setPublicIp(s, i, true);
   }),
 });
 

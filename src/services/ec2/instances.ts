@@ -40,7 +40,7 @@ function specOf(input: Record<string, unknown>): LaunchSpec {
     ebsOptimized: input['EbsOptimized'] as boolean | undefined, monitoring: (input['Monitoring'] as { Enabled?: boolean } | undefined)?.Enabled,
     disableApiTermination: input['DisableApiTermination'] as boolean | undefined, disableApiStop: input['DisableApiStop'] as boolean | undefined,
     shutdownBehavior: input['InstanceInitiatedShutdownBehavior'] as string | undefined, clientToken: input['ClientToken'] as string | undefined,
-    tags: launchTags(input),
+    tags: launchTags(input), publicIp: nic?.['AssociatePublicIpAddress'] as boolean | undefined,
   };
 }
 

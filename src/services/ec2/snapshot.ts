@@ -87,7 +87,7 @@ function addRegion(t: Topology, s: Ec2State, region: string, account: string): v
   const publicIps = new Map([...s.addresses.values()].filter((a) => a.eniId).map((a) => [a.eniId!, a.publicIp]));
   for (const e of s.enis.values()) {
     t.enis.push({
-      id: e.id, subnetId: e.subnetId, vpcId: e.vpcId, privateIps: e.privateIps, publicIp: publicIps.get(e.id),
+      id: e.id, subnetId: e.subnetId, vpcId: e.vpcId, privateIps: e.privateIps, publicIp: publicIps.get(e.id) ?? e.publicIp,
       groupIds: e.groupIds, instanceId: e.attachment?.instanceId, interfaceType: e.interfaceType,
     });
   }

@@ -84,6 +84,8 @@ export interface EniRecord extends Base {
   sourceDestCheck: boolean;
   mac: string;
   attachment?: { id: string; instanceId?: string; deviceIndex: number };
+  /** A public address auto-assigned at launch (not an Elastic IP); it goes when the instance stops. */
+  publicIp?: string;
 }
 
 export interface SgRuleRecord {

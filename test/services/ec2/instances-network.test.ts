@@ -2,8 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  AuthorizeSecurityGroupIngressCommand, CreateNetworkInsightsPathCommand, CreateSecurityGroupCommand, DescribeInstancesCommand,
-  EC2Client, RunInstancesCommand, StartNetworkInsightsAnalysisCommand, StopInstancesCommand,
+  AllocateAddressCommand, AssociateAddressCommand, AttachInternetGatewayCommand, AuthorizeSecurityGroupIngressCommand, CreateInternetGatewayCommand,
+  CreateNetworkInsightsPathCommand, CreateRouteCommand, CreateSecurityGroupCommand, DescribeInstancesCommand, DescribeRouteTablesCommand,
+  EC2Client, ModifySubnetAttributeCommand, RunInstancesCommand, StartInstancesCommand, StartNetworkInsightsAnalysisCommand, StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand, TagUserCommand } from '@aws-sdk/client-iam';
 import { reach } from '../../../src/cli/reach.js';
@@ -86,4 +87,36 @@ test('ABAC: StopInstances allowed only where the instance tag team equals the ca
   const image = await al2023(admin);
   const run = await failure(() => dev.send(new RunInstancesCommand({ ImageId: image, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, SubnetId: v.subnetIds[0] })));
   assert.equal(run.name, 'UnauthorizedOperation');
+});
+
+test('a public subnet gives instances a public address at each start; the internet reaches one its group admits; an Elastic IP associates by instance id', async () => {
+  const c = ec2Client(h.dd);
+  const v = await vpcWithSubnets(c, '10.82.0.0/16', ['10.82.1.0/24']);
+  const igw = (await c.send(new CreateInternetGatewayCommand({}))).InternetGateway!.InternetGatewayId!;
+  await c.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: v.vpcId }));
+  const rt = (await c.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [v.vpcId] }] }))).RouteTables![0]!.RouteTableId!;
+  await c.send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw }));
+  await c.send(new ModifySubnetAttributeCommand({ SubnetId: v.subnetIds[0], MapPublicIpOnLaunch: { Value: true } }));
+  const web = (await c.send(new CreateSecurityGroupCommand({ GroupName: 'https', Description: 'https', VpcId: v.vpcId }))).GroupId!;
+  await c.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: web, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
+  const i = await runOne(c, v.subnetIds[0]!, { SecurityGroupIds: [web] });
+  assert.match(i.PublicIpAddress ?? '', /^3\.\d+\.\d+\.\d+$/);
+  assert.equal(i.PublicDnsName, `ec2-${i.PublicIpAddress!.replace(/\./g, '-')}.compute-1.amazonaws.com`);
+  h.dd.app.clock.advance(6);
+  const inbound = async (port: number) => {
+    const p = await c.send(new CreateNetworkInsightsPathCommand({ Source: igw, Destination: i.InstanceId, Protocol: 'tcp', DestinationPort: port }));
+    return (await c.send(new StartNetworkInsightsAnalysisCommand({ NetworkInsightsPathId: p.NetworkInsightsPath!.NetworkInsightsPathId }))).NetworkInsightsAnalysis!;
+  };
+  assert.equal((await inbound(443)).NetworkPathFound, true);
+  assert.equal((await inbound(22)).NetworkPathFound, false);
+
+  await c.send(new StopInstancesCommand({ InstanceIds: [i.InstanceId!] }));
+  h.dd.app.clock.advance(11);
+  const describeOne = async () => (await c.send(new DescribeInstancesCommand({ InstanceIds: [i.InstanceId!] }))).Reservations![0]!.Instances![0]!;
+  assert.equal((await describeOne()).PublicIpAddress, undefined, 'a stopped instance gives its public address back');
+  await c.send(new StartInstancesCommand({ InstanceIds: [i.InstanceId!] }));
+  assert.match((await describeOne()).PublicIpAddress ?? '', /^3\./);
+  const eip = await c.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+  await c.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, InstanceId: i.InstanceId }));
+  assert.equal((await describeOne()).PublicIpAddress, eip.PublicIp);
 });
