@@ -60,6 +60,8 @@ async function start(args: string[]): Promise<number> {
   const app = await Drydock.create({ dataDir, endpoint: `http://${host === '127.0.0.1' ? 'localhost' : host}:${port}` });
   const server = await listen(app, port, host);
   console.log(banner(app.endpoint, dataDir));
+  // After listening, so a restart with much state is still ready at once.
+  if (dataDir) app.resumeStoredServices().catch((e: Error) => console.error(`drydock: resuming stored services failed: ${e.message}`));
   const dnsPort = Number(values['dns-port'] ?? process.env['DRYDOCK_DNS_PORT'] ?? '5353');
   const { startDnsServer } = await import('../dns/server.js');
   await startDnsServer(app, { port: dnsPort, host }).then(

@@ -33,6 +33,7 @@ export async function startDrydock(opts: StartOptions = {}): Promise<RunningDryd
   const host = opts.host ?? '127.0.0.1';
   const app = await Drydock.create({ dataDir: opts.dataDir });
   const server: Server = await listen(app, opts.port ?? 0, host);
+  if (opts.dataDir) await app.resumeStoredServices();
   const dns = opts.dnsPort === undefined ? undefined : await startDnsServer(app, { port: opts.dnsPort, host });
   return {
     endpoint: app.endpoint,

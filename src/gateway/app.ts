@@ -10,8 +10,8 @@ import { Persistence } from '../core/persistence.js';
 import { Ports } from '../core/ports.js';
 import { Stores } from '../core/store.js';
 import type { ResponseContext, WireResponse } from '../protocols/protocol.js';
-import { FRONT_DOORS, serviceDefinition } from '../services/registry.js';
-import type { ServiceDefinition } from '../services/types.js';
+import { FRONT_DOORS, implementedServices, serviceDefinition } from '../services/registry.js';
+import type { FrontDoorAuth, FrontDoorCheck, ServiceDefinition } from '../services/types.js';
 import { handleAdmin } from './admin.js';
 import { ExplanationLog } from './explanations.js';
 import type { AppRequest, AppResponse } from './context.js';
@@ -19,6 +19,7 @@ import { newRequestContext } from './context.js';
 import { FINALLY, PIPELINE, runSteps } from './pipeline.js';
 import type { InternalCall } from './internal-call.js';
 import { callInternally } from './internal-call.js';
+import { authorizeFrontDoor } from './front-door-auth.js';
 
 /** Every admin route (`/_drydock/`, `/_localstack/`, `/moto-api/`) starts so; other URLs skip the admin router. */
 const ADMIN_PREFIX = /^\/(?:_|moto-api\/)/;
@@ -82,11 +83,27 @@ export class Drydock {
   }
 
   /**
+   * Installs every service that has durable state, so what it scheduled before a restart
+   * (schedules, delayed messages, key deletions, executions, TTL sweeps) runs on the clock
+   * again without waiting for someone to call it. A no-op without a data directory.
+   */
+  async resumeStoredServices(): Promise<string[]> {
+    const names = this.stores.services().filter((n) => implementedServices().includes(n));
+    await Promise.all(names.map((n) => this.service(n)));
+    return names;
+  }
+
+  /**
    * A service's definition if it is already installed (null: modelled only), else undefined:
    * the request path then takes it without waiting on a promise.
    */
   installedService(name: string): ServiceDefinition | null | undefined {
     return this.#ready.get(name);
+  }
+
+  /** SigV4 and IAM for a front door's request (function URLs, API Gateway with AWS_IAM). */
+  authorizeRequest(http: AppRequest, check: FrontDoorCheck): Promise<FrontDoorAuth> {
+    return authorizeFrontDoor(this, http, check);
   }
 
   /** An AWS API call made inside Drydock on a principal's behalf, authorized and audited. */
