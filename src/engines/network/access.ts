@@ -1,8 +1,9 @@
 /**
  * Network Access Analyzer: every path a scope's match paths describe and its exclude paths do
- * not, as findings with their hops. Sources are subnets (the engine works at subnet
- * granularity: security groups of individual ENIs are not considered); destinations are
- * subnets, address ranges (on-premises or anywhere) and the internet.
+ * not, as findings with their hops. Paths that speak of VPCs and subnets are traced subnet to
+ * subnet (security groups are not considered at that level); destinations are subnets, address
+ * ranges (on-premises or anywhere) and the internet. Paths that name network interfaces,
+ * security groups or instances are traced ENI to ENI with security groups (access-eni.ts).
  *
  * Scale comes from one observation: two subnets whose route tables hold the same non-local
  * routes, whose VPCs use the same transit gateway route tables and whose network ACLs have
@@ -11,11 +12,12 @@
  * costs O(N), not O(N²). Destinations behind a restrictive network ACL (whose answer depends
  * on the source address) are traced per pair.
  */
+import { admitsEni, eniFindings, eniLevel } from './access-eni.js';
 import { containsIp, overlaps, parseCidr } from './cidr.js';
 import { NetIndex } from './index-topology.js';
 import type { Hop } from './path.js';
 import type { Protocol } from './rules.js';
-import type { NetNetworkAcl, NetSubnet, Topology } from './topology.js';
+import type { NetEni, NetNetworkAcl, NetSubnet, Topology } from './topology.js';
 import { Walker, type Arrival } from './walk.js';
 
 /** What a source or destination statement of an access scope says (AWS's ResourceStatement + PacketHeaderStatement). */
@@ -153,6 +155,12 @@ export function analyzeAccess(topology: Topology | NetIndex, scope: AccessScope)
   const ix = topology instanceof NetIndex ? topology : new NetIndex(topology);
   const findings = new Map<string, AccessFinding>();
   for (const path of scope.matchPaths) {
+    if (eniLevel(path.source) || eniLevel(path.destination)) {
+      // Network interfaces and their security groups: traced ENI by ENI.
+      const excludedPair = (a: NetEni, b: NetEni) => scope.excludePaths.some((p) => admitsEni(p.source, a) && admitsEni(p.destination, b));
+      for (const f of eniFindings(ix, path, excludedPair)) findings.set(`${f.sourceId}>${f.destinationId}`, f);
+      continue;
+    }
     const protocol = path.protocols?.[0] ?? 'tcp';
     const port = path.destinationPorts?.[0];
     const sources = [...ix.subnets.values()].filter((s) => admitsSubnet(ix, path.source ?? { resourceTypes: [SUBNET] }, s));

@@ -30,7 +30,10 @@ interface AnalysisRecord {
 const scopes = (s: Ec2State) => s.extra<ScopeRecord>('accessScopes');
 const analyses = (s: Ec2State) => s.extra<AnalysisRecord>('accessScopeAnalyses');
 
-const RESOURCE_TYPES = ['AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::NetworkInterface', 'AWS::EC2::InternetGateway', 'AWS::EC2::TransitGateway', 'AWS::EC2::TransitGatewayAttachment'];
+const RESOURCE_TYPES = [
+  'AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::NetworkInterface', 'AWS::EC2::SecurityGroup', 'AWS::EC2::Instance', 'AWS::EC2::InternetGateway',
+  'AWS::EC2::TransitGateway', 'AWS::EC2::TransitGatewayAttachment',
+];
 
 type Statement = { ResourceStatement?: { Resources?: string[]; ResourceTypes?: string[] }; PacketHeaderStatement?: Record<string, string[] | undefined> };
 type PathInput = { Source?: Statement; Destination?: Statement; ThroughResources?: unknown[] };
