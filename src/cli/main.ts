@@ -18,6 +18,7 @@ const USAGE = `usage:
   drydock dig NAME [TYPE] [-p PORT] [--subnet IP/N] [--vpc ID]  a DNS query, and why those records
   drydock landing-zone [--file SPEC.json]             organization, OUs and guardrail SCPs (idempotent)
   drydock reach FROM TO [--port N] [--protocol P]     can FROM reach TO? the path hop by hop, or what blocks it
+  drydock traffic FROM TO [--port N] [--packets N]   simulate a flow: its verdict, hops and flow log records
     types: region-outage region=us-east-1 | az-outage region= az= | latency ms= |
            error-rate rate=0.5 code= | dx-link-down connectionId=
 environment: DRYDOCK_PORT, DRYDOCK_DNS_PORT, DRYDOCK_HOST, DRYDOCK_DATA_DIR, DRYDOCK_ENDPOINT`;
@@ -34,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'explain': return await explain(rest);
       case 'landing-zone': return await landingZone(rest);
       case 'reach': return await (await import('./reach.js')).reach(rest);
+      case 'traffic': return await (await import('./traffic.js')).traffic(rest);
       case 'dig': return await (await import('./dig.js')).dig(rest);
       case undefined: case 'help': case '--help': case '-h':
         console.log(USAGE);

@@ -140,3 +140,17 @@ test('CreateFlowLogs reports unknown resources and duplicates as Unsuccessful it
   const bad = await traffic(h.dd, { from: n.prod.eniId, to: 'nowhere' });
   assert.equal(bad.status, 400);
 });
+
+test('drydock traffic prints the verdict, the hops, the blocker and the records; exit 0 accepted, 2 rejected', async () => {
+  process.env['DRYDOCK_ENDPOINT'] = h.dd.endpoint;
+  const n = await prodAndDev('10.75', 'cli');
+  const { traffic: cli } = await import('../../../src/cli/traffic.js');
+  const ok: string[] = [];
+  assert.equal(await cli([n.prod.eniId, n.dev.eniId, '--port', '443'], (l) => ok.push(l)), 0);
+  assert.equal(ok[0], `✔ accepted: ${n.prod.eniId} → ${n.dev.eniId}  tcp/443`);
+  assert.equal(ok.at(-1), 'no flow log watches this path');
+  const no: string[] = [];
+  assert.equal(await cli([n.prod.eniId, n.dev.eniId, '--port', '22'], (l) => no.push(l)), 2);
+  assert.match(no.find((l) => l.startsWith('blocked at'))!, new RegExp(`^blocked at security-group ${n.dev.groupId}: ENI_SG_RULES_MISMATCH`));
+  await assert.rejects(() => cli([n.prod.eniId]), /usage/);
+});
