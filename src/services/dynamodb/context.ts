@@ -25,6 +25,10 @@ export function tableNameOf(input: unknown): string {
  * authorized them against that table's resource policy.
  */
 export function requireTable(ctx: ServiceContext, name: unknown, controlPlane = false): TableRecord {
+  if (typeof name === 'string' && !name.startsWith('arn:')) {
+    const found = stateOf(ctx).tables.get(name);
+    if (found) return found;
+  }
   const n = tableNameOf(name);
   const arn = typeof name === 'string' ? /^arn:aws[\w-]*:dynamodb:([^:]+):(\d{12}):table\//.exec(name) : null;
   const state = arn && !controlPlane ? dynamoState(ctx.stores, arn[2]!, arn[1]!) : stateOf(ctx);

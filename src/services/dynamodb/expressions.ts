@@ -31,6 +31,8 @@ const LEGACY: Record<string, string> = {
 
 /** Parses every expression of `input` (the members named in `kinds`) and checks placeholders. */
 export function readExpressions(input: Record<string, unknown>, kinds: Array<keyof typeof EXPRESSION_MEMBERS>): RequestExpressions {
+  // Most item calls carry no expression at all: nothing to parse or check.
+  if (!ANY_MEMBER.some((k) => input[k] !== undefined)) return { ph: { usedNames: new Set(), usedValues: new Set() } };
   const legacy = Object.keys(LEGACY).filter((k) => input[k] !== undefined);
   const modern = Object.values(EXPRESSION_MEMBERS).filter((k) => input[k] !== undefined);
   if (legacy.length && modern.length) {
@@ -64,6 +66,8 @@ export const EXPRESSION_MEMBERS = {
   condition: 'ConditionExpression', filter: 'FilterExpression', keyCondition: 'KeyConditionExpression',
   update: 'UpdateExpression', projection: 'ProjectionExpression',
 } as const;
+
+const ANY_MEMBER = [...Object.keys(LEGACY), ...Object.values(EXPRESSION_MEMBERS), 'ExpressionAttributeNames', 'ExpressionAttributeValues'];
 
 /** Applies a projection, if any. */
 export function projected(item: Item, paths: Path[] | undefined): Item {

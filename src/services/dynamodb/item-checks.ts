@@ -14,7 +14,9 @@ function typeOfKey(t: TableRecord, name: string): string {
 }
 
 function keyBytes(v: Item[string]): number {
-  return v.S !== undefined ? Buffer.byteLength(v.S) : v.B !== undefined ? v.B.byteLength : 0;
+  // A UTF-16 unit takes at most 3 UTF-8 bytes: short strings need no count.
+  if (v.S !== undefined) return v.S.length <= 341 ? v.S.length : Buffer.byteLength(v.S);
+  return v.B !== undefined ? v.B.byteLength : 0;
 }
 
 /** Empty strings and binaries are allowed except in key attributes. */
@@ -30,7 +32,8 @@ function checkKeyValueSize(t: TableRecord, item: Item): void {
 }
 
 /** A whole item for PutItem: values valid, key attributes present and typed, indexes' keys typed, size. */
-export function checkPutItem(t: TableRecord, item: Item): void {
+/** Answers the item's size. */
+export function checkPutItem(t: TableRecord, item: Item): number {
   engineCall(() => checkItem(item));
   for (const k of t.keySchema) {
     const v = item[k.AttributeName];
@@ -44,11 +47,14 @@ export function checkPutItem(t: TableRecord, item: Item): void {
   }
   checkKeyValueSize(t, item);
   checkIndexKeys(t, item);
-  if (itemSizeOf(item) > MAX_ITEM) throw validation('Item size has exceeded the maximum allowed size');
+  const size = itemSizeOf(item);
+  if (size > MAX_ITEM) throw validation('Item size has exceeded the maximum allowed size');
+  return size;
 }
 
 /** Index key attributes present in an item must have the index's type and not be empty. */
 export function checkIndexKeys(t: TableRecord, item: Item): void {
+  if (!t.lsis.length && !t.gsis.length) return;
   for (const ix of [...t.lsis, ...t.gsis]) {
     for (const k of ix.keySchema) {
       const v = item[k.AttributeName];
@@ -84,7 +90,9 @@ export function checkKey(t: TableRecord, key: Item | undefined): Item {
 }
 
 /** The size limit after an update. */
-export function checkUpdatedItem(t: TableRecord, item: Item): void {
+export function checkUpdatedItem(t: TableRecord, item: Item): number {
   checkIndexKeys(t, item);
-  if (itemSizeOf(item) > MAX_ITEM) throw validation('Item size to update has exceeded the maximum allowed size');
+  const size = itemSizeOf(item);
+  if (size > MAX_ITEM) throw validation('Item size to update has exceeded the maximum allowed size');
+  return size;
 }

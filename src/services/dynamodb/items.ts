@@ -2,14 +2,14 @@
  * PutItem, GetItem, UpdateItem, DeleteItem: conditions, every ReturnValues option,
  * ReturnValuesOnConditionCheckFailure and consumed capacity.
  */
-import { cloneItem, itemSize, project, type Item } from '../../engines/dynamodb/index.js';
+import { cloneItem, project, type Item } from '../../engines/dynamodb/index.js';
 import type { Handler, ServiceContext } from '../types.js';
 import { requireTable } from './context.js';
 import { conditionalCheckFailed, validation } from './errors.js';
 import { consumed, projected, readExpressions, readUnits, writeUnits } from './expressions.js';
 import { checkKey, checkPutItem } from './item-checks.js';
 import { throttle } from './throughput.js';
-import { commit, ConditionFailed, currentItem, planDelete, planPut, planUpdate, type WritePlan } from './writes.js';
+import { commit, ConditionFailed, planDelete, planPut, planSizes, planUpdate, storedEntry, type WritePlan } from './writes.js';
 
 function returnValues(input: Record<string, unknown>, allowed: string[]): string {
   const rv = (input['ReturnValues'] as string | undefined) ?? 'NONE';
@@ -37,18 +37,18 @@ function run(ctx: ServiceContext, input: Record<string, unknown>, plan: () => Wr
 }
 
 function writeCapacity(ctx: ServiceContext, input: Record<string, unknown>, p: WritePlan): Record<string, unknown> {
-  const bytes = Math.max(p.old ? itemSize(p.old) : 0, p.next ? itemSize(p.next) : 0);
-  return consumed(ctx, input, p.table, writeUnits(bytes), 'write');
+  const sizes = planSizes(p);
+  return consumed(ctx, input, p.table, writeUnits(Math.max(sizes.old, sizes.next)), 'write');
 }
 
 export const putItem: Handler = (input, ctx) => {
   const t = requireTable(ctx, input['TableName']);
   const rv = returnValues(input, ['NONE', 'ALL_OLD']);
   const item = input['Item'] as Item;
-  checkPutItem(t, item);
+  const size = checkPutItem(t, item);
   const ex = readExpressions(input, ['condition']);
-  throttle(ctx, t, 'write', writeUnits(itemSize(item)));
-  const p = run(ctx, input, () => planPut(ctx, t, item, ex.condition));
+  throttle(ctx, t, 'write', writeUnits(size));
+  const p = run(ctx, input, () => planPut(ctx, t, item, ex.condition, size));
   return { ...(rv === 'ALL_OLD' && p.old ? { Attributes: p.old } : {}), ...writeCapacity(ctx, input, p) };
 };
 
@@ -84,9 +84,10 @@ export const getItem: Handler = (input, ctx) => {
   const t = requireTable(ctx, input['TableName']);
   const key = checkKey(t, input['Key'] as Item);
   const ex = readExpressions(input, ['projection']);
-  const item = currentItem(ctx, t, key);
-  const consistent = input['ConsistentRead'] === true;
-  const units = readUnits(item ? itemSize(item) : 0, consistent);
+  const stored = storedEntry(ctx, t, key);
+  const units = readUnits(stored?.size ?? 0, input['ConsistentRead'] === true);
   throttle(ctx, t, 'read', units);
-  return { ...(item ? { Item: projected(item, ex.projection) } : {}), ...consumed(ctx, input, t, units, 'read') };
+  const out = consumed(ctx, input, t, units, 'read');
+  if (stored) out['Item'] = projected(stored.item, ex.projection);
+  return out;
 };

@@ -97,7 +97,7 @@ class Replicator {
     if (!newer(d.stamp, seen.get(d.token))) return;
     seen.set(d.token, d.stamp);
     const rt = runtimeOf(state, t);
-    commit(this.host, { table: t, token: d.token, old: getStored(rt, d.key), next: d.item }, { replicated: true });
+    commit(this.host, { table: t, token: d.token, old: getStored(rt, d.key)?.item, next: d.item }, { replicated: true });
   }
 }
 

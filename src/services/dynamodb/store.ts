@@ -134,9 +134,14 @@ function secondaryIndex(t: TableRecord, ix: IndexRecord): KeyIndex {
 
 /** The table's items with their indexes, built on first use (from the data directory, if any). */
 export function runtimeOf(state: DynamoState, t: TableRecord): TableRuntime {
-  const id = `${t.name}\u0000${t.generation}`;
-  let rt = state.runtimes.get(id);
+  let rt = byRecord.get(t);
   if (rt !== undefined) return rt;
+  const id = `${t.name}\u0000${t.generation}`;
+  rt = state.runtimes.get(id);
+  if (rt !== undefined) {
+    byRecord.set(t, rt);
+    return rt;
+  }
   const rangeKey = rangeKeyOf(t.keySchema);
   rt = { primary: new KeyIndex({ hashKey: hashKeyOf(t.keySchema), rangeKey, rangeType: typeOfAttr(t, rangeKey) }), indexes: new Map(), bytes: 0 };
   for (const ix of [...t.lsis, ...t.gsis]) rt.indexes.set(ix.name, secondaryIndex(t, ix));
@@ -149,8 +154,12 @@ export function runtimeOf(state: DynamoState, t: TableRecord): TableRuntime {
     }
   }
   state.runtimes.set(id, rt);
+  byRecord.set(t, rt);
   return rt;
 }
+
+/** Runtimes by table record object: the hot path finds its runtime without building ids. */
+const byRecord = new WeakMap<TableRecord, TableRuntime>();
 
 /** The stored form of an item of table `t`. */
 export function encodeFor(t: TableRecord, item: Item, size = itemSize(item)): string {
@@ -164,7 +173,7 @@ function putStored(rt: TableRuntime, t: TableRecord, item: Item, enc: string): v
 }
 
 /** Stores an item (replacing `old`, the item now under its key, if any). */
-export function storeItem(rt: TableRuntime, t: TableRecord, token: string, old: Item | undefined, next: Item, size?: number): void {
+export function storeItem(rt: TableRuntime, t: TableRecord, token: string, old: Item | undefined, next: Item, size = itemSize(next)): void {
   if (old) unindex(rt, old);
   const enc = encodeFor(t, next, size);
   putStored(rt, t, next, enc);
@@ -184,10 +193,10 @@ function unindex(rt: TableRuntime, old: Item): void {
   for (const ix of rt.indexes.values()) ix.remove(old);
 }
 
-/** The item stored under `key`, decoded (a fresh copy). */
-export function getStored(rt: TableRuntime, key: Item): Item | undefined {
+/** The item stored under `key`, decoded (a fresh copy), with its size. */
+export function getStored(rt: TableRuntime, key: Item): { item: Item; size: number } | undefined {
   const enc = rt.primary.get(key);
-  return enc === undefined ? undefined : decodeItem(enc);
+  return enc === undefined ? undefined : { item: decodeItem(enc), size: encodedSize(enc) };
 }
 
 /** Every item of the table, decoded, in scan order. */
@@ -201,6 +210,7 @@ export function dropItems(state: DynamoState, t: TableRecord): void {
   rt.durable?.clear();
   rt.primary.clear();
   for (const ix of rt.indexes.values()) ix.clear();
+  byRecord.delete(t);
   state.runtimes.delete(`${t.name}\u0000${t.generation}`);
 }
 

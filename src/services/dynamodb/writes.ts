@@ -8,7 +8,7 @@ import type { Clock } from '../../core/clock.js';
 import type { EventBus } from '../../core/event-bus.js';
 import type { Stores } from '../../core/store.js';
 import {
-  applyUpdate, evaluate, type Condition, type Item, type UpdateAction,
+  applyUpdate, evaluate, itemSize, type Condition, type Item, type UpdateAction,
 } from '../../engines/dynamodb/index.js';
 import type { StreamRecord } from '../../engines/dynamodb/stream-events.js';
 import { engineCall, validation } from './errors.js';
@@ -29,32 +29,47 @@ export interface WritePlan {
   token: string;
   old?: Item;
   next?: Item;
+  /** Item sizes when already known (computed once per write). */
+  oldSize?: number;
+  nextSize?: number;
 }
 
 /** The stored item under `key`, if any. */
 export function currentItem(f: { stores: Stores }, t: TableRecord, key: Item): Item | undefined {
+  return storedEntry(f, t, key)?.item;
+}
+
+/** The stored item under `key` with its size. */
+export function storedEntry(f: { stores: Stores }, t: TableRecord, key: Item): { item: Item; size: number } | undefined {
   return getStored(runtimeOf(dynamoState(f.stores, t.account, t.region), t), key);
+}
+
+/** The sizes of a plan's old and new item (0 when absent). */
+export function planSizes(p: WritePlan): { old: number; next: number } {
+  return { old: p.old ? p.oldSize ?? itemSize(p.old) : 0, next: p.next ? p.nextSize ?? itemSize(p.next) : 0 };
 }
 
 function check(cond: Condition | undefined, old: Item | undefined): void {
   if (cond && !engineCall(() => evaluate(cond, old ?? {}))) throw new ConditionFailed(old);
 }
 
-export function planPut(f: { stores: Stores }, t: TableRecord, item: Item, cond?: Condition): WritePlan {
-  const old = currentItem(f, t, item);
-  check(cond, old);
-  return { table: t, token: primaryToken(t, item), old, next: item };
+/** `size`: the item's size, when the caller has checked it already. */
+export function planPut(f: { stores: Stores }, t: TableRecord, item: Item, cond?: Condition, size?: number): WritePlan {
+  const old = storedEntry(f, t, item);
+  check(cond, old?.item);
+  return { table: t, token: primaryToken(t, item), old: old?.item, oldSize: old?.size, next: item, nextSize: size };
 }
 
 export function planDelete(f: { stores: Stores }, t: TableRecord, key: Item, cond?: Condition): WritePlan {
-  const old = currentItem(f, t, key);
-  check(cond, old);
-  return { table: t, token: primaryToken(t, key), old };
+  const old = storedEntry(f, t, key);
+  check(cond, old?.item);
+  return { table: t, token: primaryToken(t, key), old: old?.item, oldSize: old?.size };
 }
 
 /** UpdateItem: creates the item from its key when absent, refuses changes to key attributes. */
 export function planUpdate(f: { stores: Stores }, t: TableRecord, key: Item, actions: UpdateAction[], cond?: Condition): WritePlan {
-  const old = currentItem(f, t, key);
+  const stored = storedEntry(f, t, key);
+  const old = stored?.item;
   check(cond, old);
   for (const a of actions) {
     if (t.keySchema.some((k) => k.AttributeName === a.path[0])) {
@@ -62,8 +77,8 @@ export function planUpdate(f: { stores: Stores }, t: TableRecord, key: Item, act
     }
   }
   const next = engineCall(() => applyUpdate(old ?? key, actions));
-  checkUpdatedItem(t, next);
-  return { table: t, token: primaryToken(t, key), old, next };
+  const nextSize = checkUpdatedItem(t, next);
+  return { table: t, token: primaryToken(t, key), old, oldSize: stored?.size, next, nextSize };
 }
 
 export interface CommitOptions {
@@ -79,7 +94,8 @@ export const afterCommitHooks = new WeakMap<Stores, (f: WriteFacilities, plan: W
 export function commit(f: WriteFacilities, plan: WritePlan, opts: CommitOptions = {}): void {
   const t = plan.table;
   const rt = runtimeOf(dynamoState(f.stores, t.account, t.region), t);
-  if (plan.next) storeItem(rt, t, plan.token, plan.old, plan.next);
+  const sizes = planSizes(plan);
+  if (plan.next) storeItem(rt, t, plan.token, plan.old, plan.next, sizes.next);
   else if (plan.old) removeItem(rt, plan.token, plan.old);
   if (t.pitr) {
     const h = dynamoState(f.stores, t.account, t.region).history.get(`${t.name}\u0000${t.generation}`);

@@ -40,6 +40,31 @@ test('Query: sort key conditions, descending order, Limit pages and COUNT', asyn
   assert.match(between.message, /The BETWEEN operator requires upper bound to be greater than or equal to lower bound/);
 });
 
+test('Query on a binary sort key: byte order, begins_with, descending pages; a GSI holds every item', async () => {
+  const c = ddbClient(h.dd);
+  const t = await createTable(c, { extra: {
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'B' }, { AttributeName: 'g', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    GlobalSecondaryIndexes: [{ IndexName: 'byG', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
+  } });
+  const keys = [[0x10], [0x01, 0xff], [0xff], [0x01], [0x01, 0x02], [0x80]];
+  for (const k of keys) await c.send(new PutItemCommand({ TableName: t, Item: { pk: { S: 'p' }, sk: { B: new Uint8Array(k) }, g: { S: 'G' } } }));
+  const hex = (items: Array<Record<string, AttributeValue>> | undefined) => items?.map((i) => Buffer.from(i['sk']!.B!).toString('hex'));
+  const all = await c.send(new QueryCommand({ TableName: t, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'p' } } }));
+  assert.deepEqual(hex(all.Items), ['01', '0102', '01ff', '10', '80', 'ff'], 'unsigned byte order, prefixes first');
+  const prefix = await c.send(new QueryCommand({ TableName: t, KeyConditionExpression: 'pk = :p AND begins_with(sk, :b)',
+    ExpressionAttributeValues: { ':p': { S: 'p' }, ':b': { B: new Uint8Array([0x01]) } } }));
+  assert.deepEqual(hex(prefix.Items), ['01', '0102', '01ff']);
+  const page = (start?: Record<string, AttributeValue>) => c.send(new QueryCommand({ TableName: t, KeyConditionExpression: 'pk = :p AND sk > :lo',
+    ExpressionAttributeValues: { ':p': { S: 'p' }, ':lo': { B: new Uint8Array([0x01]) } }, ScanIndexForward: false, Limit: 2, ExclusiveStartKey: start }));
+  const first = await page();
+  const second = await page(first.LastEvaluatedKey);
+  const third = await page(second.LastEvaluatedKey);
+  assert.deepEqual([hex(first.Items), hex(second.Items), hex(third.Items)], [['ff', '80'], ['10', '01ff'], ['0102']]);
+  const g = await c.send(new QueryCommand({ TableName: t, IndexName: 'byG', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': { S: 'G' } } }));
+  assert.equal(g.Count, 6);
+});
+
 test('Query on a GSI and an LSI answers projected attributes', async () => {
   const c = ddbClient(h.dd);
   const t = await createTable(c, { range: 'S', extra: {
