@@ -26,6 +26,8 @@ const KINDS: Record<string, { collection: string; type: string }> = {
   'tgw-rtb': { collection: 'tgwRouteTables', type: 'transit-gateway-route-table' },
   pcx: { collection: 'peerings', type: 'vpc-peering-connection' },
   vpce: { collection: 'endpoints', type: 'vpc-endpoint' },
+  'vpce-svc': { collection: 'endpointServices', type: 'vpc-endpoint-service' },
+  fl: { collection: 'flowLogs', type: 'vpc-flow-log' },
   nip: { collection: 'insightsPaths', type: 'network-insights-path' },
   nia: { collection: 'insightsAnalyses', type: 'network-insights-analysis' },
   nis: { collection: 'accessScopes', type: 'network-insights-access-scope' },

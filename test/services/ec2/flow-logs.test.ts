@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
-import { CreateFlowLogsCommand, DeleteFlowLogsCommand, DescribeFlowLogsCommand } from '@aws-sdk/client-ec2';
+import { CreateFlowLogsCommand, CreateTagsCommand, DeleteFlowLogsCommand, DescribeFlowLogsCommand } from '@aws-sdk/client-ec2';
 import { CloudWatchLogsClient, CreateLogGroupCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { failure, sdkConfig, useDrydock } from '../../helpers.js';
@@ -54,8 +54,9 @@ test('records reach the log group: REJECT at the ENI whose security group droppe
   assert.equal(lines.length, 2);
   assert.match(lines[0]!, new RegExp(`^2 000000000000 ${n.dev.eniId} ${n.prod.ip} ${n.dev.ip} \\d+ 22 6 3 180 \\d+ \\d+ REJECT OK$`));
   assert.match(lines[1]!, / 443 6 1 60 \d+ \d+ ACCEPT OK$/);
-  const described = await n.c.send(new DescribeFlowLogsCommand({ FlowLogIds: [flowLogId] }));
-  assert.equal(described.FlowLogs![0]!.DeliverLogsStatus, 'SUCCESS');
+  await n.c.send(new CreateTagsCommand({ Resources: [flowLogId], Tags: [{ Key: 'team', Value: 'net' }] }));
+  const described = await n.c.send(new DescribeFlowLogsCommand({ Filter: [{ Name: 'tag:team', Values: ['net'] }] }));
+  assert.deepEqual(described.FlowLogs!.map((f) => [f.FlowLogId, f.DeliverLogsStatus, f.LogGroupName, f.TrafficType]), [[flowLogId, 'SUCCESS', '/vpc/flow', 'ALL']]);
 });
 
 test('a REJECT-only flow log of a subnet records only rejected traffic, on the clock\'s time', async () => {
