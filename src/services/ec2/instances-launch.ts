@@ -103,7 +103,7 @@ export function checkLaunch(s: Ec2State, ctx: ServiceContext, spec: LaunchSpec) 
   return { image, type, subnet, groups: launchGroups(s, subnet.vpcId, spec), behavior: behavior as 'stop' | 'terminate' };
 }
 
-/** Launches `count` instances of a spec in one new reservation, each pending from `at`. */
+/** Launches `count` instances of a spec in one new reservation, each pending from `at`, untagged (see tagOnCreate). */
 export function launch(s: Ec2State, ctx: ServiceContext, spec: LaunchSpec, count: number, at = ctx.clock.nowMs()): InstanceRecord[] {
   const { image, type, subnet, groups, behavior } = checkLaunch(s, ctx, spec);
   if (spec.privateIp !== undefined && count > 1) {
@@ -115,11 +115,11 @@ export function launch(s: Ec2State, ctx: ServiceContext, spec: LaunchSpec, count
   const out: InstanceRecord[] = [];
   for (let n = 0; n < count; n++) {
     const id = awsId('i');
-    const eni = newEni(s, subnet, { ip: spec.privateIp, groups, description: '', tags: spec.tags.eni, now });
+    const eni = newEni(s, subnet, { ip: spec.privateIp, groups, description: '', now });
     eni.attachment = { id: awsId('eni-attach'), instanceId: id, deviceIndex: 0 };
     s.enis.set(eni.id, eni);
     const i: InstanceRecord = {
-      id, tags: spec.tags.instance, createdMs: now, reservationId, imageId: image.id, instanceType: type.name,
+      id, tags: [], createdMs: now, reservationId, imageId: image.id, instanceType: type.name,
       architecture: image.architecture, platform: image.platform, platformDetails: image.platformDetails, usageOperation: image.usageOperation,
       rootDeviceName: image.rootDeviceName, rootVolumeId: awsId('vol'), rootSizeGiB: image.rootSizeGiB, volumeTags: spec.tags.volume,
       state: 'pending', launchMs: now, stateTransitionReason: '', subnetId: subnet.id, vpcId: subnet.vpcId, az: subnet.az,
@@ -133,6 +133,29 @@ export function launch(s: Ec2State, ctx: ServiceContext, spec: LaunchSpec, count
     out.push(i);
   }
   return out;
+}
+
+/**
+ * Tags given at launch are applied by an in-process ec2:CreateTags call made as the caller, so
+ * IAM decides them as AWS does for tag-on-create: the caller needs ec2:CreateTags on the new
+ * resources, and `aws:RequestTag/*` and `aws:TagKeys` conditions see the tags. If it is
+ * refused, nothing launched remains and the refusal is the answer.
+ */
+export async function tagOnCreate(s: Ec2State, ctx: ServiceContext, launched: InstanceRecord[], tags: LaunchSpec['tags']): Promise<void> {
+  const sets = [
+    { ids: launched.map((i) => i.id), tags: tags.instance },
+    { ids: launched.map((i) => i.eniId), tags: tags.eni },
+  ].filter((x) => x.tags.length > 0);
+  try {
+    for (const x of sets) await ctx.call({ service: 'ec2', operation: 'CreateTags', input: { Resources: x.ids, Tags: x.tags } });
+  } catch (e) {
+    for (const i of launched) {
+      s.enis.delete(i.eniId);
+      instances(s).delete(i.id);
+    }
+    throw e;
+  }
+  for (const i of launched) i.tags = instances(s).get(i.id)?.tags ?? i.tags;
 }
 
 export function existingByToken(s: Ec2State, token: string): InstanceRecord[] {

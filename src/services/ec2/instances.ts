@@ -9,7 +9,7 @@ import type { Handler } from '../types.js';
 import { describe } from './describe.js';
 import { invalidParam } from './errors.js';
 import { checkInstanceId, dryRun, instances, instancesNotFound, settleInstances, stateOut, type InstanceRecord } from './instances-common.js';
-import { checkLaunch, existingByToken, launch, launchTags, type LaunchSpec } from './instances-launch.js';
+import { checkLaunch, existingByToken, launch, launchTags, tagOnCreate, type LaunchSpec } from './instances-launch.js';
 import { reservationsOut } from './instances-out.js';
 import { attachSpotRequests } from './spot.js';
 import { checkSpotPrice } from './spot-prices.js';
@@ -50,7 +50,7 @@ function fingerprint(input: Record<string, unknown>): string {
   return JSON.stringify(rest);
 }
 
-export const runInstances: Handler = (input, ctx) => {
+export const runInstances: Handler = async (input, ctx) => {
   const s = ec2State(ctx);
   const min = count(input['MinCount'], 'MinCount');
   const max = count(input['MaxCount'], 'MaxCount');
@@ -82,6 +82,7 @@ export const runInstances: Handler = (input, ctx) => {
   }
   dryRun(input);
   const launched = launch(s, ctx, spec, n);
+  await tagOnCreate(s, ctx, launched, spec.tags);
   if (spec.lifecycle === 'spot') attachSpotRequests(s, ctx, launched, market!.SpotOptions ?? {});
   if (token !== undefined) tokens.set(token, { id: token, fingerprint: fingerprint(input), reservationId: launched[0]!.reservationId });
   return reservationsOut(s, launched, ctx.account, ctx.region)[0]!;

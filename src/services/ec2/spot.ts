@@ -109,7 +109,7 @@ export function spotInstanceEnded(s: Ec2State, i: InstanceRecord, nowMs: number)
   }
 }
 
-export const requestSpotInstances: Handler = (input, ctx) => {
+export const requestSpotInstances: Handler = async (input, ctx) => {
   const s = ec2State(ctx);
   const spec = (input['LaunchSpecification'] ?? {}) as Record<string, unknown>;
   const count = input['InstanceCount'] === undefined ? 1 : Number(input['InstanceCount']);
@@ -133,7 +133,7 @@ export const requestSpotInstances: Handler = (input, ctx) => {
   const made: SpotRequest[] = [];
   for (let n = 0; n < count; n++) {
     const r: SpotRequest = {
-      id: awsId('sir', 8), tags: tags['spot-instances-request'] ?? [], createdMs: now, type, state: 'open', statusCode: 'pending-evaluation',
+      id: awsId('sir', 8), tags: [], createdMs: now, type, state: 'open', statusCode: 'pending-evaluation',
       statusMessage: 'Your Spot request has been submitted for review, and is pending evaluation.', statusMs: now, maxPrice,
       instanceType: itype.name, imageId: image.id, spec: launchSpec, interruptionBehavior: String(input['InstanceInterruptionBehavior'] ?? 'terminate'),
       validUntilMs: validUntil, dueMs: now + EVALUATION_MS,
@@ -141,7 +141,17 @@ export const requestSpotInstances: Handler = (input, ctx) => {
     requests(s).set(r.id, r);
     made.push(r);
   }
-  return { SpotInstanceRequests: made.map((r) => requestOut(r, ctx)) };
+  // Tag-on-create is decided by IAM as an ec2:CreateTags of the caller (see instances-launch).
+  const requestTags = tags['spot-instances-request'] ?? [];
+  if (requestTags.length > 0) {
+    try {
+      await ctx.call({ service: 'ec2', operation: 'CreateTags', input: { Resources: made.map((r) => r.id), Tags: requestTags } });
+    } catch (e) {
+      for (const r of made) requests(s).delete(r.id);
+      throw e;
+    }
+  }
+  return { SpotInstanceRequests: made.map((r) => requestOut(requests(s).get(r.id) ?? r, ctx)) };
 };
 
 function requestOut(r: SpotRequest, ctx: ServiceContext) {

@@ -120,3 +120,31 @@ test('a public subnet gives instances a public address at each start; the intern
   await c.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, InstanceId: i.InstanceId }));
   assert.equal((await describeOne()).PublicIpAddress, eip.PublicIp);
 });
+
+test('tag-on-create is an ec2:CreateTags decision: aws:RequestTag must match the caller\'s team, and a refused launch leaves nothing behind', async () => {
+  const iam = new IAMClient(sdkConfig(h.dd));
+  await iam.send(new CreateUserCommand({ UserName: 'launcher' }));
+  await iam.send(new TagUserCommand({ UserName: 'launcher', Tags: [{ Key: 'team', Value: 'green' }] }));
+  await iam.send(new PutUserPolicyCommand({
+    UserName: 'launcher', PolicyName: 'launch-tagged',
+    PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [
+      { Effect: 'Allow', Action: ['ec2:Describe*', 'ec2:RunInstances'], Resource: '*' },
+      { Effect: 'Allow', Action: 'ec2:CreateTags', Resource: 'arn:aws:ec2:*:*:instance/*', Condition: { StringEquals: { 'aws:RequestTag/team': '${aws:PrincipalTag/team}' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['team', 'Name'] } } },
+    ] }),
+  }));
+  const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'launcher' }))).AccessKey!;
+  const admin = ec2Client(h.dd);
+  const v = await vpcWithSubnets(admin, '10.83.0.0/16', ['10.83.1.0/24']);
+  const dev = new EC2Client({ ...sdkConfig(h.dd), credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! } });
+  const launch = (tags: { Key: string; Value: string }[]) => runOne(dev, v.subnetIds[0]!, { TagSpecifications: [{ ResourceType: 'instance', Tags: tags }] });
+  const ok = await launch([{ Key: 'team', Value: 'green' }, { Key: 'Name', Value: 'api' }]);
+  assert.deepEqual(ok.Tags!.map((t) => `${t.Key}=${t.Value}`).sort(), ['Name=api', 'team=green']);
+  const wrongTeam = await failure(() => launch([{ Key: 'team', Value: 'red' }]));
+  assert.deepEqual([wrongTeam.name, wrongTeam.status], ['UnauthorizedOperation', 403]);
+  const extraKey = await failure(() => launch([{ Key: 'team', Value: 'green' }, { Key: 'cost', Value: 'x' }]));
+  assert.equal(extraKey.name, 'UnauthorizedOperation');
+  const left = (await admin.send(new DescribeInstancesCommand({ Filters: [{ Name: 'subnet-id', Values: [v.subnetIds[0]!] }] }))).Reservations!.flatMap((r) => r.Instances!);
+  assert.deepEqual(left.map((i) => i.InstanceId), [ok.InstanceId], 'refused launches leave no instance');
+  // Untagged launches need no ec2:CreateTags.
+  assert.equal((await runOne(dev, v.subnetIds[0]!)).State!.Name, 'pending');
+});
