@@ -85,6 +85,21 @@ export async function run(target?: Target | string): Promise<ScenarioResult> {
       s.check('the later update during the outage wins over the older value', (await get(use1, 'o-2'))?.['status']?.S === 'cancelled-during-outage');
       s.check('both regions hold exactly the same items', east === west, `us-east-1: ${east}\neu-west-1: ${west}`);
       s.fact('converged', east);
+
+      s.section('ReplicationLatency per replica pair (metered on the clock; Drydock has no CloudWatch)');
+      const usage = ((await admin(s.endpoint, 'GET', '/_drydock/usage'))['usage'] as Array<Record<string, unknown>>)
+        .filter((u) => u['usageType'] === 'ReplicationLatency' && String(u['resourceId']).endsWith(`:table/${table}`));
+      const average = (from: string, to: string) => {
+        const rows = usage.filter((u) => u['region'] === from && u['operation'] === `ReceivingRegion=${to}`);
+        const sum = rows.reduce((n, u) => n + Number(u['quantity']), 0);
+        const count = rows.reduce((n, u) => n + Number(u['records']), 0);
+        return count ? sum / count : undefined;
+      };
+      const eastToWest = average('us-east-1', 'eu-west-1');
+      const westToEast = average('eu-west-1', 'us-east-1');
+      s.check(`us-east-1 → eu-west-1 averages the ${LAG_MS} ms lag`, eastToWest === LAG_MS, String(eastToWest));
+      s.check('eu-west-1 → us-east-1 averages far more: writes waited out the outage', (westToEast ?? 0) > 10 * LAG_MS, String(westToEast));
+      s.fact('replicationLatencyMs', `us-east-1→eu-west-1=${eastToWest} eu-west-1→us-east-1=${westToEast}`);
     } finally {
       if (fault) await admin(s.endpoint, 'DELETE', `/_drydock/faults/${encodeURIComponent(fault)}`);
       await admin(s.endpoint, 'POST', '/_drydock/clock', { freeze: false });

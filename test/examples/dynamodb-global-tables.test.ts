@@ -11,6 +11,7 @@ test('dynamodb-global-tables: replicate after the lag, resolve conflicts alike, 
     assert.ok(r.ok, `failed steps:\n${r.failures.map((f) => `✘ ${f.title}\n${f.detail ?? ''}`).join('\n')}\n\n${lines.join('\n')}`);
     assert.equal(r.facts['conflictWinner'], 'shipped-by-us');
     assert.equal(r.facts['converged'], 'o-1=placed o-2=cancelled-during-outage o-3=shipped-by-us o-4=placed-during-outage');
+    assert.equal(r.facts['replicationLatencyMs'], 'us-east-1→eu-west-1=1000 eu-west-1→us-east-1=21000');
   } finally {
     await dd.stop();
   }

@@ -89,10 +89,18 @@ class Replicator {
     }
   }
 
+  #meterLag(d: Delivery, target: TableRecord): void {
+    this.host.meter.record({
+      account: d.account, region: d.from, service: 'dynamodb', usageType: REPLICATION_LATENCY, operation: `ReceivingRegion=${d.to}`,
+      resourceId: tableArn(d.account, d.from, target.name), quantity: Math.max(0, this.host.clock.nowMs() - d.stamp.ms), unit: 'Milliseconds',
+    });
+  }
+
   #apply(d: Delivery): void {
     const state = dynamoState(this.host.stores, d.account, d.to);
     const t = state.tables.get(d.table);
     if (!t || !t.replicas.some((r) => r.region === d.from)) return;
+    this.#meterLag(d, t);
     const seen = this.stampsOf(d.account, d.to, d.table);
     if (!newer(d.stamp, seen.get(d.token))) return;
     seen.set(d.token, d.stamp);
@@ -100,6 +108,15 @@ class Replicator {
     commit(this.host, { table: t, token: d.token, old: getStored(rt, d.key)?.item, next: d.item }, { replicated: true });
   }
 }
+
+/**
+ * CloudWatch's ReplicationLatency (per table, source region and receiving region) as usage
+ * rows of the meter, since Drydock has no CloudWatch: one record per delivered write whose
+ * quantity is the lag on the clock in milliseconds, so an hour's row holds the sum and the
+ * count (`records`): their ratio is the hour's average latency. Read it at
+ * `GET /_drydock/usage` (usageType `ReplicationLatency`, operation `ReceivingRegion=<region>`).
+ */
+export const REPLICATION_LATENCY = 'ReplicationLatency';
 
 function newer(a: Stamp, b: Stamp | undefined): boolean {
   return !b || a.ms > b.ms || (a.ms === b.ms && a.region > b.region);
