@@ -277,3 +277,13 @@ function decide(ctx: RequestContext, app: Drydock, refs: ResourceRef[], callActi
     }
   }
 }
+
+/** One action on one resource for a caller a front door authenticated (function URLs, execute-api), recorded for `drydock explain`. */
+export async function decideFrontDoor(ctx: RequestContext, app: Drydock, action: string, resource: string): Promise<{ allowed: boolean; message: string }> {
+  await Promise.all([app.service('iam'), app.service('organizations')]);
+  const { accessDeniedMessage, evaluate, explainDecision } = await loadEngine();
+  const request = authzRequest(ctx, app, action, resource);
+  const decision = evaluate(request);
+  app.explanations.record({ requestId: ctx.requestId, action, principal: ctx.principal!.arn, decision: decision.decision, lines: explainDecision(decision) });
+  return { allowed: decision.decision === 'Allow', message: accessDeniedMessage(request, decision) };
+}

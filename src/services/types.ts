@@ -54,7 +54,26 @@ export interface ServiceHost {
   onClose(fn: () => void): void;
   /** Loads another service into this app (so it fills its ports) without importing it. */
   service(name: string): Promise<unknown>;
+  /**
+   * For front doors that take SigV4 (function URLs and API Gateway with AWS_IAM): verifies the
+   * request's signature as `check.service` and decides `check.action` on `check.resource` with
+   * the IAM engine (identity policies, the resource's policy, `check.context` condition keys).
+   */
+  authorizeRequest(http: AppRequest, check: FrontDoorCheck): Promise<FrontDoorAuth>;
 }
+
+export interface FrontDoorCheck {
+  /** The signing name the credential scope must carry (`lambda`, `execute-api`). */
+  service: string;
+  action: string;
+  resource: string;
+  context?: Record<string, string>;
+}
+
+/** The caller, or why not: `unsigned` (no SigV4), `signature` (bad or unknown), `denied` (IAM said no). */
+export type FrontDoorAuth =
+  | { ok: true; principal: Principal }
+  | { ok: false; reason: 'unsigned' | 'signature' | 'denied'; code: string; message: string };
 
 /** A handler reads typed input (as parsed from the model) and returns typed output. */
 export type Handler = (input: Record<string, unknown>, ctx: ServiceContext) => Record<string, unknown> | Promise<Record<string, unknown>>;

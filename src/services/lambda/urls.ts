@@ -2,7 +2,7 @@
  * Function URLs: the config operations, and the front door that answers
  * `<url-id>.lambda-url.<region>.<domain>` with the function, in payload format 2.0. Auth type
  * NONE is honoured as AWS does: the function's policy must grant `lambda:InvokeFunctionUrl`
- * to `*`. The same front door serves code downloads (GetFunction's Code.Location) and
+ * to `*`; AWS_IAM wants a SigV4 signature and IAM's consent (identity or function policy). The same front door serves code downloads (GetFunction's Code.Location) and
  * invocation statistics (`stats.ts`).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -141,8 +141,31 @@ export async function frontDoor(http: AppRequest, host: ServiceHost): Promise<Ap
   return reply(404, '{"Message":null}');
 }
 
+const FORBIDDEN = (): AppResponse => reply(403, '{"Message":"Forbidden"}', { 'x-amzn-errortype': 'AccessDeniedException' });
+
+/**
+ * AWS_IAM: the request is SigV4-signed for `lambda` and the signer may `lambda:InvokeFunctionUrl`
+ * (identity policy or function policy, with `lambda:FunctionUrlAuthType`). What the event's
+ * `requestContext.authorizer.iam` tells the function about the caller, or the refusal.
+ */
+async function iamCaller(http: AppRequest, host: ServiceHost, state: LambdaState, fn: FunctionRecord, q: string): Promise<In | AppResponse> {
+  const auth = await host.authorizeRequest(http, {
+    service: 'lambda', action: 'lambda:InvokeFunctionUrl', resource: functionArn(state.account, state.region, fn.name, q || undefined),
+    context: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' },
+  });
+  if (!auth.ok) return auth.reason === 'signature' ? reply(403, JSON.stringify({ message: auth.message }), { 'x-amzn-errortype': auth.code }) : FORBIDDEN();
+  const p = auth.principal;
+  const accessKey = /Credential=([^/]+)/.exec(header(http.headers, 'authorization') ?? '')?.[1] ?? new URLSearchParams(http.url.split('?')[1] ?? '').get('X-Amz-Credential')?.split('/')[0];
+  return { accessKey, accountId: p.account, callerId: p.userId, cognitoIdentity: null, principalOrgId: null, userArn: p.arn, userId: p.userId };
+}
+
 async function invokeUrl(http: AppRequest, host: ServiceHost, state: LambdaState, fn: FunctionRecord, q: string, u: UrlConfig): Promise<AppResponse> {
-  if (u.authType !== 'NONE' || !publicAllowed(fn, q)) return reply(403, '{"Message":"Forbidden"}', { 'x-amzn-errortype': 'AccessDeniedException' });
+  let iam: In | undefined;
+  if (u.authType === 'AWS_IAM') {
+    const caller = await iamCaller(http, host, state, fn, q);
+    if ('status' in caller && 'body' in caller) return caller as AppResponse;
+    iam = caller;
+  } else if (!publicAllowed(fn, q)) return FORBIDDEN();
   const found = versionOf(fn, q || undefined);
   if (!found) return reply(404, '{"Message":null}');
   const [path, query = ''] = http.url.split(/\?(.*)/s, 2);
@@ -154,7 +177,7 @@ async function invokeUrl(http: AppRequest, host: ServiceHost, state: LambdaState
   const event: In = {
     version: '2.0', routeKey: '$default', rawPath: path, rawQueryString: query, headers,
     requestContext: {
-      accountId: 'anonymous', apiId: u.urlId, domainName: headers['host'], domainPrefix: u.urlId,
+      accountId: iam ? iam['accountId'] : 'anonymous', apiId: u.urlId, ...(iam ? { authorizer: { iam } } : {}), domainName: headers['host'], domainPrefix: u.urlId,
       http: { method: http.method, path, protocol: 'HTTP/1.1', sourceIp: http.sourceIp ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
       requestId: randomUUID(), routeKey: '$default', stage: '$default', time: now.toISOString(), timeEpoch: now.getTime(),
     },
