@@ -142,6 +142,8 @@ for (let k = 1; k < 8; k++) {
   }
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 function crc64nvme(data: Uint8Array, previous?: Buffer): Buffer {
   // Continuing from a previous value undoes its final inversion, as zlib's crc32(data, value) does.
   let hi = previous ? (previous.readUInt32BE(0) ^ 0xffffffff) >>> 0 : 0xffffffff;
@@ -150,6 +152,19 @@ function crc64nvme(data: Uint8Array, previous?: Buffer): Buffer {
   const L = SLICE_LO;
   const end8 = data.length - (data.length % 8);
   let i = 0;
+  // Large aligned input on a little-endian machine is read a word at a time (about twice as fast).
+  if (LITTLE_ENDIAN && (data.byteOffset & 3) === 0 && end8 >= 64) {
+    const w = new Int32Array(data.buffer, data.byteOffset, end8 >>> 2);
+    for (let j = 0; j < w.length; j += 2) {
+      const a = lo ^ w[j]!;
+      const b = hi ^ w[j + 1]!;
+      const i7 = 1792 + (a & 0xff), i6 = 1536 + ((a >>> 8) & 0xff), i5 = 1280 + ((a >>> 16) & 0xff), i4 = 1024 + (a >>> 24);
+      const i3 = 768 + (b & 0xff), i2 = 512 + ((b >>> 8) & 0xff), i1 = 256 + ((b >>> 16) & 0xff), i0 = b >>> 24;
+      lo = L[i7]! ^ L[i6]! ^ L[i5]! ^ L[i4]! ^ L[i3]! ^ L[i2]! ^ L[i1]! ^ L[i0]!;
+      hi = H[i7]! ^ H[i6]! ^ H[i5]! ^ H[i4]! ^ H[i3]! ^ H[i2]! ^ H[i1]! ^ H[i0]!;
+    }
+    i = end8;
+  }
   for (; i < end8; i += 8) {
     const a = lo ^ (data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24));
     const b = hi ^ (data[i + 4]! | (data[i + 5]! << 8) | (data[i + 6]! << 16) | (data[i + 7]! << 24));
