@@ -8,13 +8,13 @@
  * goes through the same checks and FIFO deduplication as SendMessage.
  */
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../../core/clock.js';
 import { AwsError } from '../../core/errors.js';
 import { parseArn } from '../../core/ids.js';
 import type { DeliveryMessage } from '../../core/ports.js';
-import type { Stores } from '../../core/store.js';
+import type { ServiceHost } from '../types.js';
 import { evaluate, parsePolicy } from '../../engines/iam-policy/index.js';
 import { invalidParameter, queueDoesNotExist } from './errors.js';
+import { kmsForDelivery } from './kms.js';
 import { effectiveDedupId, findDuplicate, rememberDedup } from './fifo.js';
 import { md5Hex, messageSize } from './md5.js';
 import { enqueue, numAttr, queueArn, queueByArn, type MessageRecord, type QueueRef } from './store.js';
@@ -55,11 +55,13 @@ function authorize(ref: QueueRef, m: DeliveryMessage, now: Date): void {
  * Delivers a message to the queue an ARN names, as SendMessage would; rejects with an
  * AwsError when the queue is missing, the policy refuses, or the message is not valid there.
  */
-export async function deliverToQueue(stores: Stores, clock: Clock, targetArn: string, m: DeliveryMessage): Promise<void> {
+export async function deliverToQueue(host: ServiceHost, targetArn: string, m: DeliveryMessage): Promise<void> {
+  const { stores, clock } = host;
   const ref = queueByArn(stores, targetArn);
   if (!ref) throw queueDoesNotExist();
+  authorize(ref, m, clock.now());
+  await kmsForDelivery(host, ref, m);
   const now = clock.nowMs();
-  authorize(ref, m, new Date(now));
   const q = ref.queue;
   const err = checkBody(m.body) ?? checkMessageAttributes(m.attributes)
     ?? checkFifoId(m.messageGroupId, 'MessageGroupId') ?? checkFifoId(m.messageDeduplicationId, 'MessageDeduplicationId');

@@ -130,7 +130,7 @@ const sqs: ServiceDefinition = {
       return q ? [{ arn: queueArn(q) }] : [];
     });
     // Other services (SNS, …) send to queues by ARN, subject to the queue's policy.
-    host.ports.deliver.set('sqs', (arn, message) => deliverToQueue(host.stores, host.clock, arn, message));
+    host.ports.deliver.set('sqs', (arn, message) => deliverToQueue(host, arn, message));
   },
 };
 

@@ -3,11 +3,17 @@
  * generate a data key under the queue's key, a receiver to have KMS decrypt it. Both calls go
  * to Drydock KMS as the SQS caller, so key policies, grants, disabled or deleted keys decide,
  * and a data key is reused for KmsDataKeyReusePeriodSeconds per queue and caller, as SQS
- * reuses them (a caller who lost access keeps it until the period ends). Message bodies are
- * kept as they were sent; only the permissions and key states are enforced.
+ * reuses them (a caller who lost access keeps it until the period ends). AWS services that
+ * deliver to such a queue (SNS, EventBridge, S3, Lambda destinations) need the same from the
+ * key policy for their service principal, which the AWS managed key `alias/aws/sqs` never
+ * grants: their deliveries fail, as on AWS. Message bodies are kept as they were sent; only
+ * the permissions and key states are enforced.
  */
 import { AwsError } from '../../core/errors.js';
-import type { ServiceContext } from '../types.js';
+import { servicePrincipal } from '../../core/identity.js';
+import { parseArn } from '../../core/ids.js';
+import type { DeliveryMessage } from '../../core/ports.js';
+import type { ServiceContext, ServiceHost } from '../types.js';
 import { queueArn, type QueueRecord, type QueueRef } from './store.js';
 
 interface DataKey { blob: Uint8Array; untilMs: number }
@@ -77,4 +83,32 @@ export async function kmsForReceive(ctx: ServiceContext, ref: QueueRef): Promise
   if (until !== undefined && until > now) return;
   await kms(ctx, 'Decrypt', { CiphertextBlob: current.blob, EncryptionContext: { 'aws:sqs:arn': arn } });
   who.set(`${arn}\n${ctx.principal.arn}`, now + reuseMs(ref.queue));
+}
+
+/**
+ * Before an AWS service's delivery: its service principal may have KMS generate a data key
+ * under the queue's key, decided by the key policy with the source's `aws:SourceArn` and
+ * `aws:SourceAccount`. A refusal fails the delivery with SQS's KMS error.
+ */
+export async function kmsForDelivery(host: ServiceHost, ref: QueueRef, m: DeliveryMessage): Promise<void> {
+  const keyId = ref.queue.attributes['KmsMasterKeyId'];
+  if (!keyId || !m.servicePrincipal) return;
+  const arn = queueArn(ref.queue);
+  const now = host.clock.nowMs();
+  const keys = mapOf(dataKeys, host.stores);
+  const who = `${arn}\n${m.servicePrincipal}\n${m.sourceArn ?? ''}`;
+  const mine = keys.get(who);
+  if (mine && mine.untilMs > now) return;
+  const sourceAccount = (m.sourceArn ? parseArn(m.sourceArn)?.account : undefined) || ref.queue.account;
+  let out: Record<string, unknown>;
+  try {
+    out = await host.call({
+      service: 'kms', operation: 'GenerateDataKey', region: ref.queue.region,
+      principal: servicePrincipal(m.servicePrincipal, sourceAccount), sourceArn: m.sourceArn, sourceAccount,
+      input: { KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: { 'aws:sqs:arn': arn } },
+    });
+  } catch (e) {
+    return asSqsError(e);
+  }
+  keys.set(who, { blob: out['CiphertextBlob'] as Uint8Array, untilMs: now + reuseMs(ref.queue) });
 }

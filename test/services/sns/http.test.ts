@@ -155,6 +155,8 @@ test('server errors are retried by the delivery policy on the clock; a 4xx goes 
   try {
     await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'retry me' }));
     await waitFor(path, 2);
+    // The endpoint has the attempt; let SNS read its 503 and set the retry (5 s from then) before the clock moves.
+    await new Promise((r) => setTimeout(r, 100));
     h.dd.clock.advance(4);
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(received.filter((r) => r.path === path).length, 2, 'no retry before the delay');
