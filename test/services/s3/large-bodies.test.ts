@@ -15,9 +15,11 @@ import {
   CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand,
   HeadObjectCommand, PutObjectCommand, S3Client, UploadPartCommand,
 } from '@aws-sdk/client-s3';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { startDrydock } from '../../../src/embedded/index.js';
 import { blobFolder } from '../../../src/services/s3/blobs.js';
 import { sdkConfig, useDrydock } from '../../helpers.js';
+import { NodeSha256 } from '../../support/node-sha256.js';
 import { failure, newBucket, s3Client } from './helpers.js';
 
 const h = useDrydock();
@@ -179,4 +181,58 @@ test('an acknowledged large object survives a restart with a data directory', as
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/**
+ * A chunk-signed PUT (STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER) as raw HTTP: headers signed by
+ * smithy's signer, every chunk and the trailer signed with its signString.
+ */
+async function chunkSignedPut(url: URL, data: Buffer, trailers: Record<string, string>, tamper?: (body: Buffer) => void): Promise<Response> {
+  const when = new Date();
+  const signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, sha256: NodeSha256, uriEscapePath: false });
+  const headers: Record<string, string> = {
+    host: url.host, 'content-encoding': 'aws-chunked', 'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER',
+    'x-amz-decoded-content-length': String(data.length), 'x-amz-trailer': Object.keys(trailers).join(','),
+  };
+  const signed = await signer.sign({ method: 'PUT', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers }, { signingDate: when });
+  let previous = /Signature=([0-9a-f]{64})/.exec(signed.headers['authorization']!)![1]!;
+  const stamp = signed.headers['x-amz-date']!;
+  const prefix = `${stamp}\n${stamp.slice(0, 8)}/us-east-1/s3/aws4_request\n`;
+  const hex = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+  const out: Buffer[] = [];
+  const chunkSize = 1024 * 1024 + 17;
+  for (let i = 0; ; i += chunkSize) {
+    const chunk = data.subarray(i, i + chunkSize);
+    previous = await signer.sign(`AWS4-HMAC-SHA256-PAYLOAD\n${prefix}${previous}\n${hex('')}\n${hex(chunk)}`, { signingDate: when });
+    out.push(Buffer.from(`${chunk.length.toString(16)};chunk-signature=${previous}\r\n`), chunk, Buffer.from(chunk.length ? '\r\n' : ''));
+    if (!chunk.length) break;
+  }
+  const canonical = Object.entries(trailers).map(([k, v]) => `${k}:${v}\n`).join('');
+  const sig = await signer.sign(`AWS4-HMAC-SHA256-TRAILER\n${prefix}${previous}\n${hex(canonical)}`, { signingDate: when });
+  out.push(Buffer.from(`${canonical.replace(/\n/g, '\r\n')}x-amz-trailer-signature:${sig}\r\n\r\n`));
+  const body = Buffer.concat(out);
+  tamper?.(body);
+  return fetch(url, { method: 'PUT', headers: signed.headers, body });
+}
+
+test('a large chunk-signed upload is unframed as it streams to disk, each signature and the trailer checksum checked', async () => {
+  const Bucket = await newBucket(s3());
+  const data = bytesAt(MiB, 10 * MiB + 5);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(data) >>> 0);
+  const url = (key: string) => new URL(`${h.dd.endpoint}/${Bucket}/${key}`);
+  const ok = await chunkSignedPut(url('good'), data, { 'x-amz-checksum-crc32': crc.toString('base64') });
+  assert.equal(ok.status, 200, await ok.text());
+  assert.ok(Buffer.from(await (await s3().send(new GetObjectCommand({ Bucket, Key: 'good' }))).Body!.transformToByteArray()).equals(data));
+  const kept = blobs().length;
+  // A byte changed in the sixth chunk: its signature no longer matches.
+  const tampered = await chunkSignedPut(url('bad-sig'), data, { 'x-amz-checksum-crc32': crc.toString('base64') }, (b) => { b[5 * MiB + 9000]! ^= 1; });
+  assert.equal(tampered.status, 403);
+  assert.match(await tampered.text(), /<Code>SignatureDoesNotMatch<\/Code>/);
+  // Well signed, but the trailer's checksum is not the body's.
+  const wrong = await chunkSignedPut(url('bad-sum'), data, { 'x-amz-checksum-crc32': 'AAAAAA==' });
+  assert.equal(wrong.status, 400);
+  assert.match(await wrong.text(), /<Code>BadDigest<\/Code>/);
+  assert.equal(blobs().length, kept);
+  for (const Key of ['bad-sig', 'bad-sum']) assert.equal((await failure(() => s3().send(new HeadObjectCommand({ Bucket, Key })))).name, 'NotFound');
 });
