@@ -13,6 +13,7 @@ import { checkLaunch, existingByToken, launch, launchTags, tagOnCreate, type Lau
 import { reservationsOut } from './instances-out.js';
 import { attachSpotRequests } from './spot.js';
 import { checkSpotPrice } from './spot-prices.js';
+import { zonesOf } from './regions.js';
 import { ec2State, type Ec2State, type SubnetRecord } from './store.js';
 
 function count(v: unknown, name: string): number {
@@ -26,6 +27,12 @@ function freeAddresses(s: Ec2State, subnet: SubnetRecord): number {
   let used = 0;
   for (const e of s.enis.values()) if (e.subnetId === subnet.id) used += e.privateIps.length;
   return size(parseCidr(subnet.cidr)!) - 5 - used;
+}
+
+/** A zone that is down (an `az-outage` fault) has no capacity, which EC2 reports as a server error. */
+function noCapacity(type: string, az: string, region: string): AwsError {
+  const others = zonesOf(region).map((z) => z.name).filter((z) => z !== az);
+  return new AwsError('InsufficientInstanceCapacity', `We currently do not have sufficient ${type} capacity in the Availability Zone you requested (${az}). Our system will be working on provisioning additional capacity. You can currently get ${type} capacity by not specifying an Availability Zone in your request or choosing ${others.join(', ')}.`, 500);
 }
 
 /** RunInstances' input as a launch spec (the primary interface may be given in NetworkInterfaces). */
@@ -76,6 +83,7 @@ export const runInstances: Handler = async (input, ctx) => {
     checkSpotPrice(market.SpotOptions?.['MaxPrice'], type.name, subnet.az, ctx.clock.nowMs());
     spec.lifecycle = 'spot';
   }
+  if (ctx.faults.azDown(ctx.region, subnet.az)) throw noCapacity(type.name, subnet.az, ctx.region);
   const n = Math.min(max, freeAddresses(s, subnet));
   if (n < min) {
     throw new AwsError('InsufficientFreeAddressesInSubnet', `There are not enough free addresses in subnet '${subnet.id}' to satisfy the requested number of instances.`, 400);
@@ -120,13 +128,16 @@ export const describeInstances: Handler = (input, ctx) => {
   return { Reservations: reservationsOut(s, page.items, ctx.account, ctx.region), NextToken: page.nextToken };
 };
 
-function statusOut(i: InstanceRecord) {
+/** Status checks: ok while running, impaired while the instance's zone is down (an `az-outage` fault). */
+function statusOut(i: InstanceRecord, zoneDown: boolean) {
   const running = i.state === 'running';
-  const status = (name: string) => ({ Status: running ? 'ok' : 'not-applicable', Details: running ? [{ Name: name, Status: 'passed' }] : undefined });
+  const status = (name: string) => (running && zoneDown
+    ? { Status: 'impaired', Details: [{ Name: name, Status: 'failed' }] }
+    : { Status: running ? 'ok' : 'not-applicable', Details: running ? [{ Name: name, Status: 'passed' }] : undefined });
   return {
     InstanceId: i.id, AvailabilityZone: i.az, InstanceState: stateOut(i.state), Events: [],
     InstanceStatus: status('reachability'), SystemStatus: status('reachability'),
-    AttachedEbsStatus: running ? { Status: 'ok', Details: [{ Name: 'reachability', Status: 'passed' }] } : { Status: 'not-applicable' },
+    AttachedEbsStatus: running ? status('reachability') : { Status: 'not-applicable' },
   };
 }
 
@@ -137,15 +148,16 @@ export const describeInstanceStatus: Handler = (input, ctx) => {
   checkIds(input['InstanceIds']);
   const all = input['IncludeAllInstances'] === true;
   const fields = instanceFields(s);
+  const down = (i: InstanceRecord) => ctx.faults.azDown(ctx.region, i.az);
   const page = describe({
     // Named instances that are not running are left out rather than reported missing.
     items: [...instances(s).values()].filter((i) => all || i.state === 'running' || Array.isArray(input['InstanceIds'])), idOf: (i) => i.id, tagsOf: () => [],
     notFound: instancesNotFound,
     fields: {
       'instance-state-name': fields['instance-state-name'], 'instance-state-code': fields['instance-state-code'], 'availability-zone': fields['availability-zone'],
-      'instance-status.status': (i) => (i.state === 'running' ? 'ok' : 'not-applicable'), 'system-status.status': (i) => (i.state === 'running' ? 'ok' : 'not-applicable'),
+      'instance-status.status': (i) => statusOut(i, down(i)).InstanceStatus.Status, 'system-status.status': (i) => statusOut(i, down(i)).SystemStatus.Status,
     },
     ids: input['InstanceIds'], filters: input['Filters'], maxResults: input['MaxResults'], nextToken: input['NextToken'],
   });
-  return { InstanceStatuses: page.items.filter((i) => all || i.state === 'running').map(statusOut), NextToken: page.nextToken };
+  return { InstanceStatuses: page.items.filter((i) => all || i.state === 'running').map((i) => statusOut(i, down(i))), NextToken: page.nextToken };
 };

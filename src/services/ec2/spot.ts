@@ -57,6 +57,11 @@ export function settleSpot(s: Ec2State, ctx: ServiceContext): void {
       continue;
     }
     const { subnet } = checkLaunch(s, ctx, r.spec);
+    if (ctx.faults.azDown(ctx.region, subnet.az)) {
+      r.dueMs = now + EVALUATION_MS;
+      setStatus(s, r, 'open', 'capacity-not-available', 'There is no Spot capacity available that matches your request.', now);
+      continue;
+    }
     const price = spotPrice(r.instanceType, subnet.az, now);
     if (r.maxPrice !== undefined && Number(r.maxPrice) < price) {
       r.dueMs = now + EVALUATION_MS;

@@ -172,3 +172,24 @@ test('DescribeInstances filters (state, tags, vpc, subnet, type, image, address)
   const byRes = (await c.send(new DescribeInstancesCommand({ Filters: [{ Name: 'reservation-id', Values: [first.ReservationId!] }] }))).Reservations!;
   assert.deepEqual(byRes.map((r) => [r.ReservationId, r.OwnerId, r.Instances!.length]), [[first.ReservationId, '000000000000', 3]]);
 });
+
+test('an az-outage fault: launches into the zone fail with InsufficientInstanceCapacity (500), running instances there fail their status checks', async () => {
+  const c = ec2Client(h.dd);
+  const v = await vpcWithSubnets(c, '10.73.0.0/16', ['10.73.1.0/24', '10.73.2.0/24']);
+  const inA = await runOne(c, v.subnetIds[0]!);
+  const inB = await runOne(c, v.subnetIds[1]!);
+  h.dd.app.clock.advance(6);
+  const fault = h.dd.app.faults.add({ type: 'az-outage', region: 'us-east-1', az: 'us-east-1a' });
+  try {
+    const e = await failure(() => runOne(c, v.subnetIds[0]!));
+    assert.deepEqual([e.name, e.status], ['InsufficientInstanceCapacity', 500]);
+    assert.match(e.message, /^We currently do not have sufficient t3\.micro capacity in the Availability Zone you requested \(us-east-1a\)\./);
+    const statuses = (await c.send(new DescribeInstanceStatusCommand({ InstanceIds: [inA.InstanceId!, inB.InstanceId!] }))).InstanceStatuses!;
+    assert.deepEqual(statuses.map((x) => [x.AvailabilityZone, x.SystemStatus!.Status]), [['us-east-1a', 'impaired'], ['us-east-1b', 'ok']]);
+    const impaired = await c.send(new DescribeInstanceStatusCommand({ InstanceIds: [inA.InstanceId!, inB.InstanceId!], Filters: [{ Name: 'system-status.status', Values: ['impaired'] }] }));
+    assert.deepEqual(impaired.InstanceStatuses!.map((x) => x.InstanceId), [inA.InstanceId]);
+  } finally {
+    h.dd.app.faults.remove(fault.id);
+  }
+  assert.equal((await runOne(c, v.subnetIds[0]!)).State!.Name, 'pending');
+});
