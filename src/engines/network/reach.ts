@@ -53,7 +53,7 @@ export function analyzeReachability(topology: Topology | NetIndex, q: ReachQuery
   const src = resolve(ix, q.source);
   const dst = resolve(ix, q.destination, src);
   const pkt: Packet = { srcIp: ipOrThrow(src.ip), dstIp: ipOrThrow(addressTowards(ix, dst, src)), protocol: q.protocol ?? 'tcp', port: q.port };
-  const through = dst.type === 'endpoint-service' || dst.type === 'aws-service';
+  const through = dst.type === 'endpoint-service' || dst.type === 'aws-service' || dst.type === 'service';
   const addresses = { source: formatIp(pkt.srcIp), destination: formatIp(pkt.dstIp) };
   const forward = walkFrom(ix, src, pkt, true, { throughEndpoints: through, request: q.request, endpointPolicy: opts.endpointPolicy });
   const fwdBlock = forward.block ?? mismatch(dst, forward, ix);
@@ -133,11 +133,14 @@ function awsServiceAddress(ix: NetIndex, service: string, from: Place | undefine
   return formatIp(c.base + 1);
 }
 
+/** A gateway endpoint's service is one of its prefix list's addresses; an interface endpoint is reached at its ENI. */
 function serviceAddress(ix: NetIndex, endpointId: string): string {
   const pl = ix.gateways.get(endpointId)?.prefixListId;
   const c = parseCidr((pl && ix.prefixLists.get(pl)?.[0]) || '');
-  if (c === undefined) throw new UnknownEndpointError(`VPC endpoint \`${endpointId}\` is not a gateway endpoint in the topology`);
-  return formatIp(c.base + 1);
+  if (c !== undefined) return formatIp(c.base + 1);
+  const ip = (ix.topology.interfaceEndpoints ?? []).find((e) => e.id === endpointId)?.eniIds.map((id) => ix.enis.get(id)?.privateIps[0]).find((x) => x !== undefined);
+  if (ip === undefined) throw new UnknownEndpointError(`VPC endpoint \`${endpointId}\` is not in the topology`);
+  return ip;
 }
 
 /** Where an address lives: an ENI, a subnet, an on-premises network, else the internet. */
@@ -219,7 +222,7 @@ function arrivedAt(dst: Place, a: Arrival | undefined, ix: NetIndex): boolean {
     // An AWS service address reached through a gateway endpoint counts as arriving.
     case 'internet': return a.kind === 'internet' || a.kind === 'service';
     case 'on-premises': return a.kind === 'on-premises';
-    case 'service': return a.kind === 'service' && a.endpointId === dst.endpointId;
+    case 'service': return (a.kind === 'service' || a.kind === 'endpoint-service') && a.endpointId === dst.endpointId;
     case 'endpoint-service': return a.kind === 'endpoint-service' && a.serviceId === dst.id;
     // Through a gateway or interface endpoint, or over the internet (a NAT gateway) to its public address.
     case 'aws-service': return a.kind === 'service' || a.kind === 'internet';

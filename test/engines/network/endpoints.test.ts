@@ -73,3 +73,9 @@ test('access at ENI level: security groups decide, findings name the ENIs and th
   assert.deepEqual(on443.map((f) => [f.sourceId, f.destinationId]), [['eni-app', 'eni-ep']]);
   assert.ok(on443[0]!.hops.some((h) => h.securityGroupRule?.securityGroupId === 'sg-ep' && h.securityGroupRule.portRange?.from === 443));
 });
+
+test('an interface endpoint as the destination (as Reachability Analyzer names it) is reached through its ENI', () => {
+  const r = analyzeReachability(topology(), { source: { type: 'eni', id: 'eni-app' }, destination: { type: 'service', endpointId: 'vpce-if' }, port: 443 });
+  assert.equal(r.reachable, true, JSON.stringify(r.explanations));
+  assert.deepEqual(r.forward.slice(-3).map((h) => h.componentId), ['eni-ep', 'vpce-if', 'vpce-svc-1']);
+});
