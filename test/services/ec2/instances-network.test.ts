@@ -6,13 +6,22 @@ import {
   CreateNetworkInsightsPathCommand, CreateRouteCommand, CreateSecurityGroupCommand, DescribeInstancesCommand, DescribeRouteTablesCommand,
   EC2Client, ModifySubnetAttributeCommand, RunInstancesCommand, StartInstancesCommand, StartNetworkInsightsAnalysisCommand, StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand, TagUserCommand } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { reach } from '../../../src/cli/reach.js';
 import { failure, sdkConfig, useDrydock } from '../../helpers.js';
 import { ec2Client, vpcWithSubnets } from './helpers.js';
 import { al2023, runOne } from './instances-helpers.js';
 
 const h = useDrydock();
+
+/** An IAM user tagged `team`, with an inline policy of `statements`, as an EC2 client. */
+async function teamUser(name: string, team: string, statements: unknown[]): Promise<EC2Client> {
+  const iam = new IAMClient(sdkConfig(h.dd));
+  await iam.send(new CreateUserCommand({ UserName: name, Tags: [{ Key: 'team', Value: team }] }));
+  await iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName: 'policy', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }) }));
+  const key = (await iam.send(new CreateAccessKeyCommand({ UserName: name }))).AccessKey!;
+  return new EC2Client({ ...sdkConfig(h.dd), credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! } });
+}
 
 test('instance → instance across security groups: Reachability Analyzer names the instances; `drydock reach i-… i-…` prints the path or the blocking group', async () => {
   const c = ec2Client(h.dd);
@@ -53,27 +62,19 @@ test('instance → instance across security groups: Reachability Analyzer names 
 });
 
 test('ABAC: StopInstances allowed only where the instance tag team equals the caller\'s PrincipalTag team; another team\'s instance is UnauthorizedOperation', async () => {
-  const iam = new IAMClient(sdkConfig(h.dd));
-  await iam.send(new CreateUserCommand({ UserName: 'ops-blue' }));
-  await iam.send(new TagUserCommand({ UserName: 'ops-blue', Tags: [{ Key: 'team', Value: 'blue' }] }));
-  await iam.send(new PutUserPolicyCommand({
-    UserName: 'ops-blue', PolicyName: 'own-team-instances',
-    PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [
-      { Effect: 'Allow', Action: 'ec2:Describe*', Resource: '*' },
-      {
-        Effect: 'Allow', Action: 'ec2:StopInstances', Resource: 'arn:aws:ec2:*:*:instance/*',
-        Condition: { StringEquals: { 'aws:ResourceTag/team': '${aws:PrincipalTag/team}' } },
-      },
-    ] }),
-  }));
-  const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'ops-blue' }))).AccessKey!;
+  const dev = await teamUser('ops-blue', 'blue', [
+    { Effect: 'Allow', Action: 'ec2:Describe*', Resource: '*' },
+    {
+      Effect: 'Allow', Action: 'ec2:StopInstances', Resource: 'arn:aws:ec2:*:*:instance/*',
+      Condition: { StringEquals: { 'aws:ResourceTag/team': '${aws:PrincipalTag/team}' } },
+    },
+  ]);
   const admin = ec2Client(h.dd);
   const v = await vpcWithSubnets(admin, '10.81.0.0/16', ['10.81.1.0/24']);
   const tagged = async (team: string) => (await runOne(admin, v.subnetIds[0]!, { TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'team', Value: team }] }] })).InstanceId!;
   const blue = await tagged('blue');
   const red = await tagged('red');
   h.dd.app.clock.advance(6);
-  const dev = new EC2Client({ ...sdkConfig(h.dd), credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! } });
   const refused = await failure(() => dev.send(new StopInstancesCommand({ InstanceIds: [red] })));
   assert.deepEqual([refused.name, refused.status], ['UnauthorizedOperation', 403]);
   assert.match(refused.message, /^You are not authorized to perform this operation\./);
@@ -122,20 +123,12 @@ test('a public subnet gives instances a public address at each start; the intern
 });
 
 test('tag-on-create is an ec2:CreateTags decision: aws:RequestTag must match the caller\'s team, and a refused launch leaves nothing behind', async () => {
-  const iam = new IAMClient(sdkConfig(h.dd));
-  await iam.send(new CreateUserCommand({ UserName: 'launcher' }));
-  await iam.send(new TagUserCommand({ UserName: 'launcher', Tags: [{ Key: 'team', Value: 'green' }] }));
-  await iam.send(new PutUserPolicyCommand({
-    UserName: 'launcher', PolicyName: 'launch-tagged',
-    PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [
-      { Effect: 'Allow', Action: ['ec2:Describe*', 'ec2:RunInstances'], Resource: '*' },
-      { Effect: 'Allow', Action: 'ec2:CreateTags', Resource: 'arn:aws:ec2:*:*:instance/*', Condition: { StringEquals: { 'aws:RequestTag/team': '${aws:PrincipalTag/team}' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['team', 'Name'] } } },
-    ] }),
-  }));
-  const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'launcher' }))).AccessKey!;
+  const dev = await teamUser('launcher', 'green', [
+    { Effect: 'Allow', Action: ['ec2:Describe*', 'ec2:RunInstances'], Resource: '*' },
+    { Effect: 'Allow', Action: 'ec2:CreateTags', Resource: 'arn:aws:ec2:*:*:instance/*', Condition: { StringEquals: { 'aws:RequestTag/team': '${aws:PrincipalTag/team}' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['team', 'Name'] } } },
+  ]);
   const admin = ec2Client(h.dd);
   const v = await vpcWithSubnets(admin, '10.83.0.0/16', ['10.83.1.0/24']);
-  const dev = new EC2Client({ ...sdkConfig(h.dd), credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! } });
   const launch = (tags: { Key: string; Value: string }[]) => runOne(dev, v.subnetIds[0]!, { TagSpecifications: [{ ResourceType: 'instance', Tags: tags }] });
   const ok = await launch([{ Key: 'team', Value: 'green' }, { Key: 'Name', Value: 'api' }]);
   assert.deepEqual(ok.Tags!.map((t) => `${t.Key}=${t.Value}`).sort(), ['Name=api', 'team=green']);
