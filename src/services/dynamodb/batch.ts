@@ -8,6 +8,7 @@ import { requireTable } from './context.js';
 import { validation } from './errors.js';
 import { projected, readExpressions } from './expressions.js';
 import { checkKey, checkPutItem } from './item-checks.js';
+import { isLocked } from './locks.js';
 import { primaryToken } from './store.js';
 import { commit, currentItem, planDelete, planPut } from './writes.js';
 
@@ -80,11 +81,17 @@ export const batchWriteItem: Handler = (input, ctx) => {
       const tok = keyToken(key[t.keySchema[0]!.AttributeName]!) + primaryToken(t, key);
       if (seen.has(tok)) throw validation('Provided list of item keys contains duplicates');
       seen.add(tok);
-      return { t, w };
+      return { t, name, w };
     });
   });
-  for (const { t, w } of writes) {
+  // Requests on items an ongoing transaction holds are left unprocessed, to be retried.
+  const unprocessed: Record<string, WriteRequest[]> = {};
+  for (const { t, name, w } of writes) {
+    if (isLocked(ctx, t, primaryToken(t, w.PutRequest?.Item ?? w.DeleteRequest!.Key))) {
+      (unprocessed[name] ??= []).push(w);
+      continue;
+    }
     commit(ctx, w.PutRequest ? planPut(ctx, t, w.PutRequest.Item) : planDelete(ctx, t, w.DeleteRequest!.Key));
   }
-  return { UnprocessedItems: {} };
+  return { UnprocessedItems: unprocessed };
 };

@@ -8,6 +8,8 @@ import { requireTable } from './context.js';
 import { conditionalCheckFailed, validation } from './errors.js';
 import { consumed, projected, readExpressions, readUnits, writeUnits } from './expressions.js';
 import { checkKey, checkPutItem } from './item-checks.js';
+import { assertUnlocked } from './locks.js';
+import { primaryToken, type TableRecord } from './store.js';
 import { throttle } from './throughput.js';
 import { commit, ConditionFailed, planDelete, planPut, planSizes, planUpdate, storedEntry, type WritePlan } from './writes.js';
 
@@ -21,7 +23,8 @@ function returnValues(input: Record<string, unknown>, allowed: string[]): string
 }
 
 /** Runs a plan, answering a failed condition as AWS does (with the old item when asked). */
-function run(ctx: ServiceContext, input: Record<string, unknown>, plan: () => WritePlan): WritePlan {
+function run(ctx: ServiceContext, input: Record<string, unknown>, t: TableRecord, key: Item, plan: () => WritePlan): WritePlan {
+  assertUnlocked(ctx, t, primaryToken(t, key));
   let p: WritePlan;
   try {
     p = plan();
@@ -48,7 +51,7 @@ export const putItem: Handler = (input, ctx) => {
   const size = checkPutItem(t, item);
   const ex = readExpressions(input, ['condition']);
   throttle(ctx, t, 'write', writeUnits(size));
-  const p = run(ctx, input, () => planPut(ctx, t, item, ex.condition, size));
+  const p = run(ctx, input, t, item, () => planPut(ctx, t, item, ex.condition, size));
   return { ...(rv === 'ALL_OLD' && p.old ? { Attributes: p.old } : {}), ...writeCapacity(ctx, input, p) };
 };
 
@@ -58,7 +61,7 @@ export const deleteItem: Handler = (input, ctx) => {
   const key = checkKey(t, input['Key'] as Item);
   const ex = readExpressions(input, ['condition']);
   throttle(ctx, t, 'write', 1);
-  const p = run(ctx, input, () => planDelete(ctx, t, key, ex.condition));
+  const p = run(ctx, input, t, key, () => planDelete(ctx, t, key, ex.condition));
   return { ...(rv === 'ALL_OLD' && p.old ? { Attributes: p.old } : {}), ...writeCapacity(ctx, input, p) };
 };
 
@@ -69,7 +72,7 @@ export const updateItem: Handler = (input, ctx) => {
   const ex = readExpressions(input, ['update', 'condition']);
   throttle(ctx, t, 'write', 1);
   const actions = ex.update ?? [];
-  const p = run(ctx, input, () => planUpdate(ctx, t, key, actions, ex.condition));
+  const p = run(ctx, input, t, key, () => planUpdate(ctx, t, key, actions, ex.condition));
   const paths = actions.map((a) => a.path);
   let attributes: Item | undefined;
   if (rv === 'ALL_OLD') attributes = p.old;

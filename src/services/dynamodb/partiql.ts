@@ -14,7 +14,8 @@ import { constraint, engineCall, validation } from './errors.js';
 import { checkKey, checkPutItem } from './item-checks.js';
 import { decodeItem } from '../../engines/dynamodb/codec.js';
 import { encodedOf } from '../../engines/dynamodb/key-index.js';
-import { dynamoState, runtimeOf, type TableRecord } from './store.js';
+import { assertUnlocked } from './locks.js';
+import { dynamoState, primaryToken, runtimeOf, type TableRecord } from './store.js';
 import { commit, ConditionFailed, planDelete, planPut, planUpdate, type WritePlan } from './writes.js';
 
 const MAX_BATCH = 25;
@@ -44,6 +45,7 @@ function planWrite(ctx: ServiceContext, s: Statement): { plan: WritePlan; return
   const t = requireTable(ctx, s.table);
   if (s.kind === 'insert') {
     checkPutItem(t, s.item);
+    assertUnlocked(ctx, t, primaryToken(t, s.item));
     const notThere: Condition = { kind: 'function', name: 'attribute_not_exists', args: [{ kind: 'path', path: [t.keySchema[0]!.AttributeName] }] };
     try {
       return { plan: planPut(ctx, t, s.item, notThere) };
@@ -53,6 +55,7 @@ function planWrite(ctx: ServiceContext, s: Statement): { plan: WritePlan; return
     }
   }
   const { key, rest } = itemKey(t, s.where);
+  assertUnlocked(ctx, t, primaryToken(t, key));
   if (s.kind === 'delete') return { plan: planDelete(ctx, t, key, rest), returning: s.returning };
   // UPDATE changes an existing item only.
   const exists: Condition = { kind: 'function', name: 'attribute_exists', args: [{ kind: 'path', path: [t.keySchema[0]!.AttributeName] }] };
@@ -163,12 +166,13 @@ export const executeTransaction: Handler = (input, ctx) => {
       return { p: planWrite(ctx, s)! };
     } catch (e) {
       if (e instanceof ConditionFailed) return { failed: e };
-      if (e instanceof AwsError && e.code === 'DuplicateItemException') return { failed: new ConditionFailed(undefined), duplicate: true };
+      if (e instanceof AwsError && e.code === 'DuplicateItemException') return { failed: new ConditionFailed(undefined), reason: { Code: 'DuplicateItem', Message: 'Duplicate primary key exists in table' } };
+      if (e instanceof AwsError && e.code === 'TransactionConflictException') return { failed: new ConditionFailed(undefined), reason: { Code: 'TransactionConflict', Message: e.message } };
       throw e;
     }
   });
   if (planned.some((x) => x.failed)) {
-    const reasons = planned.map((x) => (x.failed ? { Code: x.duplicate ? 'DuplicateItem' : 'ConditionalCheckFailed', Message: x.duplicate ? 'Duplicate primary key exists in table' : 'The conditional request failed' } : { Code: 'None' }));
+    const reasons = planned.map((x) => (x.failed ? x.reason ?? { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' } : { Code: 'None' }));
     throw new AwsError('TransactionCanceledException',
       `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`, 400, { fields: { CancellationReasons: reasons } });
   }

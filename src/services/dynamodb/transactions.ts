@@ -1,9 +1,9 @@
 /**
  * TransactWriteItems and TransactGetItems. A write transaction plans every action (checking
  * every condition against the current items) before committing any, so it applies all or
- * nothing; a failed condition cancels it with one reason per action. Requests run one at a
- * time in this process, so two transactions never interleave (AWS's TransactionConflict
- * cannot arise). ClientRequestToken makes a write idempotent for ten minutes.
+ * nothing; a failed condition cancels it with one reason per action. A transaction given a
+ * commit time on the clock holds its items meanwhile, and conflicting calls are refused as
+ * AWS refuses them (see locks.ts). ClientRequestToken makes a write idempotent for ten minutes.
  */
 import { createHash } from 'node:crypto';
 import { AwsError } from '../../core/errors.js';
@@ -14,7 +14,8 @@ import { constraint, validation } from './errors.js';
 import { projected, readExpressions } from './expressions.js';
 import { checkKey, checkPutItem } from './item-checks.js';
 import { primaryToken, type TableRecord } from './store.js';
-import { commit, ConditionFailed, currentItem, planDelete, planPut, planUpdate, type WritePlan } from './writes.js';
+import { CONFLICT_MESSAGE, commitDelayMs, holdForCommit, isLocked } from './locks.js';
+import { commit, ConditionFailed, currentItem, planDelete, planPut, planUpdate, storedEntry, type WritePlan } from './writes.js';
 
 const MAX_ACTIONS = 100;
 const TOKEN_TTL_MS = 10 * 60 * 1000;
@@ -45,7 +46,7 @@ function idempotent(ctx: ServiceContext, input: Record<string, unknown>): boolea
   return false;
 }
 
-interface Planned { plan?: WritePlan; failed?: ConditionFailed; returnOld: boolean }
+interface Planned { t: TableRecord; token: string; plan?: WritePlan; failed?: ConditionFailed; returnOld: boolean }
 
 function planAction(ctx: ServiceContext, a: Action, seen: Set<string>): Planned {
   const present = Object.entries(a).filter(([, v]) => v !== undefined);
@@ -56,21 +57,23 @@ function planAction(ctx: ServiceContext, a: Action, seen: Set<string>): Planned 
   const t: TableRecord = requireTable(ctx, body['TableName']);
   const item = body['Item'] as Item | undefined;
   const key = kind === 'Put' ? (checkPutItem(t, item!), item!) : checkKey(t, body['Key'] as Item);
-  const token = `${t.name}\u0000${primaryToken(t, key)}`;
+  const itemToken = primaryToken(t, key);
+  const token = `${t.name}\u0000${itemToken}`;
   if (seen.has(token)) throw validation('Transaction request cannot include multiple operations on one item');
   seen.add(token);
   const ex = readExpressions(body, kind === 'Update' ? ['update', 'condition'] : ['condition']);
+  const at = { t, token: itemToken };
   if (kind === 'ConditionCheck' && !ex.condition) throw validation('The ConditionExpression parameter is required for a ConditionCheck');
   const returnOld = body['ReturnValuesOnConditionCheckFailure'] === 'ALL_OLD';
   try {
     switch (kind) {
-      case 'Put': return { plan: planPut(ctx, t, item!, ex.condition), returnOld };
-      case 'Delete': return { plan: planDelete(ctx, t, key, ex.condition), returnOld };
-      case 'Update': return { plan: planUpdate(ctx, t, key, ex.update ?? [], ex.condition), returnOld };
-      default: planDelete(ctx, t, key, ex.condition); return { returnOld };
+      case 'Put': return { ...at, plan: planPut(ctx, t, item!, ex.condition), returnOld };
+      case 'Delete': return { ...at, plan: planDelete(ctx, t, key, ex.condition), returnOld };
+      case 'Update': return { ...at, plan: planUpdate(ctx, t, key, ex.update ?? [], ex.condition), returnOld };
+      default: planDelete(ctx, t, key, ex.condition); return { ...at, returnOld };
     }
   } catch (e) {
-    if (e instanceof ConditionFailed) return { failed: e, returnOld };
+    if (e instanceof ConditionFailed) return { ...at, failed: e, returnOld };
     throw e;
   }
 }
@@ -80,19 +83,37 @@ export const transactWriteItems: Handler = (input, ctx) => {
   if (idempotent(ctx, input)) return {};
   const seen = new Set<string>();
   const planned = actions.map((a) => planAction(ctx, a, seen));
-  if (planned.some((p) => p.failed)) {
-    const reasons = planned.map((p) => (p.failed
-      ? { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed', ...(p.returnOld && p.failed.old ? { Item: cloneItem(p.failed.old) } : {}) }
-      : { Code: 'None' }));
+  const conflicts = planned.map((p) => isLocked(ctx, p.t, p.token));
+  if (planned.some((p, i) => p.failed || conflicts[i])) {
+    const reasons = planned.map((p, i) => (conflicts[i]
+      ? { Code: 'TransactionConflict', Message: CONFLICT_MESSAGE }
+      : p.failed
+        ? { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed', ...(p.returnOld && p.failed.old ? { Item: cloneItem(p.failed.old) } : {}) }
+        : { Code: 'None' }));
     // A cancelled request may be retried with the same token.
     stateOf(ctx).txTokens.delete(String(input['ClientRequestToken']));
-    throw new AwsError('TransactionCanceledException',
-      `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`, 400,
-      { fields: { CancellationReasons: reasons } });
+    throw cancelled(reasons);
   }
-  for (const p of planned) if (p.plan) commit(ctx, p.plan);
-  return {};
+  const ms = commitDelayMs(planned.map((p) => p.t));
+  if (ms === 0) {
+    for (const p of planned) if (p.plan) commit(ctx, p.plan);
+    return {};
+  }
+  return holdForCommit(ctx, planned, ms, () => {
+    for (const p of planned) {
+      if (!p.plan) continue;
+      // Only replication may have changed a held item meanwhile: write over what is there now.
+      const now = storedEntry(ctx, p.t, p.plan.next ?? p.plan.old!);
+      commit(ctx, { ...p.plan, old: now?.item, oldSize: now?.size });
+    }
+  }).then(() => ({}));
 };
+
+function cancelled(reasons: Array<{ Code: string }>): AwsError {
+  return new AwsError('TransactionCanceledException',
+    `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`, 400,
+    { fields: { CancellationReasons: reasons } });
+}
 
 export const transactGetItems: Handler = (input, ctx) => {
   const actions = checkCount(input['TransactItems'] as unknown[]) as Array<{ Get: Record<string, unknown> }>;
@@ -106,6 +127,8 @@ export const transactGetItems: Handler = (input, ctx) => {
     seen.add(token);
     return { t, key, ex: readExpressions(Get, ['projection']) };
   });
+  const conflicts = reads.map(({ t, key }) => isLocked(ctx, t, primaryToken(t, key)));
+  if (conflicts.some(Boolean)) throw cancelled(conflicts.map((c) => (c ? { Code: 'TransactionConflict', Message: CONFLICT_MESSAGE } : { Code: 'None' })));
   return {
     Responses: reads.map(({ t, key, ex }) => {
       const item = currentItem(ctx, t, key);
