@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { asAwsError } from '../../core/errors.js';
 import { servicePrincipal } from '../../core/identity.js';
 import { roleSession } from '../role-sessions.js';
-import type { ServiceHost } from '../types.js';
+import type { ServiceContext, ServiceHost } from '../types.js';
 import { renderRecord } from './flow-log-format.js';
 import { flowLogs, type FlowLogRecord } from './flow-logs.js';
 import { stateOf } from './store.js';
@@ -91,6 +91,33 @@ async function toS3(host: ServiceHost, f: FlowLogRecord, account: string, region
   const Key = `${prefix ? `${prefix}/` : ''}${folder}/${account}_vpcflowlogs_${region}_${f.id}_${yyyy}${mm}${dd}T${hh}${min}Z_${hash}.log.gz`;
   await host.call({
     service: 's3', operation: 'PutObject', region, principal: servicePrincipal('delivery.logs.amazonaws.com', account),
-    input: { Bucket: bucket, Key, Body: body, ContentType: 'application/x-gzip' }, sourceAccount: account,
+    input: { Bucket: bucket, Key, Body: body, ContentType: 'application/x-gzip', ACL: 'bucket-owner-full-control' },
+    sourceAccount: account, sourceArn: `arn:aws:logs:${region}:${account}:*`,
   });
+}
+
+/**
+ * As AWS does when a flow log to S3 is created: if the bucket's policy does not yet let the log
+ * delivery service write, add the two statements it needs, made as the caller (so it takes
+ * s3:GetBucketPolicy and s3:PutBucketPolicy). Best effort: without them delivery fails later.
+ */
+export async function grantS3Delivery(ctx: ServiceContext, bucketArn: string): Promise<void> {
+  const [bucket, ...rest] = bucketArn.slice(bucketArn.indexOf(':::') + 3).split('/');
+  const prefix = rest.filter(Boolean).join('/');
+  let doc: { Version?: string; Statement?: { Sid?: string }[] } = { Version: '2012-10-17', Statement: [] };
+  try {
+    const out = await ctx.call({ service: 's3', operation: 'GetBucketPolicy', input: { Bucket: bucket } });
+    doc = JSON.parse(String(out['Policy'])) as typeof doc;
+  } catch (e) {
+    if (asAwsError(e).code !== 'NoSuchBucketPolicy') return;
+  }
+  const statements = Array.isArray(doc.Statement) ? doc.Statement : [];
+  if (statements.some((st) => st.Sid === 'AWSLogDeliveryWrite')) return;
+  const delivery = { Service: 'delivery.logs.amazonaws.com' };
+  const condition = { StringEquals: { 'aws:SourceAccount': ctx.account } };
+  statements.push(
+    { Sid: 'AWSLogDeliveryWrite', Effect: 'Allow', Principal: delivery, Action: 's3:PutObject', Resource: `arn:aws:s3:::${bucket}/${prefix ? `${prefix}/` : ''}AWSLogs/${ctx.account}/*`, Condition: condition } as { Sid: string },
+    { Sid: 'AWSLogDeliveryAclCheck', Effect: 'Allow', Principal: delivery, Action: 's3:GetBucketAcl', Resource: `arn:aws:s3:::${bucket}`, Condition: condition } as { Sid: string },
+  );
+  await ctx.call({ service: 's3', operation: 'PutBucketPolicy', input: { Bucket: bucket, Policy: JSON.stringify({ ...doc, Statement: statements }) } }).catch(() => undefined);
 }

@@ -9,6 +9,7 @@ import { arn, awsId } from '../../core/ids.js';
 import type { Handler, ServiceContext } from '../types.js';
 import { describe } from './describe.js';
 import { eniNotFound, invalidParam, missingParam, subnetNotFound, vpcNotFound } from './errors.js';
+import { grantS3Delivery } from './flow-log-delivery.js';
 import { DEFAULT_FORMAT, parseFormat } from './flow-log-format.js';
 import { ec2State, type Ec2State, type Tag } from './store.js';
 import { tagsFor } from './tags.js';
@@ -85,7 +86,7 @@ function destinationOf(input: Record<string, unknown>, ctx: ServiceContext): Des
   throw invalidParam(`Value (${type}) for parameter LogDestinationType is invalid. Valid values: cloud-watch-logs, s3, kinesis-data-firehose.`);
 }
 
-export const createFlowLogs: Handler = (input, ctx) => {
+export const createFlowLogs: Handler = async (input, ctx) => {
   const s = ec2State(ctx);
   const type = String(input['ResourceType'] ?? '');
   if (!TYPES.includes(type)) throw invalidParam(`Value (${type}) for parameter ResourceType is invalid. Valid values: ${TYPES.join(', ')}.`);
@@ -124,6 +125,7 @@ export const createFlowLogs: Handler = (input, ctx) => {
       flowLogIds.push(f.id);
     }
   }
+  if (dest.type === 's3' && flowLogIds.length > 0) await grantS3Delivery(ctx, dest.destination);
   return { ClientToken: input['ClientToken'], FlowLogIds: flowLogIds, Unsuccessful: unsuccessful };
 };
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { CreateFlowLogsCommand, CreateTagsCommand, DeleteFlowLogsCommand, DescribeFlowLogsCommand } from '@aws-sdk/client-ec2';
 import { CloudWatchLogsClient, CreateLogGroupCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetBucketPolicyCommand, GetObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { failure, sdkConfig, useDrydock } from '../../helpers.js';
 import { deliveryRole, eniInGroup, traffic } from './flow-logs-helpers.js';
 import { ec2Client, vpcWithSubnets } from './helpers.js';
@@ -115,6 +115,19 @@ test('S3 delivery: a gzipped file under AWSLogs/<account>/vpcflowlogs/<region>/y
     `5 ${n.prod.eniId} ${n.vpcId} ${n.subnetIds[0]} 443 ACCEPT egress`,
     `5 ${n.dev.eniId} ${n.vpcId} ${n.subnetIds[1]} 443 ACCEPT ingress`,
   ]);
+});
+
+test('a flow log to a bucket without a policy adds the log delivery statements, as AWS does, and delivery works', async () => {
+  const n = await prodAndDev('10.76', 's3auto');
+  const s3 = new S3Client({ ...sdkConfig(h.dd), forcePathStyle: true });
+  await s3.send(new CreateBucketCommand({ Bucket: 'flow-auto' }));
+  await n.c.send(new CreateFlowLogsCommand({ ResourceIds: [n.dev.eniId], ResourceType: 'NetworkInterface', TrafficType: 'REJECT', LogDestinationType: 's3', LogDestination: 'arn:aws:s3:::flow-auto' }));
+  const policy = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: 'flow-auto' }))).Policy!) as { Statement: { Sid: string; Resource: string }[] };
+  assert.deepEqual(policy.Statement.map((x) => [x.Sid, x.Resource]), [
+    ['AWSLogDeliveryWrite', 'arn:aws:s3:::flow-auto/AWSLogs/000000000000/*'], ['AWSLogDeliveryAclCheck', 'arn:aws:s3:::flow-auto'],
+  ]);
+  const r = await traffic(h.dd, { from: n.prod.eniId, to: n.dev.eniId, port: 22 });
+  assert.deepEqual(r.body.records.map((x) => [x.action, x.delivered]), [['REJECT', true]]);
 });
 
 test('CreateFlowLogs reports unknown resources and duplicates as Unsuccessful items; bad input gets AWS\'s errors', async () => {
