@@ -4,8 +4,9 @@
  * gateway responses) and the data plane behind invoke URLs, which also hands HTTP API (v2)
  * requests to that service.
  */
-import type { Handler, ServiceDefinition } from '../types.js';
+import type { Handler, ServiceDefinition, ServiceHost } from '../types.js';
 import { flushStageAuthorizersCache, getAccount, updateAccount } from './control/account.js';
+import { apigatewayState } from './store.js';
 import * as keys from './control/api-keys.js';
 import * as parts from './control/api-parts.js';
 import * as integrations from './control/integrations.js';
@@ -55,9 +56,23 @@ const HANDLERS: Record<string, Handler> = {
   TestInvokeMethod: testInvokeMethod,
 };
 
+/**
+ * A REST API's resource policy decides `execute-api:Invoke` on its methods (AWS_IAM). Its
+ * `execute-api:/stage/METHOD/path` shorthand names this API's method ARNs.
+ */
+function install(host: ServiceHost): void {
+  host.ports.resourcePolicies.set('execute-api', (arn) => {
+    const m = /^arn:[^:]+:execute-api:([^:]+):(\d{12}):([^/]+)\//.exec(arn);
+    const api = m ? apigatewayState(host.stores, m[2]!, m[1]!).restApis.get(m[3]!) : undefined;
+    if (!api?.policy) return undefined;
+    return { document: api.policy.replaceAll('"execute-api:/', `"arn:aws:execute-api:${m![1]}:${m![2]}:${m![3]}/`), account: m![2]! };
+  });
+}
+
 const apigateway: ServiceDefinition = {
   name: 'apigateway',
   handlers: HANDLERS,
+  install,
   frontDoor: restApiFrontDoor,
 };
 

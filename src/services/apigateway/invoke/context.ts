@@ -18,6 +18,8 @@ export interface Invocation {
   apiKey?: { id: string; value: string };
   /** The API key an authorizer named (for APIs whose key source is AUTHORIZER). */
   usageIdentifierKey?: string;
+  /** The signer of an AWS_IAM method's request, as `requestContext.identity` shows it. */
+  iam?: { accountId: string; caller: string; accessKey: string | null; userArn: string; user: string };
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -47,6 +49,7 @@ export function identityOf(inv: Invocation): Record<string, unknown> {
     accessKey: null, cognitoAuthenticationType: null, cognitoAuthenticationProvider: null, userArn: null,
     userAgent: header(inv.req, 'user-agent') ?? null, user: null,
     ...(inv.apiKey ? { apiKey: inv.apiKey.value, apiKeyId: inv.apiKey.id } : {}),
+    ...(inv.iam ?? {}),
   };
 }
 

@@ -9,6 +9,7 @@ import type { ServiceDefinition, ServiceHost } from '../../types.js';
 import type { Invocation } from './context.js';
 import { authorize } from './authorizer.js';
 import { GatewayFailure, gatewayResponse } from './failure.js';
+import { iamAuthorize } from './iam.js';
 import { runIntegration } from './integrations.js';
 import { matchRoute } from './match.js';
 import { addressOf, findRestApi, invokeRequest } from './request.js';
@@ -41,8 +42,8 @@ export async function restApiFrontDoor(http: AppRequest, host: ServiceHost): Pro
       const a = snapshot.authorizers[method.authorizerId ?? ''];
       if (!a) throw new GatewayFailure('AUTHORIZER_CONFIGURATION_ERROR', '');
       await authorize(inv, a);
-    } else if (method.authorizationType === 'AWS_IAM' && !inv.req.headers['authorization']) {
-      throw new GatewayFailure('MISSING_AUTHENTICATION_TOKEN', 'Missing Authentication Token');
+    } else if (method.authorizationType === 'AWS_IAM') {
+      await iamAuthorize(inv, http);
     }
     checkApiKey(inv);
     validateRequest(inv);

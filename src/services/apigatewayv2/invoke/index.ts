@@ -60,10 +60,24 @@ export async function httpApiFrontDoor(http: AppRequest, host: ServiceHost): Pro
   const inv = newInvocation(http, host, { ...found, stage, snapshot }, path, addr.path);
   const pre = preflight(api.CorsConfiguration, inv.method, inv.headers);
   if (pre) return pre;
-  return withCors(api.CorsConfiguration, inv.headers['origin'], await route(inv));
+  return withCors(api.CorsConfiguration, inv.headers['origin'], await route(inv, http));
 }
 
-async function route(inv: V2Invocation): Promise<AppResponse> {
+/**
+ * AWS_IAM routes: SigV4 for `execute-api` and IAM's `execute-api:Invoke` on the request's ARN;
+ * the signer shows in `requestContext.authorizer.iam`. Any refusal is a bare 403.
+ */
+async function iamAuthorize(inv: V2Invocation, http: AppRequest): Promise<AppResponse | undefined> {
+  const resource = `arn:aws:execute-api:${inv.region}:${inv.account}:${inv.api.ApiId}/${inv.stage.StageName}/${inv.method}${inv.path}`;
+  const auth = await inv.host.authorizeRequest(http, { service: 'execute-api', action: 'execute-api:Invoke', resource });
+  if (!auth.ok) return auth.reason === 'signature' ? message(403, auth.message) : message(403, 'Forbidden');
+  const p = auth.principal;
+  const accessKey = /Credential=([^/]+)/.exec(inv.headers['authorization'] ?? '')?.[1] ?? null;
+  inv.authorizer = { iam: { accessKey, accountId: p.account, callerId: p.userId, cognitoIdentity: null, principalOrgId: null, userArn: p.arn, userId: p.userId } };
+  return undefined;
+}
+
+async function route(inv: V2Invocation, http: AppRequest): Promise<AppResponse> {
   inv.match = matchRoute(inv.snapshot.routes, inv.method, inv.path);
   if (!inv.match) return message(404, 'Not Found');
   if (!admit(inv)) return message(429, 'Too Many Requests');
@@ -74,8 +88,9 @@ async function route(inv: V2Invocation): Promise<AppResponse> {
     const outcome: AuthOutcome = a.AuthorizerType === 'JWT' ? await jwtAuthorize(inv, a, r) : await lambdaAuthorize(inv, a);
     if (!outcome.ok) return denied(outcome.status);
     inv.authorizer = outcome.context;
-  } else if (r.AuthorizationType === 'AWS_IAM' && !inv.headers['authorization']) {
-    return message(403, 'Forbidden');
+  } else if (r.AuthorizationType === 'AWS_IAM') {
+    const refused = await iamAuthorize(inv, http);
+    if (refused) return refused;
   }
   const integration = /^integrations\/(.+)$/.exec(r.Target ?? '')?.[1];
   const i = integration ? inv.snapshot.integrations[integration] : undefined;
