@@ -54,6 +54,7 @@ import {
 import { createSubnet, deleteSubnet, describeSubnets, modifySubnetAttribute } from './subnets.js';
 import { createTags, deleteTags, describeTags } from './tags.js';
 import { describeImages } from './images.js';
+import { createKeyPair, deleteKeyPair, describeKeyPairs, importKeyPair } from './key-pairs.js';
 import { describeInstanceTypes } from './instance-types.js';
 import { describeInstanceStatus, describeInstances, runInstances } from './instances.js';
 import {
@@ -223,6 +224,10 @@ const ec2: ServiceDefinition = {
     DescribeSpotInstanceRequests: describeSpotInstanceRequests,
     CancelSpotInstanceRequests: cancelSpotInstanceRequests,
     DescribeSpotPriceHistory: describeSpotPriceHistory,
+    CreateKeyPair: createKeyPair,
+    ImportKeyPair: importKeyPair,
+    DescribeKeyPairs: describeKeyPairs,
+    DeleteKeyPair: deleteKeyPair,
   },
   install(host) {
     // Direct Connect gateway associations become transit gateway attachments here.

@@ -12,6 +12,7 @@ import { groupNotFound, invalidParam } from './errors.js';
 import { imageOf } from './images.js';
 import { instances, moveTo, setPublicIp, type InstanceRecord } from './instances-common.js';
 import { launchableType } from './instance-types.js';
+import { keyPairNamed } from './key-pairs.js';
 import type { Ec2State, SubnetRecord, Tag } from './store.js';
 import { subnetOf } from './subnets.js';
 import { readTags } from './tags.js';
@@ -99,6 +100,7 @@ export function checkLaunch(s: Ec2State, ctx: ServiceContext, spec: LaunchSpec) 
   }
   const behavior = spec.shutdownBehavior ?? 'stop';
   if (behavior !== 'stop' && behavior !== 'terminate') throw invalidParam(`Value (${behavior}) for parameter instanceInitiatedShutdownBehavior is invalid.`);
+  if (spec.keyName !== undefined) keyPairNamed(s, spec.keyName);
   const subnet = launchSubnet(s, spec);
   return { image, type, subnet, groups: launchGroups(s, subnet.vpcId, spec), behavior: behavior as 'stop' | 'terminate' };
 }

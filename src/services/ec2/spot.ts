@@ -56,7 +56,16 @@ export function settleSpot(s: Ec2State, ctx: ServiceContext): void {
       setStatus(s, r, r.type === 'one-time' ? 'closed' : 'cancelled', 'schedule-expired', 'Your Spot request has expired.', now);
       continue;
     }
-    const { subnet } = checkLaunch(s, ctx, r.spec);
+    let subnet;
+    try {
+      subnet = checkLaunch(s, ctx, r.spec).subnet;
+    } catch (e) {
+      // What was valid at request time may be gone (a deleted subnet or key pair).
+      if (!(e instanceof AwsError)) throw e;
+      delete r.dueMs;
+      setStatus(s, r, 'failed', 'bad-parameters', `The Spot request contains an invalid parameter: ${e.message}`, now);
+      continue;
+    }
     if (ctx.faults.azDown(ctx.region, subnet.az)) {
       r.dueMs = now + EVALUATION_MS;
       setStatus(s, r, 'open', 'capacity-not-available', 'There is no Spot capacity available that matches your request.', now);

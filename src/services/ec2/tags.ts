@@ -34,6 +34,7 @@ const KINDS: Record<string, { collection: string; type: string }> = {
   nisa: { collection: 'accessScopeAnalyses', type: 'network-insights-access-scope-analysis' },
   i: { collection: 'instances', type: 'instance' },
   sir: { collection: 'spotRequests', type: 'spot-instances-request' },
+  key: { collection: 'keyPairs', type: 'key-pair' },
 };
 
 interface Tagged { tags: Tag[] }
