@@ -7,7 +7,7 @@
  */
 import { evaluate, parsePolicy, type Policy } from '../../engines/iam-policy/index.js';
 import { NetIndex } from '../../engines/network/index-topology.js';
-import { observeFlow } from '../../engines/network/flow.js';
+import { observeFlow, observeReply, type FlowObservation } from '../../engines/network/flow.js';
 import type { EndpointPolicyCheck, ReachResult, ServiceRequest } from '../../engines/network/path.js';
 import { analyzeReachability, UnknownEndpointError, type Endpoint } from '../../engines/network/reach.js';
 import { protoNumber, type Protocol } from '../../engines/network/rules.js';
@@ -125,21 +125,26 @@ export async function simulateTraffic(host: ServiceHost, req: TrafficRequest): P
     dstport: protocol === 'icmp' ? 0 : port, protocol: protoNumber(protocol), packets, bytes, start, 'log-status': 'OK', type: 'IPv4',
     'pkt-dst-aws-service': target?.service.toUpperCase(),
   };
+  // The reply is a flow of its own: addresses and ports swapped.
+  const reply = { ...flow, srcaddr: flow.dstaddr, dstaddr: flow.srcaddr, srcport: flow.dstport, dstport: flow.srcport, 'pkt-dst-aws-service': undefined, 'pkt-src-aws-service': flow['pkt-dst-aws-service'] };
   const pending: PendingRecord[] = [];
-  for (const o of observeFlow(ix, result)) {
-    const eni = ix.enis.get(o.eniId)!;
-    const eniRegion = ix.vpcs.get(eni.vpcId)?.region ?? region;
-    for (const f of flowLogsFor(stateOf(host.stores, account, eniRegion), eni, o.action)) {
-      pending.push({
-        account, region: eniRegion, flowLog: f, eniId: eni.id,
-        values: {
-          ...flow, 'account-id': account, 'interface-id': eni.id, end: start + Math.min(f.maxAggregationInterval, 60), action: o.action,
-          'vpc-id': eni.vpcId, 'subnet-id': eni.subnetId, 'instance-id': eni.instanceId, region: eniRegion, 'flow-direction': o.direction,
-          'tcp-flags': protocol === 'tcp' ? (o.action === 'ACCEPT' ? 19 : 2) : undefined, 'pkt-srcaddr': flow.srcaddr, 'pkt-dstaddr': flow.dstaddr,
-          'reject-reason': o.action === 'REJECT' ? '-' : undefined,
-        },
-      });
+  const record = (observations: FlowObservation[], values: Record<string, string | number | undefined>) => {
+    for (const o of observations) {
+      const eni = ix.enis.get(o.eniId)!;
+      const eniRegion = ix.vpcs.get(eni.vpcId)?.region ?? region;
+      for (const f of flowLogsFor(stateOf(host.stores, account, eniRegion), eni, o.action)) {
+        pending.push({
+          account, region: eniRegion, flowLog: f, eniId: eni.id,
+          values: {
+            ...values, 'account-id': account, 'interface-id': eni.id, end: start + Math.min(f.maxAggregationInterval, 60), action: o.action,
+            'vpc-id': eni.vpcId, 'subnet-id': eni.subnetId, 'instance-id': eni.instanceId, region: eniRegion, 'flow-direction': o.direction,
+            'tcp-flags': protocol === 'tcp' ? (o.action === 'ACCEPT' ? 19 : 2) : undefined, 'pkt-srcaddr': values['srcaddr'], 'pkt-dstaddr': values['dstaddr'],
+          },
+        });
+      }
     }
-  }
+  };
+  record(observeFlow(ix, result), flow);
+  record(observeReply(ix, result), reply);
   return { reachable: result.reachable, result, records: await deliverRecords(host, pending) };
 }

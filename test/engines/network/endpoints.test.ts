@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeAccess } from '../../../src/engines/network/access.js';
-import { observeFlow } from '../../../src/engines/network/flow.js';
+import { observeFlow, observeReply } from '../../../src/engines/network/flow.js';
 import { NetIndex } from '../../../src/engines/network/index-topology.js';
 import type { EndpointPolicyCheck } from '../../../src/engines/network/path.js';
 import { analyzeReachability, type ReachQuery } from '../../../src/engines/network/reach.js';
@@ -78,4 +78,18 @@ test('an interface endpoint as the destination (as Reachability Analyzer names i
   const r = analyzeReachability(topology(), { source: { type: 'eni', id: 'eni-app' }, destination: { type: 'service', endpointId: 'vpce-if' }, port: 443 });
   assert.equal(r.reachable, true, JSON.stringify(r.explanations));
   assert.deepEqual(r.forward.slice(-3).map((h) => h.componentId), ['eni-ep', 'vpce-if', 'vpce-svc-1']);
+});
+
+test('reply observations: both ENIs accept the reply; a stateless ACL that drops it records REJECT where it left', () => {
+  const t = topology();
+  const q = { source: { type: 'eni' as const, id: 'eni-app' }, destination: { type: 'eni' as const, id: 'eni-ep' }, port: 443 };
+  const ix = new NetIndex(t);
+  assert.deepEqual(observeReply(ix, analyzeReachability(ix, q)).map((o) => [o.eniId, o.action, o.direction]), [['eni-ep', 'ACCEPT', 'egress'], ['eni-app', 'ACCEPT', 'ingress']]);
+  // subnet-b admits HTTPS in but lets nothing out: the reply dies leaving eni-ep.
+  t.networkAcls.push({ id: 'acl-b', vpcId: 'vpc-1', subnetIds: ['subnet-b'], entries: [{ ruleNumber: 100, egress: false, protocol: '-1', action: 'allow', cidr: '0.0.0.0/0' }] });
+  const ix2 = new NetIndex(t);
+  const r = analyzeReachability(ix2, q);
+  assert.equal(r.blockedOn, 'return');
+  assert.deepEqual(observeFlow(ix2, r).map((o) => [o.eniId, o.action]), [['eni-app', 'ACCEPT'], ['eni-ep', 'ACCEPT']]);
+  assert.deepEqual(observeReply(ix2, r).map((o) => [o.eniId, o.action]), [['eni-ep', 'REJECT']]);
 });

@@ -47,13 +47,16 @@ test('records reach the log group: REJECT at the ENI whose security group droppe
 
   const https = await traffic(h.dd, { from: n.prod.eniId, to: n.dev.eniId, port: 443 });
   assert.equal(https.body.reachable, true);
-  assert.deepEqual(https.body.records.map((r) => [r.eniId, r.action]), [[n.prod.eniId, 'ACCEPT'], [n.dev.eniId, 'ACCEPT']]);
+  // The request at both ENIs, then the reply (a flow of its own) on its way back.
+  assert.deepEqual(https.body.records.map((r) => [r.eniId, r.action]), [[n.prod.eniId, 'ACCEPT'], [n.dev.eniId, 'ACCEPT'], [n.dev.eniId, 'ACCEPT'], [n.prod.eniId, 'ACCEPT']]);
+  assert.match(https.body.records[2]!.record, new RegExp(`^2 000000000000 ${n.dev.eniId} ${n.dev.ip} ${n.prod.ip} 443 \\d+ 6 1 60 \\d+ \\d+ ACCEPT OK$`));
 
   const devStream = await logs.send(new GetLogEventsCommand({ logGroupName: '/vpc/flow', logStreamName: `${n.dev.eniId}-all` }));
   const lines = devStream.events!.map((e) => e.message!);
-  assert.equal(lines.length, 2);
+  assert.equal(lines.length, 3);
   assert.match(lines[0]!, new RegExp(`^2 000000000000 ${n.dev.eniId} ${n.prod.ip} ${n.dev.ip} \\d+ 22 6 3 180 \\d+ \\d+ REJECT OK$`));
   assert.match(lines[1]!, / 443 6 1 60 \d+ \d+ ACCEPT OK$/);
+  assert.match(lines[2]!, / 443 \d+ 6 1 60 \d+ \d+ ACCEPT OK$/);
   await n.c.send(new CreateTagsCommand({ Resources: [flowLogId], Tags: [{ Key: 'team', Value: 'net' }] }));
   const described = await n.c.send(new DescribeFlowLogsCommand({ Filter: [{ Name: 'tag:team', Values: ['net'] }] }));
   assert.deepEqual(described.FlowLogs!.map((f) => [f.FlowLogId, f.DeliverLogsStatus, f.LogGroupName, f.TrafficType]), [[flowLogId, 'SUCCESS', '/vpc/flow', 'ALL']]);
@@ -110,11 +113,15 @@ test('S3 delivery: a gzipped file under AWSLogs/<account>/vpcflowlogs/<region>/y
   assert.equal(listed.Contents?.length, 1);
   const obj = await s3.send(new GetObjectCommand({ Bucket: 'flow-archive', Key: listed.Contents![0]!.Key! }));
   const text = gunzipSync(Buffer.from(await obj.Body!.transformToByteArray())).toString();
-  assert.deepEqual(text.trim().split('\n'), [
-    'version interface-id vpc-id subnet-id dstport action flow-direction',
+  const [header, ...records] = text.trim().split('\n');
+  assert.equal(header, 'version interface-id vpc-id subnet-id dstport action flow-direction');
+  assert.deepEqual(records.slice(0, 2), [
     `5 ${n.prod.eniId} ${n.vpcId} ${n.subnetIds[0]} 443 ACCEPT egress`,
     `5 ${n.dev.eniId} ${n.vpcId} ${n.subnetIds[1]} 443 ACCEPT ingress`,
   ]);
+  // The replies go back to the client's ephemeral port.
+  assert.match(records[2]!, new RegExp(`^5 ${n.dev.eniId} ${n.vpcId} ${n.subnetIds[1]} \\d{5} ACCEPT egress$`));
+  assert.match(records[3]!, new RegExp(`^5 ${n.prod.eniId} ${n.vpcId} ${n.subnetIds[0]} \\d{5} ACCEPT ingress$`));
 });
 
 test('a flow log to a bucket without a policy adds the log delivery statements, as AWS does, and delivery works', async () => {
