@@ -18,6 +18,10 @@ import {
   describeVpcEndpointServiceConfigurations, describeVpcEndpointServicePermissions, modifyVpcEndpointServiceConfiguration,
   modifyVpcEndpointServicePermissions, rejectVpcEndpointConnections,
 } from './endpoint-services.js';
+import {
+  createVpcEndpointConnectionNotification, deleteVpcEndpointConnectionNotifications, describeVpcEndpointConnectionNotifications,
+  modifyVpcEndpointConnectionNotification,
+} from './endpoint-services-notify.js';
 import { createFlowLogs, deleteFlowLogs, describeFlowLogs } from './flow-logs.js';
 import {
   createVpcEndpoint, deleteVpcEndpoints, describeManagedPrefixLists, describePrefixLists, describeVpcEndpoints, describeVpcEndpointServices,
@@ -57,6 +61,7 @@ import { describeImages } from './images.js';
 import { createKeyPair, deleteKeyPair, describeKeyPairs, importKeyPair } from './key-pairs.js';
 import { describeInstanceTypes } from './instance-types.js';
 import { describeInstanceStatus, describeInstances, runInstances } from './instances.js';
+import { meterAllInstances } from './instances-metering.js';
 import {
   describeInstanceAttribute, modifyInstanceAttribute, rebootInstances, startInstances, stopInstances, terminateInstances,
 } from './instances-state.js';
@@ -193,6 +198,10 @@ const ec2: ServiceDefinition = {
     AcceptVpcEndpointConnections: acceptVpcEndpointConnections,
     RejectVpcEndpointConnections: rejectVpcEndpointConnections,
     DescribeVpcEndpointConnections: describeVpcEndpointConnections,
+    CreateVpcEndpointConnectionNotification: createVpcEndpointConnectionNotification,
+    DescribeVpcEndpointConnectionNotifications: describeVpcEndpointConnectionNotifications,
+    ModifyVpcEndpointConnectionNotification: modifyVpcEndpointConnectionNotification,
+    DeleteVpcEndpointConnectionNotifications: deleteVpcEndpointConnectionNotifications,
     CreateFlowLogs: createFlowLogs,
     DescribeFlowLogs: describeFlowLogs,
     DeleteFlowLogs: deleteFlowLogs,
@@ -234,6 +243,8 @@ const ec2: ServiceDefinition = {
     host.bus.subscribe('directconnect:gateway-changed', (e) => applyDxChange(host.stores, e, host.clock.nowMs()));
     host.ports.resourceResolvers.set('ec2', ec2Resources);
     host.ports.resourceTags.set('ec2', ec2Tags(host.stores));
+    // Running instances' hours go to the meter every clock hour.
+    host.clock.setRepeating(() => meterAllInstances(host.stores, host.meter, host.clock.nowMs()), 3_600_000);
   },
 };
 

@@ -62,6 +62,9 @@ export interface InstanceRecord {
   spotRequestId?: string;
   /** Gets an auto-assigned public address whenever it runs (AssociatePublicIpAddress / MapPublicIpOnLaunch). */
   autoPublicIp: boolean;
+  /** Since when it has been running (billed), and up to when that time went to the meter. */
+  runningFromMs?: number;
+  meteredToMs?: number;
 }
 
 export const instances = (s: Ec2State) => s.extra<InstanceRecord>('instances');
@@ -89,7 +92,7 @@ function settleOne(s: Ec2State, i: InstanceRecord, nowMs: number): boolean {
   while (i.dueMs !== undefined && i.dueMs <= nowMs) {
     const at = i.dueMs;
     changed = true;
-    if (i.state === 'pending') { i.state = 'running'; delete i.dueMs; }
+    if (i.state === 'pending') { i.state = 'running'; i.runningFromMs = at; delete i.dueMs; }
     else if (i.state === 'stopping') {
       i.state = 'stopped';
       delete i.dueMs;

@@ -12,6 +12,7 @@ import {
   dryRun, instances, instancesByIds, moveTo, setPublicIp, stateOut, type InstanceRecord, type InstanceStateName,
 } from './instances-common.js';
 import { launchableType } from './instance-types.js';
+import { accrue } from './instances-metering.js';
 import { groupsFor } from './enis.js';
 import { isOneTimeSpot, spotInstanceEnded } from './spot.js';
 import { ec2State, type Ec2State } from './store.js';
@@ -32,6 +33,11 @@ function change(
     const previous = stateOut(i.state);
     const next = to(i);
     if (next !== undefined && next !== i.state) {
+      // Billing ends where running does.
+      if (i.state === 'running') {
+        accrue(ctx.meter, s, i, now);
+        delete i.runningFromMs;
+      }
       moveTo(s, i, next, now);
       after?.(s, i);
     }

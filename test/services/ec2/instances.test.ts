@@ -193,3 +193,19 @@ test('an az-outage fault: launches into the zone fail with InsufficientInstanceC
   }
   assert.equal((await runOne(c, v.subnetIds[0]!)).State!.Name, 'pending');
 });
+
+test('instance-hours are metered while running: BoxUsage:<type> under the AMI operation, handed over hourly and at stop', async () => {
+  const c = ec2Client(h.dd);
+  const v = await vpcWithSubnets(c, '10.75.0.0/16', ['10.75.1.0/24']);
+  const i = await runOne(c, v.subnetIds[0]!, { InstanceType: 't3.nano' });
+  h.dd.app.clock.advance(5);
+  h.dd.app.clock.advance(7200);
+  const hourly = h.dd.app.meter.usage({ service: 'ec2', resourceId: i.InstanceId! });
+  assert.ok(hourly.length >= 2, 'handed over at each clock hour');
+  await c.send(new StopInstancesCommand({ InstanceIds: [i.InstanceId!] }));
+  h.dd.app.clock.advance(3600);
+  const rows = h.dd.app.meter.usage({ service: 'ec2', resourceId: i.InstanceId! });
+  assert.deepEqual([...new Set(rows.map((r) => `${r.usageType} ${r.operation} ${r.unit}`))], ['BoxUsage:t3.nano RunInstances Hrs']);
+  const hours = rows.reduce((n, r) => n + r.quantity, 0);
+  assert.ok(Math.abs(hours - 2) < 0.01, `billed ${hours} h for two hours of running`);
+});
