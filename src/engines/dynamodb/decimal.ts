@@ -69,7 +69,11 @@ export function formatDecimal(d: Decimal): string {
 }
 
 /** The canonical form of a number's text (validating it). */
+const PLAIN_INTEGER = /^(?:0|-?[1-9]\d{0,37})$/;
+
 export function canonicalNumber(text: string): string {
+  // Most numbers are plain integers already in canonical form: no need to parse them.
+  if (PLAIN_INTEGER.test(text)) return text;
   return formatDecimal(parseDecimal(text));
 }
 

@@ -4,7 +4,7 @@
  */
 import { encodedSize } from '../../engines/dynamodb/codec.js';
 import type { ServiceContext } from '../types.js';
-import { dynamoState, runtimeOf, type IndexRecord, type TableRecord } from './store.js';
+import { tableRuntime, type IndexRecord, type TableRecord } from './store.js';
 
 function throughput(p: { read: number; write: number; decreasesToday?: number; lastIncreaseMs?: number; lastDecreaseMs?: number } | undefined) {
   return {
@@ -17,7 +17,7 @@ function throughput(p: { read: number; write: number; decreasesToday?: number; l
 }
 
 function indexDescription(ctx: ServiceContext, t: TableRecord, ix: IndexRecord, global: boolean) {
-  const rt = runtimeOf(dynamoState(ctx.stores, t.account, t.region), t);
+  const rt = tableRuntime(ctx.stores, t);
   const k = rt.indexes.get(ix.name);
   let bytes = 0;
   if (k) for (const enc of k.encoded()) bytes += encodedSize(enc);
@@ -38,7 +38,7 @@ function indexDescription(ctx: ServiceContext, t: TableRecord, ix: IndexRecord, 
 
 /** The description of `t`; `status` overrides the status for the answer of a mutating call. */
 export function describeTable(ctx: ServiceContext, t: TableRecord, status?: string): Record<string, unknown> {
-  const rt = runtimeOf(dynamoState(ctx.stores, t.account, t.region), t);
+  const rt = tableRuntime(ctx.stores, t);
   const onDemand = t.billingMode === 'PAY_PER_REQUEST';
   return {
     AttributeDefinitions: t.attributeDefinitions,

@@ -15,7 +15,7 @@ import { checkKey, checkPutItem } from './item-checks.js';
 import { decodeItem } from '../../engines/dynamodb/codec.js';
 import { encodedOf } from '../../engines/dynamodb/key-index.js';
 import { assertUnlocked } from './locks.js';
-import { dynamoState, primaryToken, runtimeOf, type TableRecord } from './store.js';
+import { primaryToken, tableRuntime, type TableRecord } from './store.js';
 import { commit, ConditionFailed, planDelete, planPut, planUpdate, type WritePlan } from './writes.js';
 
 const MAX_BATCH = 25;
@@ -74,7 +74,7 @@ function returned(p: { plan: WritePlan; returning?: string }, s: Statement): Ite
 /** A SELECT: by key when the WHERE names the partition key, else a scan; filtered and projected. */
 function select(ctx: ServiceContext, s: Extract<Statement, { kind: 'select' }>): Item[] {
   const t = requireTable(ctx, s.table);
-  const rt = runtimeOf(dynamoState(ctx.stores, t.account, t.region), t);
+  const rt = tableRuntime(ctx.stores, t);
   let source = rt.primary;
   if (s.index) {
     const ix = rt.indexes.get(s.index);

@@ -13,7 +13,7 @@ import { requireTable } from './context.js';
 import { constraint, engineCall, validation } from './errors.js';
 import { consumed, readExpressions, readUnits } from './expressions.js';
 import { legacyCondition } from './legacy.js';
-import { hashKeyOf, rangeKeyOf, dynamoState, runtimeOf, type IndexRecord, type KeySchemaElement, type TableRecord } from './store.js';
+import { hashKeyOf, rangeKeyOf, tableRuntime, type IndexRecord, type KeySchemaElement, type TableRecord } from './store.js';
 import { throttle } from './throughput.js';
 
 const PAGE_BYTES = 1024 * 1024;
@@ -22,7 +22,7 @@ interface Source { t: TableRecord; index?: IndexRecord; keys: KeyIndex; schema: 
 
 function sourceOf(ctx: ServiceContext, input: Record<string, unknown>): Source {
   const t = requireTable(ctx, input['TableName']);
-  const rt = runtimeOf(dynamoState(ctx.stores, t.account, t.region), t);
+  const rt = tableRuntime(ctx.stores, t);
   const name = input['IndexName'] as string | undefined;
   if (name === undefined) return { t, keys: rt.primary, schema: t.keySchema };
   const index = [...t.lsis, ...t.gsis].find((i) => i.name === name);

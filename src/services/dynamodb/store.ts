@@ -158,6 +158,11 @@ export function runtimeOf(state: DynamoState, t: TableRecord): TableRuntime {
   return rt;
 }
 
+/** The runtime of a table record of any account × region (the hot path: no scope lookup). */
+export function tableRuntime(stores: Stores, t: TableRecord): TableRuntime {
+  return byRecord.get(t) ?? runtimeOf(dynamoState(stores, t.account, t.region), t);
+}
+
 /** Runtimes by table record object: the hot path finds its runtime without building ids. */
 const byRecord = new WeakMap<TableRecord, TableRuntime>();
 

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Handler, ServiceContext } from '../types.js';
-import { requireTable, stateOf, tableNameOf } from './context.js';
+import { requireTable, stateOf } from './context.js';
 import { describeTable } from './describe.js';
 import { constraint, resourceInUse, resourceNotFound, validation } from './errors.js';
 import { checkedPolicy } from './policies.js';

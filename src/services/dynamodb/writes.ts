@@ -13,7 +13,7 @@ import {
 import type { StreamRecord } from '../../engines/dynamodb/stream-events.js';
 import { engineCall, validation } from './errors.js';
 import { checkUpdatedItem } from './item-checks.js';
-import { dynamoState, getStored, primaryToken, removeItem, runtimeOf, storeItem, type TableRecord } from './store.js';
+import { dynamoState, getStored, primaryToken, removeItem, storeItem, tableRuntime, type TableRecord } from './store.js';
 import { publishChange } from './stream-publish.js';
 
 /** What committing needs from a request context or the service host. */
@@ -41,7 +41,7 @@ export function currentItem(f: { stores: Stores }, t: TableRecord, key: Item): I
 
 /** The stored item under `key` with its size. */
 export function storedEntry(f: { stores: Stores }, t: TableRecord, key: Item): { item: Item; size: number } | undefined {
-  return getStored(runtimeOf(dynamoState(f.stores, t.account, t.region), t), key);
+  return getStored(tableRuntime(f.stores, t), key);
 }
 
 /** The sizes of a plan's old and new item (0 when absent). */
@@ -93,7 +93,7 @@ export const afterCommitHooks = new WeakMap<Stores, (f: WriteFacilities, plan: W
 /** Applies a planned write: items, indexes, table size, stream record, replication. */
 export function commit(f: WriteFacilities, plan: WritePlan, opts: CommitOptions = {}): void {
   const t = plan.table;
-  const rt = runtimeOf(dynamoState(f.stores, t.account, t.region), t);
+  const rt = tableRuntime(f.stores, t);
   const sizes = planSizes(plan);
   if (plan.next) storeItem(rt, t, plan.token, plan.old, plan.next, sizes.next);
   else if (plan.old) removeItem(rt, plan.token, plan.old);
