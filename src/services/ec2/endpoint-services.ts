@@ -10,7 +10,8 @@ import type { Handler, ServiceContext } from '../types.js';
 import { describe } from './describe.js';
 import { invalidParam, missingParam } from './errors.js';
 import { endpointServices, newServiceName, type AllowedPrincipal, type EndpointServiceRecord } from './endpoint-services-store.js';
-import { endpoints, type EndpointRecord } from './endpoints.js';
+import { notifyConnection } from './endpoint-services-notify.js';
+import { connectionOf, endpoints, type EndpointRecord } from './endpoints.js';
 import { ec2State, stateOf, type Ec2State } from './store.js';
 import { tagsFor } from './tags.js';
 
@@ -161,7 +162,7 @@ export const describeVpcEndpointServicePermissions: Handler = (input, ctx) => {
   };
 };
 
-function decide(input: Record<string, unknown>, ctx: ServiceContext, to: 'available' | 'rejected') {
+async function decide(input: Record<string, unknown>, ctx: ServiceContext, to: 'available' | 'rejected') {
   const svc = serviceOf(ec2State(ctx), input['ServiceId']);
   const ids = Array.isArray(input['VpcEndpointIds']) ? (input['VpcEndpointIds'] as string[]) : [];
   if (ids.length === 0) throw missingParam('VpcEndpointIds');
@@ -176,6 +177,7 @@ function decide(input: Record<string, unknown>, ctx: ServiceContext, to: 'availa
     } else {
       c.e.state = to;
       endpoints(c.s).set(c.e.id, c.e);
+      await notifyConnection(ctx, to === 'available' ? 'Accept' : 'Reject', connectionOf(c.e, c.account));
     }
   }
   return { Unsuccessful: unsuccessful };

@@ -11,6 +11,7 @@ import { MalformedPolicyError, parsePolicy } from '../../engines/iam-policy/inde
 import { arn, awsId, randomHex } from '../../core/ids.js';
 import type { Handler, ServiceContext } from '../types.js';
 import { describe } from './describe.js';
+import { notifyConnection } from './endpoint-services-notify.js';
 import { endpointServices, findService, mayUse } from './endpoint-services-store.js';
 import { invalidParam } from './errors.js';
 import { groupsFor, newEni } from './enis.js';
@@ -121,7 +122,7 @@ function endpointOut(e: EndpointRecord, ctx: ServiceContext) {
   };
 }
 
-export const createVpcEndpoint: Handler = (input, ctx) => {
+export const createVpcEndpoint: Handler = async (input, ctx) => {
   const s = ec2State(ctx);
   const vpc = vpcOf(s, input['VpcId']);
   const serviceName = String(input['ServiceName'] ?? '');
@@ -153,6 +154,7 @@ export const createVpcEndpoint: Handler = (input, ctx) => {
     e.eniIds = subnets.map((x) => newEni(s, x, { groups: e.groupIds, description: `VPC Endpoint Interface ${e.id}`, type: 'vpc_endpoint', managed: true, now: e.createdMs }).id);
   }
   endpoints(s).set(e.id, e);
+  if (custom !== undefined) await notifyConnection(ctx, 'Connect', connectionOf(e, ctx.account));
   return { VpcEndpoint: { ...endpointOut(e, ctx), State: e.state === 'available' && type !== 'Gateway' ? 'pending' : e.state }, ClientToken: input['ClientToken'] };
 };
 
@@ -189,7 +191,12 @@ export const modifyVpcEndpoint: Handler = (input, ctx) => {
   return { Return: true };
 };
 
-export const deleteVpcEndpoints: Handler = (input, ctx) => {
+/** What a connection notification says about a PrivateLink endpoint. */
+export function connectionOf(e: EndpointRecord, consumer: string) {
+  return { serviceId: e.serviceId!, provider: e.serviceOwner!, endpointId: e.id, consumer, endpointState: e.state };
+}
+
+export const deleteVpcEndpoints: Handler = async (input, ctx) => {
   const s = ec2State(ctx);
   const unsuccessful: unknown[] = [];
   for (const id of Array.isArray(input['VpcEndpointIds']) ? (input['VpcEndpointIds'] as string[]) : []) {
@@ -202,6 +209,7 @@ export const deleteVpcEndpoints: Handler = (input, ctx) => {
     for (const eni of e.eniIds) s.enis.delete(eni);
     e.state = 'deleted';
     endpoints(s).set(e.id, e);
+    if (e.serviceId !== undefined) await notifyConnection(ctx, 'Delete', connectionOf(e, ctx.account));
   }
   return { Unsuccessful: unsuccessful };
 };

@@ -6,11 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  AcceptVpcEndpointConnectionsCommand, CreateVpcEndpointCommand, CreateVpcEndpointServiceConfigurationCommand,
+  AcceptVpcEndpointConnectionsCommand, CreateVpcEndpointCommand, CreateVpcEndpointConnectionNotificationCommand, CreateVpcEndpointServiceConfigurationCommand,
+  DeleteVpcEndpointConnectionNotificationsCommand, DescribeVpcEndpointConnectionNotificationsCommand,
   DeleteVpcEndpointServiceConfigurationsCommand, DescribeVpcEndpointConnectionsCommand, DescribeVpcEndpointsCommand,
   DescribeVpcEndpointServiceConfigurationsCommand, DescribeVpcEndpointServicePermissionsCommand, DescribeVpcEndpointServicesCommand,
   EC2Client, ModifyVpcEndpointServicePermissionsCommand, RejectVpcEndpointConnectionsCommand,
 } from '@aws-sdk/client-ec2';
+import { CreateTopicCommand, SetTopicAttributesCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { accountConfig, failure, useDrydock } from '../../helpers.js';
 import { eniInGroup, traffic } from './flow-logs-helpers.js';
 import { vpcWithSubnets } from './helpers.js';
@@ -119,4 +122,38 @@ test('endpoint service configurations check their load balancers and principals'
   assert.notEqual(made.State, 'pendingAcceptance');
   const policy = await failure(() => consumer.send(new CreateVpcEndpointCommand({ VpcId: cv.vpcId, ServiceName: cfg.ServiceName!, VpcEndpointType: 'Interface', SubnetIds: cv.subnetIds, PolicyDocument: '{}' })));
   assert.equal(policy.code, 'InvalidParameter');
+});
+
+test('connection notifications: the provider\'s topic hears Connect and Accept, published as vpce.amazonaws.com', async () => {
+  const cfgProvider = accountConfig(h.dd, { accessKeyId: PROVIDER });
+  const sqs = new SQSClient(cfgProvider);
+  const sns = new SNSClient(cfgProvider);
+  const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'endpoint-events' }))).QueueUrl!;
+  const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!['QueueArn']!;
+  const topicArn = (await sns.send(new CreateTopicCommand({ Name: 'endpoint-events' }))).TopicArn!;
+  await sqs.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queueArn }] }) } }));
+  await sns.send(new SetTopicAttributesCommand({ TopicArn: topicArn, AttributeName: 'Policy', AttributeValue: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { Service: 'vpce.amazonaws.com' }, Action: 'SNS:Publish', Resource: topicArn }] }) }));
+  await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: { RawMessageDelivery: 'true' } }));
+
+  const provider = client(PROVIDER);
+  const consumer = client('555555555555');
+  const svc = (await provider.send(new CreateVpcEndpointServiceConfigurationCommand({ NetworkLoadBalancerArns: [NLB], AcceptanceRequired: true }))).ServiceConfiguration!;
+  await provider.send(new ModifyVpcEndpointServicePermissionsCommand({ ServiceId: svc.ServiceId!, AddAllowedPrincipals: ['arn:aws:iam::555555555555:root'] }));
+  const bad = await failure(() => provider.send(new CreateVpcEndpointConnectionNotificationCommand({ ServiceId: svc.ServiceId!, ConnectionNotificationArn: topicArn, ConnectionEvents: ['Explode'] })));
+  assert.equal(bad.code, 'InvalidParameter');
+  const n = (await provider.send(new CreateVpcEndpointConnectionNotificationCommand({ ServiceId: svc.ServiceId!, ConnectionNotificationArn: topicArn, ConnectionEvents: ['Connect', 'Accept'] }))).ConnectionNotification!;
+  assert.deepEqual([n.ConnectionNotificationType, n.ConnectionNotificationState, n.ConnectionEvents], ['Topic', 'Enabled', ['Connect', 'Accept']]);
+  const listed = await provider.send(new DescribeVpcEndpointConnectionNotificationsCommand({ Filters: [{ Name: 'service-id', Values: [svc.ServiceId!] }] }));
+  assert.deepEqual(listed.ConnectionNotificationSet!.map((x) => x.ConnectionNotificationId), [n.ConnectionNotificationId]);
+
+  const cv = await vpcWithSubnets(consumer, '10.92.0.0/16', ['10.92.1.0/24']);
+  const ep = (await consumer.send(new CreateVpcEndpointCommand({ VpcId: cv.vpcId, ServiceName: svc.ServiceName!, VpcEndpointType: 'Interface', SubnetIds: cv.subnetIds }))).VpcEndpoint!;
+  await provider.send(new AcceptVpcEndpointConnectionsCommand({ ServiceId: svc.ServiceId!, VpcEndpointIds: [ep.VpcEndpointId!] }));
+  const got = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }))).Messages ?? [];
+  const events = got.map((m) => JSON.parse(m.Body!) as { EventType: string; VpcEndpointId: string; VpcEndpointOwner: string; VpcEndpointState: string });
+  assert.deepEqual(events.map((e) => [e.EventType, e.VpcEndpointId, e.VpcEndpointOwner, e.VpcEndpointState]), [
+    ['Connect', ep.VpcEndpointId, '555555555555', 'pendingAcceptance'], ['Accept', ep.VpcEndpointId, '555555555555', 'available'],
+  ]);
+  const del = await provider.send(new DeleteVpcEndpointConnectionNotificationsCommand({ ConnectionNotificationIds: [n.ConnectionNotificationId!, 'vpce-nfn-00000000000000000'] }));
+  assert.deepEqual(del.Unsuccessful!.map((u) => u.ResourceId), ['vpce-nfn-00000000000000000']);
 });
