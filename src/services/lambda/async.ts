@@ -4,7 +4,8 @@
  * then two minutes later, on the clock) until it succeeds, runs out of retries or gets older
  * than the maximum event age. Then its record goes to the on-success or on-failure
  * destination (SQS, SNS, Lambda, EventBridge), or a failed event to the function's
- * dead-letter queue. The queue lives in memory: a restart drops events still waiting.
+ * dead-letter queue. Waiting events are kept in the state, so with a data directory they
+ * survive a restart and are attempted when due.
  */
 import { randomUUID } from 'node:crypto';
 import { AwsError } from '../../core/errors.js';
@@ -12,7 +13,7 @@ import type { ServiceHost } from '../types.js';
 import { execute, type Execution } from './execute.js';
 import { roleSession } from './launch.js';
 import { versionOf } from './resolve.js';
-import { functionArn, lambdaState, type EventInvokeConfig, type LambdaState } from './store.js';
+import { functionArn, lambdaState, type EventInvokeConfig, type LambdaState, type StoredAsyncEvent } from './store.js';
 import { routeAlias } from './versions.js';
 
 interface QueuedEvent {
@@ -35,8 +36,47 @@ export function enqueueAsync(host: ServiceHost, state: LambdaState, fnName: stri
     requestId: randomUUID(), account: state.account, region: state.region, fnName, payload, enqueuedMs: host.clock.nowMs(), attempts: 0,
   };
   if (qualifier !== undefined) ev.qualifier = qualifier;
-  setImmediate(() => void attempt(host, ev));
+  schedule(host, ev, 0);
   return ev.requestId;
+}
+
+/** Keeps the event in the state with its due time, and sets its timer. */
+function schedule(host: ServiceHost, ev: QueuedEvent, delayMs: number): void {
+  const stored: StoredAsyncEvent = {
+    requestId: ev.requestId, fnName: ev.fnName, payload: ev.payload.toString('base64'), enqueuedMs: ev.enqueuedMs, attempts: ev.attempts,
+    dueMs: host.clock.nowMs() + delayMs,
+  };
+  if (ev.qualifier !== undefined) stored.qualifier = ev.qualifier;
+  lambdaState(host.stores, ev.account, ev.region).asyncEvents.set(ev.requestId, stored);
+  wake(host, ev, delayMs);
+}
+
+function wake(host: ServiceHost, ev: QueuedEvent, delayMs: number): void {
+  const run = (): void => {
+    void attempt(host, ev).catch(() => undefined).then((next) => {
+      try {
+        if (next === undefined) lambdaState(host.stores, ev.account, ev.region).asyncEvents.delete(ev.requestId);
+        else schedule(host, ev, next);
+      } catch {
+        // The app closed meanwhile: what is stored is attempted after the next start.
+      }
+    });
+  };
+  if (delayMs <= 0) setImmediate(run);
+  else host.clock.setTimer(run, delayMs);
+}
+
+/** Sets the timers of the events a data directory kept (after a restart). */
+export function resumeAsyncQueue(host: ServiceHost): void {
+  for (const { account, region } of host.stores.accountsRegions('lambda')) {
+    for (const s of lambdaState(host.stores, account, region).asyncEvents.values()) {
+      const ev: QueuedEvent = {
+        requestId: s.requestId, account, region, fnName: s.fnName, payload: Buffer.from(s.payload, 'base64'), enqueuedMs: s.enqueuedMs, attempts: s.attempts,
+      };
+      if (s.qualifier !== undefined) ev.qualifier = s.qualifier;
+      wake(host, ev, s.dueMs - host.clock.nowMs());
+    }
+  }
 }
 
 function configFor(state: LambdaState, ev: QueuedEvent): EventInvokeConfig | undefined {
@@ -44,7 +84,8 @@ function configFor(state: LambdaState, ev: QueuedEvent): EventInvokeConfig | und
   return fn?.invokeConfigs[ev.qualifier ?? '$LATEST'];
 }
 
-async function attempt(host: ServiceHost, ev: QueuedEvent): Promise<void> {
+/** One attempt; the delay before the next one, or undefined when the event is done with. */
+async function attempt(host: ServiceHost, ev: QueuedEvent): Promise<number | undefined> {
   const state = lambdaState(host.stores, ev.account, ev.region);
   const fn = state.functions.get(ev.fnName);
   if (!fn) return; // deleted while queued: AWS drops the event
@@ -53,22 +94,21 @@ async function attempt(host: ServiceHost, ev: QueuedEvent): Promise<void> {
   const settings = configFor(state, ev);
   const maxAgeMs = (settings?.maxEventAgeSeconds ?? DEFAULT_MAX_AGE_S) * 1000;
   const retries = settings?.maxRetries ?? DEFAULT_RETRIES;
-  if (host.clock.nowMs() - ev.enqueuedMs > maxAgeMs) return finish(host, state, ev, undefined, 'EventAgeExceeded');
+  if (host.clock.nowMs() - ev.enqueuedMs > maxAgeMs) return finish(host, state, ev, undefined, 'EventAgeExceeded').then(() => undefined);
   const cfg = found.alias ? versionOf(fn, routeAlias(found.alias))!.cfg : found.cfg;
   let ran: Execution;
   try {
     ran = await execute(host, state, fn, cfg, ev.payload, { requestId: ev.requestId, ...(ev.qualifier ? { qualifier: ev.qualifier } : {}) });
   } catch (e) {
     // Throttles and start-up failures are retried by the queue until the event is too old.
-    if (e instanceof AwsError) host.clock.setTimer(() => void attempt(host, ev), THROTTLE_RETRY_MS);
-    return;
+    return e instanceof AwsError ? THROTTLE_RETRY_MS : undefined;
   }
   ev.attempts++;
-  if (ran.functionError === undefined) return finish(host, state, ev, ran, 'Success');
-  if (ev.attempts > retries) return finish(host, state, ev, ran, 'RetriesExhausted');
+  if (ran.functionError === undefined) return finish(host, state, ev, ran, 'Success').then(() => undefined);
+  if (ev.attempts > retries) return finish(host, state, ev, ran, 'RetriesExhausted').then(() => undefined);
   const delayMs = ev.attempts === 1 ? 60_000 : 120_000;
-  if (host.clock.nowMs() + delayMs - ev.enqueuedMs > maxAgeMs) return finish(host, state, ev, ran, 'EventAgeExceeded');
-  host.clock.setTimer(() => void attempt(host, ev), delayMs);
+  if (host.clock.nowMs() + delayMs - ev.enqueuedMs > maxAgeMs) return finish(host, state, ev, ran, 'EventAgeExceeded').then(() => undefined);
+  return delayMs;
 }
 
 function parsed(b: Buffer): unknown {

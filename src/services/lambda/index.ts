@@ -28,6 +28,7 @@ import { addPermission, getPolicy, policyDocument, removePermission } from './pe
 import { closeRuntimes, registerHost } from './pool.js';
 import { resumePollers } from './sqs-poller.js';
 import { resumeStreamPollers } from './stream-poller.js';
+import { resumeAsyncQueue } from './async.js';
 import { functionArn, lambdaState } from './store.js';
 import { listTags, tagResource, untagResource } from './tags.js';
 import {
@@ -107,6 +108,7 @@ function install(host: ServiceHost): void {
   void host.service('logs');
   resumePollers(host);
   resumeStreamPollers(host);
+  resumeAsyncQueue(host);
   host.ports.resourceResolvers.set('lambda', resolveResources);
   host.ports.resourcePolicies.set('lambda', (arn) => {
     const m = /^arn:[^:]+:lambda:([^:]+):(\d{12}):function:([^:]+)(?::(.+))?$/.exec(arn);

@@ -151,6 +151,20 @@ export interface LambdaState {
   code: Collection<Uint8Array>;
   /** Account settings: `concurrency` (the account limit). */
   settings: Collection<number>;
+  /** Asynchronous invocations waiting for their next attempt, by request id. */
+  asyncEvents: Collection<StoredAsyncEvent>;
+}
+
+export interface StoredAsyncEvent {
+  requestId: string;
+  fnName: string;
+  qualifier?: string;
+  /** Base64. */
+  payload: string;
+  enqueuedMs: number;
+  attempts: number;
+  /** When the next attempt is due (clock time). */
+  dueMs: number;
 }
 
 export function lambdaState(stores: Stores, account: string, region: string): LambdaState {
@@ -161,6 +175,7 @@ export function lambdaState(stores: Stores, account: string, region: string): La
     mappings: c.collection<MappingRecord>('mappings'),
     code: c.collection<Uint8Array>('code'),
     settings: c.collection<number>('settings'),
+    asyncEvents: c.collection<StoredAsyncEvent>('async-events'),
   }));
 }
 
