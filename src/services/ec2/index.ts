@@ -57,6 +57,7 @@ import {
 } from './security-groups.js';
 import { createSubnet, deleteSubnet, describeSubnets, modifySubnetAttribute } from './subnets.js';
 import { createTags, deleteTags, describeTags } from './tags.js';
+import { createDefaultVpc } from './default-vpc.js';
 import { describeImages } from './images.js';
 import { createKeyPair, deleteKeyPair, describeKeyPairs, importKeyPair } from './key-pairs.js';
 import { describeInstanceTypes } from './instance-types.js';
@@ -233,6 +234,7 @@ const ec2: ServiceDefinition = {
     DescribeSpotInstanceRequests: describeSpotInstanceRequests,
     CancelSpotInstanceRequests: cancelSpotInstanceRequests,
     DescribeSpotPriceHistory: describeSpotPriceHistory,
+    CreateDefaultVpc: createDefaultVpc,
     CreateKeyPair: createKeyPair,
     ImportKeyPair: importKeyPair,
     DescribeKeyPairs: describeKeyPairs,

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import {
   DescribeImagesCommand, DescribeInstanceAttributeCommand, DescribeInstancesCommand, DescribeInstanceStatusCommand, DescribeInstanceTypesCommand,
   DescribeNetworkInterfacesCommand, ModifyInstanceAttributeCommand, RebootInstancesCommand, RunInstancesCommand, StartInstancesCommand,
-  StopInstancesCommand, TerminateInstancesCommand, CreateTagsCommand, DescribeTagsCommand,
+  StopInstancesCommand, TerminateInstancesCommand, CreateTagsCommand, DescribeTagsCommand, CreateDefaultVpcCommand, DescribeSubnetsCommand,
 } from '@aws-sdk/client-ec2';
 import { failure, useDrydock } from '../../helpers.js';
 import { ec2Client, vpcWithSubnets } from './helpers.js';
@@ -208,4 +208,22 @@ test('instance-hours are metered while running: BoxUsage:<type> under the AMI op
   assert.deepEqual([...new Set(rows.map((r) => `${r.usageType} ${r.operation} ${r.unit}`))], ['BoxUsage:t3.nano RunInstances Hrs']);
   const hours = rows.reduce((n, r) => n + r.quantity, 0);
   assert.ok(Math.abs(hours - 2) < 0.01, `billed ${hours} h for two hours of running`);
+});
+
+test('CreateDefaultVpc: 172.31.0.0/16 with a public /20 per zone behind an internet gateway; RunInstances without a subnet lands there', async () => {
+  const c = ec2Client(h.dd, 'eu-west-1');
+  const vpc = (await c.send(new CreateDefaultVpcCommand({}))).Vpc!;
+  assert.deepEqual([vpc.CidrBlock, vpc.IsDefault], ['172.31.0.0/16', true]);
+  const again = await failure(() => c.send(new CreateDefaultVpcCommand({})));
+  assert.deepEqual([again.name, again.message], ['DefaultVpcAlreadyExists', 'A Default VPC already exists for this account in this region.']);
+  const subnets = (await c.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'default-for-az', Values: ['true'] }] }))).Subnets!;
+  assert.deepEqual(subnets.map((s) => [s.AvailabilityZone, s.CidrBlock, s.MapPublicIpOnLaunch]).sort(), [
+    ['eu-west-1a', '172.31.0.0/20', true], ['eu-west-1b', '172.31.16.0/20', true], ['eu-west-1c', '172.31.32.0/20', true],
+  ]);
+  const run = await c.send(new RunInstancesCommand({ ImageId: await al2023(c), InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'eu-west-1b' }, SecurityGroups: ['default'] }));
+  const i = run.Instances![0]!;
+  assert.deepEqual([i.VpcId, i.Placement!.AvailabilityZone, i.SecurityGroups![0]!.GroupName], [vpc.VpcId, 'eu-west-1b', 'default']);
+  assert.match(i.PrivateIpAddress!, /^172\.31\.(1[6-9]|2\d|3[01])\./);
+  assert.ok(i.PublicIpAddress, 'default subnets map public addresses on launch');
+  assert.equal(i.PrivateDnsName, `ip-${i.PrivateIpAddress!.replace(/\./g, '-')}.eu-west-1.compute.internal`);
 });
