@@ -243,7 +243,7 @@ export const describeVpcEndpointServices: Handler = (input, ctx) => {
     items: details.filter((d) => wanted === undefined || wanted.includes(String(d['ServiceName']))), idOf: (d) => String(d['ServiceName']), tagsOf: (d) => (d['Tags'] as Tag[] | undefined) ?? [],
     notFound: (ids) => noService(ids[0]!),
     fields: { 'service-name': (d) => String(d['ServiceName']), 'service-type': (d) => (d['ServiceType'] as { ServiceType: string }[]).map((t) => t.ServiceType), owner: (d) => String(d['Owner']) },
-    filters: input['Filters'], maxResults: input['MaxResults'], nextToken: input['NextToken'], maxRange: [5, 1000],
+    filters: input['Filters'], maxResults: input['MaxResults'], nextToken: input['NextToken'], maxRange: [1, 1000],
   });
   return { ServiceNames: page.items.map((d) => d['ServiceName']), ServiceDetails: page.items, NextToken: page.nextToken };
 };
