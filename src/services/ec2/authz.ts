@@ -30,13 +30,14 @@ export function ec2Resources(operation: string, input: Record<string, unknown>, 
 /**
  * RunInstances is authorized on every resource it uses or makes, as in AWS's service
  * authorization reference: the new instance, interface and volume (`…/*`), the image
- * (owned by no account), the subnet and the security groups.
+ * (owned by no account), the subnet, the key pair and the security groups.
  */
 function runInstancesResources(input: Record<string, unknown>, account: string, region: string): ResourceRef[] {
   const own = (resource: string) => ({ arn: arn({ service: 'ec2', region, account, resource }) });
   const out = [own('instance/*'), own('network-interface/*'), own('volume/*')];
   if (typeof input['ImageId'] === 'string') out.push({ arn: arn({ service: 'ec2', region, account: '', resource: `image/${input['ImageId']}` }) });
   if (typeof input['SubnetId'] === 'string') out.push(own(`subnet/${input['SubnetId']}`));
+  if (typeof input['KeyName'] === 'string') out.push(own(`key-pair/${input['KeyName']}`));
   const groups = Array.isArray(input['SecurityGroupIds']) ? (input['SecurityGroupIds'] as unknown[]) : [];
   for (const g of groups) if (typeof g === 'string') out.push(own(`security-group/${g}`));
   return out;
