@@ -63,6 +63,7 @@ import { createKeyPair, deleteKeyPair, describeKeyPairs, importKeyPair } from '.
 import { describeInstanceTypes } from './instance-types.js';
 import { describeInstanceStatus, describeInstances, runInstances } from './instances.js';
 import { meterAllInstances } from './instances-metering.js';
+import { CHECK_EVERY_MS, interruptSpotInstances } from './spot-interruptions.js';
 import {
   describeInstanceAttribute, modifyInstanceAttribute, rebootInstances, startInstances, stopInstances, terminateInstances,
 } from './instances-state.js';
@@ -247,6 +248,7 @@ const ec2: ServiceDefinition = {
     host.ports.resourceTags.set('ec2', ec2Tags(host.stores));
     // Running instances' hours go to the meter every clock hour.
     host.clock.setRepeating(() => meterAllInstances(host.stores, host.meter, host.clock.nowMs()), 3_600_000);
+    host.clock.setRepeating(() => interruptSpotInstances(host.stores, host.faults, host.meter, host.clock.nowMs()), CHECK_EVERY_MS);
   },
 };
 

@@ -65,6 +65,8 @@ export interface InstanceRecord {
   /** Since when it has been running (billed), and up to when that time went to the meter. */
   runningFromMs?: number;
   meteredToMs?: number;
+  /** A Spot instance warned of interruption is terminated at this time. */
+  interruptAtMs?: number;
 }
 
 export const instances = (s: Ec2State) => s.extra<InstanceRecord>('instances');

@@ -111,15 +111,24 @@ export function isOneTimeSpot(s: Ec2State, i: InstanceRecord): boolean {
 }
 
 /** The instance of a request was terminated: close a one-time request, reopen a persistent one. */
-export function spotInstanceEnded(s: Ec2State, i: InstanceRecord, nowMs: number): void {
+export function spotInstanceEnded(s: Ec2State, i: InstanceRecord, nowMs: number, code = 'instance-terminated-by-user',
+  message = 'Spot Instance terminated due to user-initiated termination.'): void {
   const r = i.spotRequestId ? requests(s).get(i.spotRequestId) : undefined;
-  if (r === undefined || r.state !== 'active') return;
+  if (r === undefined || (r.state !== 'active' && r.statusCode !== 'marked-for-termination')) return;
   if (r.type === 'persistent') {
     delete r.instanceId;
     r.dueMs = nowMs + EVALUATION_MS;
-    setStatus(s, r, 'open', 'instance-terminated-by-user', 'Spot Instance terminated due to user-initiated termination.', nowMs);
+    setStatus(s, r, 'open', code, message, nowMs);
   } else {
-    setStatus(s, r, 'closed', 'instance-terminated-by-user', 'Spot Instance terminated due to user-initiated termination.', nowMs);
+    setStatus(s, r, 'closed', code, message, nowMs);
+  }
+}
+
+/** An interruption notice on the request of a Spot instance (the two-minute warning). */
+export function markForTermination(s: Ec2State, i: InstanceRecord, nowMs: number): void {
+  const r = i.spotRequestId ? requests(s).get(i.spotRequestId) : undefined;
+  if (r !== undefined && r.state === 'active') {
+    setStatus(s, r, 'active', 'marked-for-termination', 'Your Spot Instance is marked for termination because there is no capacity available.', nowMs);
   }
 }
 

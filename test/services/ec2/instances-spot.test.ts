@@ -76,3 +76,26 @@ test('RunInstances with a spot market: a spot instance with its one-time request
   assert.equal(low.name, 'SpotMaxPriceTooLow');
   assert.match(low.message, /^Your Spot request price of 0.0001 is lower than the minimum required Spot request fulfillment price of 0\.\d+\.$/);
 });
+
+test('an az-outage interrupts Spot instances in the zone: a two-minute warning, then Server.SpotInstanceTermination; on-demand instances stay', async () => {
+  const c = ec2Client(h.dd);
+  const v = await vpcWithSubnets(c, '10.92.0.0/16', ['10.92.1.0/24', '10.92.2.0/24', '10.92.3.0/24']);
+  const zoneC = v.subnetIds[2]!;
+  const spot = await runOne(c, zoneC, { InstanceMarketOptions: { MarketType: 'spot' } });
+  const onDemand = await runOne(c, zoneC);
+  h.dd.app.clock.advance(6);
+  const fault = h.dd.app.faults.add({ type: 'az-outage', region: 'us-east-1', az: 'us-east-1c' });
+  try {
+    h.dd.app.clock.advance(10);
+    const request = async () => (await c.send(new DescribeSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [spot.SpotInstanceRequestId!] }))).SpotInstanceRequests![0]!;
+    const state = async (id: string) => (await c.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!;
+    assert.deepEqual([(await request()).Status!.Code, (await state(spot.InstanceId!)).State!.Name], ['marked-for-termination', 'running']);
+    h.dd.app.clock.advance(120);
+    const gone = await state(spot.InstanceId!);
+    assert.deepEqual([gone.State!.Name, gone.StateReason!.Code], ['shutting-down', 'Server.SpotInstanceTermination']);
+    assert.deepEqual([(await request()).State, (await request()).Status!.Code], ['closed', 'instance-terminated-no-capacity']);
+    assert.equal((await state(onDemand.InstanceId!)).State!.Name, 'running');
+  } finally {
+    h.dd.app.faults.remove(fault.id);
+  }
+});
