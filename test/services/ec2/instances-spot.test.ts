@@ -86,13 +86,15 @@ test('an az-outage interrupts Spot instances in the zone: a two-minute warning, 
   h.dd.app.clock.advance(6);
   const fault = h.dd.app.faults.add({ type: 'az-outage', region: 'us-east-1', az: 'us-east-1c' });
   try {
-    h.dd.app.clock.advance(10);
+    h.dd.app.clock.advance(31);
     const request = async () => (await c.send(new DescribeSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [spot.SpotInstanceRequestId!] }))).SpotInstanceRequests![0]!;
     const state = async (id: string) => (await c.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!;
     assert.deepEqual([(await request()).Status!.Code, (await state(spot.InstanceId!)).State!.Name], ['marked-for-termination', 'running']);
     h.dd.app.clock.advance(120);
     const gone = await state(spot.InstanceId!);
-    assert.deepEqual([gone.State!.Name, gone.StateReason!.Code], ['shutting-down', 'Server.SpotInstanceTermination']);
+    // Terminated at the first 30-second check after the two minutes, so it may have finished shutting down.
+    assert.ok(['shutting-down', 'terminated'].includes(gone.State!.Name!), gone.State!.Name);
+    assert.equal(gone.StateReason!.Code, 'Server.SpotInstanceTermination');
     assert.deepEqual([(await request()).State, (await request()).Status!.Code], ['closed', 'instance-terminated-no-capacity']);
     assert.equal((await state(onDemand.InstanceId!)).State!.Name, 'running');
   } finally {
