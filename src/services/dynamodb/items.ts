@@ -79,7 +79,8 @@ export const updateItem: Handler = (input, ctx) => {
   else if (rv === 'ALL_NEW') attributes = p.next;
   else if (rv === 'UPDATED_OLD') attributes = p.old ? project(p.old, paths) : undefined;
   else if (rv === 'UPDATED_NEW') attributes = p.next ? project(p.next, paths) : undefined;
-  const show = attributes && Object.keys(attributes).length ? { Attributes: cloneItem(attributes) } : {};
+  // Stored items are encoded strings: what a response carries never aliases the table.
+  const show = attributes && Object.keys(attributes).length ? { Attributes: attributes } : {};
   return { ...show, ...writeCapacity(ctx, input, p) };
 };
 
