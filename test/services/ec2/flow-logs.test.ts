@@ -140,7 +140,7 @@ test('a flow log to a bucket without a policy adds the log delivery statements, 
 test('CreateFlowLogs reports unknown resources and duplicates as Unsuccessful items; bad input gets AWS\'s errors', async () => {
   const n = await prodAndDev('10.74', 'errors');
   const role = await deliveryRole(h.dd, 'flow-logs-errors');
-  const base = { ResourceType: 'VPC', TrafficType: 'ALL' as const, LogGroupName: '/x', DeliverLogsPermissionArn: role };
+  const base = { ResourceType: 'VPC' as const, TrafficType: 'ALL' as const, LogGroupName: '/x', DeliverLogsPermissionArn: role };
   const r = await n.c.send(new CreateFlowLogsCommand({ ...base, ResourceIds: [n.vpcId, 'vpc-0000000000000dead'] }));
   assert.equal(r.FlowLogIds!.length, 1);
   assert.deepEqual(r.Unsuccessful!.map((u) => [u.ResourceId, u.Error!.Code]), [['vpc-0000000000000dead', 'InvalidVpcID.NotFound']]);
