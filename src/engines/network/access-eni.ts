@@ -52,24 +52,49 @@ function trace(ix: NetIndex, from: NetEni, to: NetEni, protocol: Protocol, port:
   return out.block === undefined && out.arrival?.kind === 'eni' && out.arrival.eniId === to.id ? out.hops : undefined;
 }
 
+/**
+ * ENIs in one subnet with the same security groups (and public address or not) are treated
+ * alike by every rule on the way, so a pair of such classes is decided once — unless some
+ * security group rule or network ACL entry names a range narrower than a subnet, which can
+ * tell two ENIs of one subnet apart; then every ENI is its own class.
+ */
+function classifier(ix: NetIndex): (e: NetEni) => string {
+  const cidrs = [
+    ...ix.topology.securityGroups.flatMap((g) => [...g.ingress, ...g.egress].flatMap((r) => r.cidrs)),
+    ...ix.topology.networkAcls.flatMap((a) => a.entries.map((e) => e.cidr)),
+  ];
+  const narrow = cidrs.some((c) => {
+    const p = parseCidr(c);
+    const sub = p === undefined ? undefined : ix.anySubnetOfIp(p.base);
+    return p !== undefined && sub !== undefined && ix.subnetCidr(sub.id)!.len < p.len;
+  });
+  return narrow ? (e) => e.id : (e) => `${e.subnetId}|${[...e.groupIds].sort().join(',')}|${e.publicIp !== undefined}`;
+}
+
 /** The ENI-to-ENI findings of one match path; `excluded` says whether an exclude path covers a pair. */
 export function eniFindings(ix: NetIndex, path: PathLike, excluded: (src: NetEni, dst: NetEni) => boolean): EniFinding[] {
   const enis = [...ix.enis.values()].filter((e) => e.privateIps.length > 0);
   const sources = enis.filter((e) => admitsEni(path.source, e));
   const dests = enis.filter((e) => admitsEni(path.destination, e));
-  const protocols = path.protocols ?? ['tcp'];
-  const ports = path.destinationPorts ?? [undefined];
+  const headers = (path.protocols ?? ['tcp']).flatMap((proto) => (path.destinationPorts ?? [undefined]).map((port) => ({ proto, port })));
+  const first = (s: NetEni, d: NetEni) => {
+    for (const h of headers) {
+      const hops = trace(ix, s, d, h.proto, h.port);
+      if (hops !== undefined) return hops;
+    }
+    return undefined;
+  };
+  const classOf = classifier(ix);
+  const decided = new Map<string, boolean>();
   const out: EniFinding[] = [];
   for (const s of sources) {
     for (const d of dests) {
       if (s.id === d.id || excluded(s, d)) continue;
-      for (const proto of protocols) {
-        const hops = ports.map((p) => trace(ix, s, d, proto, p)).find((h) => h !== undefined);
-        if (hops !== undefined) {
-          out.push({ sourceId: s.id, destinationId: d.id, hops });
-          break;
-        }
-      }
+      const key = `${classOf(s)}>${classOf(d)}`;
+      if (decided.get(key) === false) continue;
+      const hops = first(s, d);
+      decided.set(key, hops !== undefined);
+      if (hops !== undefined) out.push({ sourceId: s.id, destinationId: d.id, hops });
     }
   }
   return out;

@@ -93,3 +93,11 @@ test('reply observations: both ENIs accept the reply; a stateless ACL that drops
   assert.deepEqual(observeFlow(ix2, r).map((o) => [o.eniId, o.action]), [['eni-app', 'ACCEPT'], ['eni-ep', 'ACCEPT']]);
   assert.deepEqual(observeReply(ix2, r).map((o) => [o.eniId, o.action]), [['eni-ep', 'REJECT']]);
 });
+
+test('access at ENI level: a /32 rule tells two ENIs of one subnet and group apart', () => {
+  const t = topology();
+  t.enis.push({ id: 'eni-app2', subnetId: 'subnet-a', vpcId: 'vpc-1', privateIps: ['10.0.1.11'], groupIds: ['sg-app'], interfaceType: 'interface' });
+  t.securityGroups[1]!.ingress = [{ protocol: 'tcp', fromPort: 443, toPort: 443, cidrs: ['10.0.1.11/32'], groupIds: [], prefixListIds: [] }];
+  const found = analyzeAccess(t, { matchPaths: [{ source: { resources: ['sg-app'] }, destination: { resources: ['sg-ep'] }, destinationPorts: [443] }], excludePaths: [] });
+  assert.deepEqual(found.map((f) => [f.sourceId, f.destinationId]), [['eni-app2', 'eni-ep']]);
+});
