@@ -76,8 +76,13 @@ export function launchableType(name: unknown): InstanceTypeInfo {
   return t;
 }
 
+/** Graviton types run one thread per core; Intel and AMD two, except single-vCPU types. */
+export function threadsPerCore(t: InstanceTypeInfo): number {
+  return t.architecture === 'arm64' || t.vcpus === 1 ? 1 : 2;
+}
+
 function typeOut(t: InstanceTypeInfo) {
-  const threads = t.architecture === 'arm64' || t.vcpus === 1 ? 1 : 2;
+  const threads = threadsPerCore(t);
   return {
     InstanceType: t.name, CurrentGeneration: t.currentGeneration, FreeTierEligible: t.name === 't3.micro' || t.name === 't4g.micro',
     SupportedUsageClasses: ['on-demand', 'spot'], SupportedRootDeviceTypes: ['ebs'], SupportedVirtualizationTypes: ['hvm'],

@@ -1,6 +1,7 @@
 /** An instance record in EC2's `Instance` and `Reservation` output shapes. */
 import { publicIpOf } from './enis.js';
 import { stateOut, type InstanceRecord } from './instances-common.js';
+import { instanceTypeInfo, threadsPerCore } from './instance-types.js';
 import type { Ec2State } from './store.js';
 
 /** `ip-10-0-1-5.ec2.internal` in us-east-1, `ip-….<region>.compute.internal` elsewhere. */
@@ -13,6 +14,12 @@ export function privateDnsName(ip: string, region: string): string {
 function publicDnsName(ip: string, region: string): string {
   const host = `ec2-${ip.replace(/\./g, '-')}`;
   return region === 'us-east-1' ? `${host}.compute-1.amazonaws.com` : `${host}.${region}.compute.amazonaws.com`;
+}
+
+function cpuOptions(type: string) {
+  const t = instanceTypeInfo(type);
+  const threads = t === undefined ? 1 : threadsPerCore(t);
+  return { CoreCount: Math.max(1, (t?.vcpus ?? 1) / threads), ThreadsPerCore: threads };
 }
 
 function groupsOut(s: Ec2State, ids: string[]) {
@@ -54,7 +61,7 @@ export function instanceOut(s: Ec2State, i: InstanceRecord, account: string, reg
     ...(i.iamProfileArn ? { IamInstanceProfile: { Arn: i.iamProfileArn, Id: `AIPA${i.id.slice(2, 19).toUpperCase()}` } } : {}),
     ...(i.lifecycle ? { InstanceLifecycle: i.lifecycle, SpotInstanceRequestId: i.spotRequestId } : {}),
     Tags: i.tags.length ? i.tags : undefined,
-    CpuOptions: { CoreCount: 1, ThreadsPerCore: 2 }, HibernationOptions: { Configured: false }, EnclaveOptions: { Enabled: false },
+    CpuOptions: cpuOptions(i.instanceType), HibernationOptions: { Configured: false }, EnclaveOptions: { Enabled: false },
     MetadataOptions: { State: 'applied', HttpTokens: 'required', HttpPutResponseHopLimit: 2, HttpEndpoint: 'enabled', HttpProtocolIpv6: 'disabled', InstanceMetadataTags: 'disabled' },
     CapacityReservationSpecification: { CapacityReservationPreference: 'open' },
     PrivateDnsNameOptions: { HostnameType: 'ip-name', EnableResourceNameDnsARecord: false, EnableResourceNameDnsAAAARecord: false },
