@@ -2,10 +2,10 @@
  * DynamoDB's own share, without HTTP, SigV4 or the pipeline: the service's handlers are called
  * in-process with a request context built by hand.
  *
- *   node --expose-gc --import tsx bench/dynamodb-memory.ts [--items 1000000] [--mode memory|ops|both] [--ops 20000] [--op GetItem]
+ *   node --expose-gc --import tsx bench/dynamodb-memory.ts [--items 1000000] [--mode memory|ops|both] [--ops 20000] [--op GetItem] [--hash-only]
  *
  * `memory` loads `--items` items of 200 bytes (as DynamoDB sizes them) with PutItem into a
- * table of 10,000 partitions and prints the heap (heapUsed + external) they cost per raw byte.
+ * table of 10,000 partitions (`--hash-only`: a table without sort key, one item per partition) and prints the heap (heapUsed + external) they cost per raw byte.
  * `ops` times PutItem, GetItem and Query (100-item pages) handler calls in CPU µs per call (best of
  * ten rounds of `--ops`/10 calls each).
  */
@@ -36,11 +36,11 @@ async function setup(): Promise<{ app: Drydock; def: ServiceDefinition; ctx: Ser
   return { app, def, ctx };
 }
 
-async function createTable(def: ServiceDefinition, ctx: ServiceContext, name: string): Promise<void> {
+async function createTable(def: ServiceDefinition, ctx: ServiceContext, name: string, hashOnly = false): Promise<void> {
   await def.handlers['CreateTable']!({
     TableName: name, BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, ...(hashOnly ? [] : [{ AttributeName: 'sk', AttributeType: 'N' }])],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, ...(hashOnly ? [] : [{ AttributeName: 'sk', KeyType: 'RANGE' }])],
   }, ctx);
 }
 
@@ -51,15 +51,15 @@ function heap(): number {
   return m.heapUsed + m.external;
 }
 
-export async function memory(count: number): Promise<{ ratio: number; bytesPerItem: number; seconds: number }> {
+export async function memory(count: number, hashOnly = false): Promise<{ ratio: number; bytesPerItem: number; seconds: number }> {
   const { def, ctx } = await setup();
-  await createTable(def, ctx, 'load');
+  await createTable(def, ctx, 'load', hashOnly);
   const put = def.handlers['PutItem']!;
   const before = heap();
   let raw = 0;
   const t0 = performance.now();
   for (let i = 0; i < count; i++) {
-    const it = item(`l${i % 10_000}`, i);
+    const it = hashOnly ? item(`l${i}`, i) : item(`l${i % 10_000}`, i);
     raw += itemSize(it);
     put({ TableName: 'load', Item: it }, ctx);
   }
@@ -106,8 +106,9 @@ if (isMain(import.meta.url)) {
     }
     if (mode !== 'ops') {
       const items = Number(flag('items') ?? 1_000_000);
-      const m = await memory(items);
-      console.log(`${items} items of 200 bytes: ${fmt(m.bytesPerItem, 0)} heap bytes per item, ${fmt(m.ratio, 2)}× raw (loaded in ${fmt(m.seconds, 1)} s)`);
+      const hashOnly = flag('hash-only', true);
+      const m = await memory(items, hashOnly);
+      console.log(`${items} items${hashOnly ? ' (partition key only, one item per partition)' : ''} of 200 bytes: ${fmt(m.bytesPerItem, 0)} heap bytes per item, ${fmt(m.ratio, 2)}× raw (loaded in ${fmt(m.seconds, 1)} s)`);
     }
   };
   run().then(() => process.exit(0), (e: unknown) => { console.error(e); process.exit(1); });
