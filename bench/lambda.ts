@@ -21,7 +21,7 @@ import { cpus } from 'node:os';
 import { zipSync, strToU8 } from 'fflate';
 import { ApiGatewayV2Client, CreateApiCommand, CreateIntegrationCommand, CreateRouteCommand, CreateStageCommand } from '@aws-sdk/client-apigatewayv2';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { AddPermissionCommand, CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, CreateFunctionCommand, GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { flag, fmt, freePort, machineLoad, median, percentile, ROOT } from './lib.js';
 import { startOffline, type OfflineMode } from './peers/serverless/offline.js';
 
@@ -117,7 +117,7 @@ function report(logResult: string | undefined): { duration: number; init: number
   return { duration: Number(/\tDuration: ([\d.]+) ms/.exec(text)?.[1]), init: Number(/Init Duration: ([\d.]+) ms/.exec(text)?.[1]) };
 }
 
-async function drydock(agent: Agent): Promise<{ m: Measured; cold: number[]; init: number[]; overhead: number[]; durations: number[] }> {
+async function drydock(agent: Agent): Promise<{ m: Measured; cold: number[]; init: number[]; overhead: number[]; durations: number[]; base: number[] }> {
   const dd = await spawnDrydock();
   try {
     const cfg = clientConfig(dd.endpoint, { accessKeyId: 'test', secretAccessKey: 'test' }, agent);
@@ -151,13 +151,21 @@ async function drydock(agent: Agent): Promise<{ m: Measured; cold: number[]; ini
     const hostHeader = `${api.ApiId}.execute-api.localhost.localstack.cloud:${port}`;
 
     const m = await measure({ invoke: invokeOf('warm'), http: () => get(agent, port, '/echo', hostHeader) }, median(cold));
-    // The function's own Duration, from the REPORT lines of a pass with LogType Tail.
+    // Overhead: each call of a pass with LogType Tail minus the Duration its REPORT line gives.
     const durations: number[] = [];
+    const overhead: number[] = [];
     const tailed = invokeOf('warm', true);
-    for (let i = 0; i < Math.min(opts.warm, 300); i++) durations.push(report((await tailed()).LogResult).duration);
+    for (let i = 0; i < Math.min(opts.warm, 500); i++) {
+      const t = performance.now();
+      const d = report((await tailed()).LogResult).duration;
+      overhead.push(performance.now() - t - d);
+      durations.push(d);
+    }
     durations.sort((a, b) => a - b);
-    const overhead = m.invoke.map((l) => l - median(durations)).sort((a, b) => a - b);
-    return { m, cold, init, overhead, durations };
+    overhead.sort((a, b) => a - b);
+    // The same SDK and server answering a call that runs nothing: what any request costs here.
+    const base = await sequential(Math.min(opts.warm, 500), () => lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'warm' })));
+    return { m, cold, init, overhead, durations, base };
   } finally {
     await dd.stop();
   }
@@ -207,8 +215,9 @@ async function main(): Promise<void> {
   row('Init Duration reported, median', `${fmt(median(d.init))} ms`, '', '');
   row(`warm Invoke p50 / p99 (SDK, ${opts.warm} sequential)`, pq(d.m.invoke), p ? pq(p.invoke) : '', p ? `${x(percentile(p.invoke, 50), percentile(d.m.invoke, 50))} (p50)` : '');
   row(`warm HTTP API route p50 / p99 (${opts.warm} sequential)`, pq(d.m.http), p ? pq(p.http) : '', p ? `${x(percentile(p.http, 50), percentile(d.m.http, 50))} (p50)` : '');
-  row('warm Invoke overhead (latency − function Duration p50) p50 / p99', pq(d.overhead), '', '');
+  row('warm Invoke overhead (each call\'s latency − its own Duration, LogType Tail) p50 / p99', pq(d.overhead), '', '');
   row('function Duration p50 / p99 (REPORT line; includes the Runtime API round trip)', pq(d.durations), '', '');
+  row('GetFunctionConfiguration p50 / p99 (same SDK and server, runs nothing)', pq(d.base), '', '');
   row(`Invoke throughput, ${opts.connections} callers, ${opts.durationMs / 1000} s`, `${fmt(d.m.invokeTput)}/s`, p ? `${fmt(p.invokeTput)}/s` : '', p ? x(d.m.invokeTput, p.invokeTput) : '');
   row(`HTTP route throughput, ${opts.connections} callers, ${opts.durationMs / 1000} s`, `${fmt(d.m.httpTput)}/s`, p ? `${fmt(p.httpTput)}/s` : '', p ? x(d.m.httpTput, p.httpTput) : '');
 }
