@@ -60,12 +60,13 @@ import { createTags, deleteTags, describeTags } from './tags.js';
 import { createDefaultVpc } from './default-vpc.js';
 import { describeImages } from './images.js';
 import { createKeyPair, deleteKeyPair, describeKeyPairs, importKeyPair } from './key-pairs.js';
-import { describeInstanceTypes } from './instance-types.js';
+import { describeInstanceTypeOfferings, describeInstanceTypes } from './instance-types.js';
 import { describeInstanceStatus, describeInstances, runInstances } from './instances.js';
 import { meterAllInstances } from './instances-metering.js';
 import { CHECK_EVERY_MS, interruptSpotInstances } from './spot-interruptions.js';
 import {
-  describeInstanceAttribute, modifyInstanceAttribute, rebootInstances, startInstances, stopInstances, terminateInstances,
+  describeInstanceAttribute, modifyInstanceAttribute, monitorInstances, rebootInstances, startInstances, stopInstances, terminateInstances,
+  unmonitorInstances,
 } from './instances-state.js';
 import { cancelSpotInstanceRequests, describeSpotInstanceRequests, requestSpotInstances } from './spot.js';
 import { describeSpotPriceHistory } from './spot-prices.js';
@@ -231,6 +232,9 @@ const ec2: ServiceDefinition = {
     ModifyInstanceAttribute: modifyInstanceAttribute,
     DescribeImages: describeImages,
     DescribeInstanceTypes: describeInstanceTypes,
+    DescribeInstanceTypeOfferings: describeInstanceTypeOfferings,
+    MonitorInstances: monitorInstances,
+    UnmonitorInstances: unmonitorInstances,
     RequestSpotInstances: requestSpotInstances,
     DescribeSpotInstanceRequests: describeSpotInstanceRequests,
     CancelSpotInstanceRequests: cancelSpotInstanceRequests,

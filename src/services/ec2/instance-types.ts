@@ -7,7 +7,9 @@
 import { AwsError } from '../../core/errors.js';
 import type { Handler } from '../types.js';
 import { describe } from './describe.js';
+import { invalidParam } from './errors.js';
 import { dryRun } from './instances-common.js';
+import { zonesOf } from './regions.js';
 
 export interface InstanceTypeInfo {
   name: string;
@@ -115,4 +117,20 @@ export const describeInstanceTypes: Handler = (input) => {
     ids: asked, filters: input['Filters'], maxResults: input['MaxResults'], nextToken: input['NextToken'], maxRange: [5, 100],
   });
   return { InstanceTypes: page.items.map(typeOut), NextToken: page.nextToken };
+};
+
+/** Every type is offered in every zone of every region (no capacity gaps are modelled). */
+export const describeInstanceTypeOfferings: Handler = (input, ctx) => {
+  dryRun(input);
+  const type = String(input['LocationType'] ?? 'region');
+  const zones = zonesOf(ctx.region);
+  const locations = type === 'region' ? [ctx.region] : type === 'availability-zone' ? zones.map((z) => z.name) : type === 'availability-zone-id' ? zones.map((z) => z.id) : undefined;
+  if (locations === undefined) throw invalidParam(`Value (${type}) for parameter locationType is invalid.`);
+  const rows = locations.flatMap((location) => INSTANCE_TYPES.map((t) => ({ InstanceType: t.name, LocationType: type, Location: location })));
+  const page = describe({
+    items: rows, idOf: () => '', tagsOf: () => [], notFound: () => invalidParam('unexpected ids'),
+    fields: { location: (r) => r.Location, 'instance-type': (r) => r.InstanceType },
+    filters: input['Filters'], maxResults: input['MaxResults'], nextToken: input['NextToken'], maxRange: [5, 1000],
+  });
+  return { InstanceTypeOfferings: page.items, NextToken: page.nextToken };
 };

@@ -159,3 +159,22 @@ export const modifyInstanceAttribute: Handler = (input, ctx) => {
   instances(s).set(i!.id, i!);
   return {};
 };
+
+/** Detailed monitoring on or off; AWS answers `pending` while it switches. */
+function monitoring(on: boolean): Handler {
+  return (input, ctx) => {
+    const s = ec2State(ctx);
+    const list = instancesByIds(s, input['InstanceIds'], ctx.clock.nowMs());
+    dryRun(input);
+    return {
+      InstanceMonitorings: list.map((i) => {
+        i.monitoring = on;
+        instances(s).set(i.id, i);
+        return { InstanceId: i.id, Monitoring: { State: on ? 'pending' : 'disabling' } };
+      }),
+    };
+  };
+}
+
+export const monitorInstances = monitoring(true);
+export const unmonitorInstances = monitoring(false);

@@ -5,6 +5,7 @@ import {
   DescribeImagesCommand, DescribeInstanceAttributeCommand, DescribeInstancesCommand, DescribeInstanceStatusCommand, DescribeInstanceTypesCommand,
   DescribeNetworkInterfacesCommand, ModifyInstanceAttributeCommand, RebootInstancesCommand, RunInstancesCommand, StartInstancesCommand,
   StopInstancesCommand, TerminateInstancesCommand, CreateTagsCommand, DescribeTagsCommand, CreateDefaultVpcCommand, DescribeSubnetsCommand,
+  DescribeInstanceTypeOfferingsCommand, MonitorInstancesCommand, UnmonitorInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { failure, useDrydock } from '../../helpers.js';
 import { ec2Client, vpcWithSubnets } from './helpers.js';
@@ -226,4 +227,21 @@ test('CreateDefaultVpc: 172.31.0.0/16 with a public /20 per zone behind an inter
   assert.match(i.PrivateIpAddress!, /^172\.31\.(1[6-9]|2\d|3[01])\./);
   assert.ok(i.PublicIpAddress, 'default subnets map public addresses on launch');
   assert.equal(i.PrivateDnsName, `ip-${i.PrivateIpAddress!.replace(/\./g, '-')}.eu-west-1.compute.internal`);
+});
+
+test('DescribeInstanceTypeOfferings by region and zone; Monitor/UnmonitorInstances switch detailed monitoring', async () => {
+  const c = ec2Client(h.dd);
+  const region = (await c.send(new DescribeInstanceTypeOfferingsCommand({ Filters: [{ Name: 'instance-type', Values: ['t3.micro'] }] }))).InstanceTypeOfferings!;
+  assert.deepEqual(region.map((o) => [o.LocationType, o.Location]), [['region', 'us-east-1']]);
+  const zones = (await c.send(new DescribeInstanceTypeOfferingsCommand({ LocationType: 'availability-zone-id', Filters: [{ Name: 'instance-type', Values: ['m7g.large'] }] }))).InstanceTypeOfferings!;
+  assert.equal(zones.length, 6);
+  assert.ok(zones.every((o) => /^use1-az\d$/.test(o.Location!)));
+  const v = await vpcWithSubnets(c, '10.77.0.0/16', ['10.77.1.0/24']);
+  const i = await runOne(c, v.subnetIds[0]!);
+  assert.equal(i.Monitoring!.State, 'disabled');
+  const on = await c.send(new MonitorInstancesCommand({ InstanceIds: [i.InstanceId!] }));
+  assert.equal(on.InstanceMonitorings![0]!.Monitoring!.State, 'pending');
+  const seen = (await c.send(new DescribeInstancesCommand({ InstanceIds: [i.InstanceId!] }))).Reservations![0]!.Instances![0]!;
+  assert.equal(seen.Monitoring!.State, 'enabled');
+  assert.equal((await c.send(new UnmonitorInstancesCommand({ InstanceIds: [i.InstanceId!] }))).InstanceMonitorings![0]!.Monitoring!.State, 'disabling');
 });
