@@ -51,6 +51,7 @@ export interface InstanceRecord {
   keyName?: string;
   userData?: string;
   iamProfileArn?: string;
+  iamProfileId?: string;
   clientToken?: string;
   amiLaunchIndex: number;
   disableApiTermination: boolean;

@@ -6,6 +6,7 @@
  */
 import { AwsError } from '../../core/errors.js';
 import { awsId } from '../../core/ids.js';
+import { rootPrincipal } from '../../core/identity.js';
 import type { ServiceContext } from '../types.js';
 import { groupsFor, newEni } from './enis.js';
 import { groupNotFound, invalidParam } from './errors.js';
@@ -29,6 +30,8 @@ export interface LaunchSpec {
   keyName?: string;
   userData?: string;
   iamProfile?: { Arn?: string; Name?: string };
+  /** The profile `iamProfile` names, once looked up (see resolveInstanceProfile). */
+  profile?: { arn: string; id: string };
   ebsOptimized?: boolean;
   monitoring?: boolean;
   disableApiTermination?: boolean;
@@ -113,7 +116,6 @@ export function launch(s: Ec2State, ctx: ServiceContext, spec: LaunchSpec, count
   }
   const now = at;
   const reservationId = awsId('r');
-  const profileArn = spec.iamProfile?.Arn ?? (spec.iamProfile?.Name ? `arn:aws:iam::${ctx.account}:instance-profile/${spec.iamProfile.Name}` : undefined);
   const out: InstanceRecord[] = [];
   for (let n = 0; n < count; n++) {
     const id = awsId('i');
@@ -126,7 +128,7 @@ export function launch(s: Ec2State, ctx: ServiceContext, spec: LaunchSpec, count
       rootDeviceName: image.rootDeviceName, rootVolumeId: awsId('vol'), rootSizeGiB: image.rootSizeGiB, volumeTags: spec.tags.volume,
       state: 'pending', launchMs: now, stateTransitionReason: '', subnetId: subnet.id, vpcId: subnet.vpcId, az: subnet.az,
       eniId: eni.id, privateIp: eni.privateIps[0]!, groupIds: groups, keyName: spec.keyName, userData: spec.userData,
-      iamProfileArn: profileArn, clientToken: spec.clientToken, amiLaunchIndex: n, disableApiTermination: spec.disableApiTermination ?? false,
+      iamProfileArn: spec.profile?.arn, iamProfileId: spec.profile?.id, clientToken: spec.clientToken, amiLaunchIndex: n, disableApiTermination: spec.disableApiTermination ?? false,
       disableApiStop: spec.disableApiStop ?? false, shutdownBehavior: behavior, ebsOptimized: spec.ebsOptimized ?? false,
       monitoring: spec.monitoring ?? false, lifecycle: spec.lifecycle, autoPublicIp: spec.publicIp ?? subnet.mapPublicIpOnLaunch,
     };
@@ -158,6 +160,30 @@ export async function tagOnCreate(s: Ec2State, ctx: ServiceContext, launched: In
     throw e;
   }
   for (const i of launched) i.tags = instances(s).get(i.id)?.tags ?? i.tags;
+}
+
+/**
+ * The instance profile a launch names (by ARN or name) must exist in the caller's account;
+ * EC2 looks it up in IAM on the account's behalf, so the caller needs no IAM read access.
+ */
+export async function resolveInstanceProfile(ctx: ServiceContext, given: LaunchSpec['iamProfile']): Promise<{ arn: string; id: string } | undefined> {
+  if (given === undefined || (given.Arn === undefined && given.Name === undefined)) return undefined;
+  const byArn = given.Arn !== undefined;
+  const refused = () => invalidParam(byArn
+    ? `Value (${given.Arn}) for parameter iamInstanceProfile.arn is invalid. Invalid IAM Instance Profile ARN`
+    : `Value (${given.Name}) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name`);
+  const m = byArn ? /^arn:aws:iam::(\d{12}):instance-profile\/(?:.*\/)?([^/]+)$/.exec(given.Arn!) : undefined;
+  if (byArn && (m === null || m![1] !== ctx.account)) throw refused();
+  const name = byArn ? m![2]! : given.Name!;
+  try {
+    const out = await ctx.call({ service: 'iam', operation: 'GetInstanceProfile', input: { InstanceProfileName: name }, principal: rootPrincipal(ctx.account) });
+    const p = out['InstanceProfile'] as { Arn: string; InstanceProfileId: string };
+    if (byArn && p.Arn !== given.Arn) throw refused();
+    return { arn: p.Arn, id: p.InstanceProfileId };
+  } catch (e) {
+    if (e instanceof AwsError && e.code.startsWith('NoSuchEntity')) throw refused();
+    throw e;
+  }
 }
 
 export function existingByToken(s: Ec2State, token: string): InstanceRecord[] {

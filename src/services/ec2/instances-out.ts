@@ -58,7 +58,7 @@ export function instanceOut(s: Ec2State, i: InstanceRecord, account: string, reg
     BlockDeviceMappings: live ? [{ DeviceName: i.rootDeviceName, Ebs: { VolumeId: i.rootVolumeId, Status: 'attached', AttachTime: new Date(i.launchMs), DeleteOnTermination: true } }] : [],
     EbsOptimized: i.ebsOptimized, ClientToken: i.clientToken ?? '', SourceDestCheck: eni?.sourceDestCheck ?? true,
     SecurityGroups: live ? groupsOut(s, i.groupIds) : [], NetworkInterfaces: live ? interfaceOut(s, i, account, region) : [],
-    ...(i.iamProfileArn ? { IamInstanceProfile: { Arn: i.iamProfileArn, Id: `AIPA${i.id.slice(2, 19).toUpperCase()}` } } : {}),
+    ...(i.iamProfileArn ? { IamInstanceProfile: { Arn: i.iamProfileArn, Id: i.iamProfileId } } : {}),
     ...(i.lifecycle ? { InstanceLifecycle: i.lifecycle, SpotInstanceRequestId: i.spotRequestId } : {}),
     Tags: i.tags.length ? i.tags : undefined,
     CpuOptions: cpuOptions(i.instanceType), HibernationOptions: { Configured: false }, EnclaveOptions: { Enabled: false },

@@ -9,7 +9,9 @@ import type { Handler } from '../types.js';
 import { describe } from './describe.js';
 import { invalidParam } from './errors.js';
 import { checkInstanceId, dryRun, instances, instancesNotFound, settleInstances, stateOut, type InstanceRecord } from './instances-common.js';
-import { checkLaunch, existingByToken, launch, launchTags, tagOnCreate, type LaunchSpec } from './instances-launch.js';
+import {
+  checkLaunch, existingByToken, launch, launchTags, resolveInstanceProfile, tagOnCreate, type LaunchSpec,
+} from './instances-launch.js';
 import { reservationsOut } from './instances-out.js';
 import { attachSpotRequests } from './spot.js';
 import { checkSpotPrice } from './spot-prices.js';
@@ -88,6 +90,7 @@ export const runInstances: Handler = async (input, ctx) => {
   if (n < min) {
     throw new AwsError('InsufficientFreeAddressesInSubnet', `There are not enough free addresses in subnet '${subnet.id}' to satisfy the requested number of instances.`, 400);
   }
+  spec.profile = await resolveInstanceProfile(ctx, spec.iamProfile);
   dryRun(input);
   const launched = launch(s, ctx, spec, n);
   await tagOnCreate(s, ctx, launched, spec.tags);

@@ -11,7 +11,7 @@ import type { Handler, ServiceContext } from '../types.js';
 import { describe } from './describe.js';
 import { invalidParam } from './errors.js';
 import { dryRun, instances, type InstanceRecord } from './instances-common.js';
-import { checkLaunch, launch, launchTags, type LaunchSpec } from './instances-launch.js';
+import { checkLaunch, launch, launchTags, resolveInstanceProfile, type LaunchSpec } from './instances-launch.js';
 import { instanceTypeInfo } from './instance-types.js';
 import { priceText, spotPrice } from './spot-prices.js';
 import { ec2State, type Ec2State, type Tag } from './store.js';
@@ -150,6 +150,7 @@ export const requestSpotInstances: Handler = async (input, ctx) => {
     tags: { instance: [], volume: [], eni: [] }, lifecycle: 'spot',
   };
   const { type: itype, image } = checkLaunch(s, ctx, launchSpec);
+  launchSpec.profile = await resolveInstanceProfile(ctx, launchSpec.iamProfile);
   dryRun(input);
   const now = ctx.clock.nowMs();
   const validUntil = input['ValidUntil'] instanceof Date ? input['ValidUntil'].getTime() : undefined;

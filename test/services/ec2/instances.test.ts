@@ -7,7 +7,8 @@ import {
   StopInstancesCommand, TerminateInstancesCommand, CreateTagsCommand, DescribeTagsCommand, CreateDefaultVpcCommand, DescribeSubnetsCommand,
   DescribeInstanceTypeOfferingsCommand, MonitorInstancesCommand, UnmonitorInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { failure, useDrydock } from '../../helpers.js';
+import { CreateInstanceProfileCommand, IAMClient } from '@aws-sdk/client-iam';
+import { failure, sdkConfig, useDrydock } from '../../helpers.js';
 import { ec2Client, vpcWithSubnets } from './helpers.js';
 import { al2023, runOne } from './instances-helpers.js';
 
@@ -67,6 +68,10 @@ test('RunInstances refuses what AWS refuses: no default VPC, bad AMI, bad type, 
 test('states move on the clock; Start/Stop/Reboot/Terminate answer state changes; DisableApiTermination guards terminate; terminated instances vanish after an hour', async () => {
   const c = ec2Client(h.dd);
   const v = await vpcWithSubnets(c, '10.71.0.0/16', ['10.71.1.0/24']);
+  const iam = new IAMClient(sdkConfig(h.dd));
+  const profile = (await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'web' }))).InstanceProfile!;
+  const noProfile = await failure(() => runOne(c, v.subnetIds[0]!, { IamInstanceProfile: { Name: 'nope' } }));
+  assert.deepEqual([noProfile.name, noProfile.message], ['InvalidParameterValue', 'Value (nope) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name']);
   const run = await c.send(new RunInstancesCommand({
     ImageId: await al2023(c), InstanceType: 't3.small', MinCount: 2, MaxCount: 2, SubnetId: v.subnetIds[0], DisableApiTermination: true,
     IamInstanceProfile: { Arn: 'arn:aws:iam::000000000000:instance-profile/web' }, UserData: Buffer.from('#!/bin/sh\necho hi').toString('base64'),
@@ -76,7 +81,7 @@ test('states move on the clock; Start/Stop/Reboot/Terminate answer state changes
   assert.deepEqual(run.Instances!.map((i) => [i.State!.Name, i.State!.Code, i.AmiLaunchIndex]), [['pending', 0, 0], ['pending', 0, 1]]);
   assert.deepEqual([a!.PrivateIpAddress, b!.PrivateIpAddress], ['10.71.1.4', '10.71.1.5']);
   assert.equal(a!.PrivateDnsName, 'ip-10-71-1-4.ec2.internal');
-  assert.equal(a!.IamInstanceProfile!.Arn, 'arn:aws:iam::000000000000:instance-profile/web');
+  assert.deepEqual(a!.IamInstanceProfile, { Arn: 'arn:aws:iam::000000000000:instance-profile/web', Id: profile.InstanceProfileId });
   assert.match(run.ReservationId!, /^r-[0-9a-f]{17}$/);
   const eni = (await c.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [a!.InstanceId!] }] }))).NetworkInterfaces!;
   assert.deepEqual(eni.map((e) => [e.PrivateIpAddress, e.Status, e.Attachment!.DeviceIndex]), [['10.71.1.4', 'in-use', 0]]);
