@@ -7,6 +7,7 @@ import type { Collection } from '../../core/store.js';
 import type { Handler, ServiceContext } from '../types.js';
 import { describe } from './describe.js';
 import { invalidParam, missingParam } from './errors.js';
+import { settleInstances } from './instances-common.js';
 import { ec2State, type Ec2State, type Tag } from './store.js';
 
 /** Id prefix → collection and the resource type name EC2 uses in tags and TagSpecifications. */
@@ -133,6 +134,8 @@ export const deleteTags: Handler = (input, ctx) => {
 
 export const describeTags: Handler = (input, ctx) => {
   const s = ec2State(ctx);
+  // Instances terminated over an hour ago are gone, and so are their tags.
+  settleInstances(s, ctx.clock.nowMs());
   const rows: { ResourceId: string; ResourceType: string; Key: string; Value: string }[] = [];
   const seen = new Set<string>();
   for (const kind of Object.values(KINDS)) {
