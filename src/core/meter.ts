@@ -73,7 +73,9 @@ export class Meter {
     const resourceId = r.resourceId ?? '';
     // The unit is part of the key: a service reporting two units for one usage type is a
     // bug, but summing bytes into GB would hide it on the bill.
-    const key = JSON.stringify([hourMs, r.account, r.region, r.service, r.usageType, operation, resourceId, r.unit]);
+    // Joined with a control character no name contains: services record on every request,
+    // and a JSON array per call cost a third of a DynamoDB GetItem's own time.
+    const key = `${hourMs}\u0001${r.account}\u0001${r.region}\u0001${r.service}\u0001${r.usageType}\u0001${operation}\u0001${resourceId}\u0001${r.unit}`;
     const row = this.#rows.get(key);
     if (row !== undefined) {
       row.quantity += r.quantity;

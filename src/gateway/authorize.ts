@@ -104,7 +104,11 @@ function contextKeys(ctx: RequestContext, app: Drydock, resource: string): Recor
   }
   const prefix = ctx.model!.signingName;
   const resourceTags = resource !== '*' ? app.ports.resourceTags.get(prefix)?.(resource) : undefined;
-  for (const [k, v] of Object.entries(resourceTags ?? {})) c[`aws:ResourceTag/${k}`] = v;
+  for (const [k, v] of Object.entries(resourceTags ?? {})) {
+    c[`aws:ResourceTag/${k}`] = v;
+    // EC2 also names the key in its own namespace, which most EC2 ABAC policies use.
+    if (prefix === 'ec2') c[`ec2:ResourceTag/${k}`] = v;
+  }
   // iam:PermissionsBoundary: the boundary being set, or the one the target role already has
   // (AttachRolePolicy, PutRolePolicy, … are conditioned on it in the delegation pattern).
   if (typeof input['PermissionsBoundary'] === 'string') c['iam:PermissionsBoundary'] = input['PermissionsBoundary'];

@@ -53,6 +53,25 @@ describe('AWS CLI v2 with S3', () => {
     assert.equal(rb.code, 0, rb.stderr);
   });
 
+  test('s3api put-object of a 12 MB file (spooled to disk by Drydock), ranged and whole get-object', async () => {
+    const b = `cli-${randomBytes(4).toString('hex')}`;
+    assert.equal((await aws(['s3api', 'create-bucket', '--bucket', b])).code, 0);
+    const file = join(files.path, 'twelve.bin');
+    const data = randomBytes(12 * 1024 * 1024 + 5);
+    writeFileSync(file, data);
+    const put = await aws(['s3api', 'put-object', '--bucket', b, '--key', 'big', '--body', file, '--output', 'json']);
+    assert.equal(put.code, 0, put.stderr);
+    assert.equal(JSON.parse(put.stdout).ETag, `"${createHash('md5').update(data).digest('hex')}"`);
+    const part = join(files.path, 'part.bin');
+    const ranged = await aws(['s3api', 'get-object', '--bucket', b, '--key', 'big', '--range', 'bytes=10000000-10000099', part, '--output', 'json']);
+    assert.equal(ranged.code, 0, ranged.stderr);
+    assert.equal(JSON.parse(ranged.stdout).ContentRange, `bytes 10000000-10000099/${data.length}`);
+    assert.ok(readFileSync(part).equals(data.subarray(10_000_000, 10_000_100)));
+    const whole = join(files.path, 'whole.bin');
+    assert.equal((await aws(['s3api', 'get-object', '--bucket', b, '--key', 'big', whole])).code, 0);
+    assert.ok(readFileSync(whole).equals(data));
+  });
+
   test('s3api put-object --content-md5 is verified', async () => {
     const b = `cli-${randomBytes(4).toString('hex')}`;
     assert.equal((await aws(['s3api', 'create-bucket', '--bucket', b])).code, 0);

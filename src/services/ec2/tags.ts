@@ -41,6 +41,8 @@ const KINDS: Record<string, { collection: string; type: string }> = {
 interface Tagged { tags: Tag[] }
 
 function prefixOf(id: string): string {
+  // A sparse query list (`ResourceId.2` without `.1`) leaves holes: those are no id at all.
+  if (typeof id !== 'string') return '';
   const i = id.lastIndexOf('-');
   return i < 0 ? '' : id.slice(0, i);
 }

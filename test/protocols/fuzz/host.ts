@@ -3,6 +3,7 @@
 // loop in a parser) can be detected by a timeout and the worker terminated.
 
 import { parentPort } from 'node:worker_threads';
+import { isStreamBody, streamToBuffer } from '../../../src/protocols/body-file.js';
 
 // asAwsError prints the stack of anything that would become a 500 when DRYDOCK_DEBUG is set;
 // collect those lines and hand them back with the answer, so a report can name the throwing line.
@@ -32,7 +33,7 @@ port.on('message', async (msg: { id: number; req: HostRequest }) => {
   try {
     const body = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
     const res = await app.handle({ method: req.method, url: req.url, headers: req.headers, body, sourceIp: '127.0.0.1' });
-    const out = typeof res.body === 'string' ? Buffer.from(res.body, 'utf8') : Buffer.from(res.body);
+    const out = typeof res.body === 'string' ? Buffer.from(res.body, 'utf8') : isStreamBody(res.body) ? await streamToBuffer(res.body) : Buffer.from(res.body);
     port.postMessage({
       id: msg.id, kind: 'response', status: res.status, headers: res.headers, body: out,
       bodyIsString: typeof res.body === 'string', logs: [...logs], ms: performance.now() - t0,

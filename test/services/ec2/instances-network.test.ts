@@ -61,12 +61,12 @@ test('instance → instance across security groups: Reachability Analyzer names 
   assert.ok(denied.some((l) => l.startsWith('blocked at') && l.includes('ENI_SG_RULES_MISMATCH')), denied.join('\n'));
 });
 
-test('ABAC: StopInstances allowed only where the instance tag team equals the caller\'s PrincipalTag team; another team\'s instance is UnauthorizedOperation', async () => {
+test('ABAC: StopInstances allowed only where the instance tag team equals the caller\'s PrincipalTag team (ec2:ResourceTag, as EC2 policies write it); another team\'s instance is UnauthorizedOperation', async () => {
   const dev = await teamUser('ops-blue', 'blue', [
     { Effect: 'Allow', Action: 'ec2:Describe*', Resource: '*' },
     {
       Effect: 'Allow', Action: 'ec2:StopInstances', Resource: 'arn:aws:ec2:*:*:instance/*',
-      Condition: { StringEquals: { 'aws:ResourceTag/team': '${aws:PrincipalTag/team}' } },
+      Condition: { StringEquals: { 'ec2:ResourceTag/team': '${aws:PrincipalTag/team}' } },
     },
   ]);
   const admin = ec2Client(h.dd);
