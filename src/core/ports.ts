@@ -127,6 +127,8 @@ export interface ResourceRef {
   /** The grant operation a grant may allow on it (KMS); absent when only policies can. */
   grantOperation?: string;
   encryptionContext?: Record<string, string>;
+  /** Condition keys that hold for this resource only (`iam:PassedToService` of a passed role). */
+  context?: Record<string, string>;
 }
 
 /**

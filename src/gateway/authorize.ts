@@ -17,6 +17,7 @@ async function loadEngine(): Promise<Engine> {
 import type { Drydock } from './app.js';
 import type { RequestContext } from './context.js';
 import { iamAction, iamResources, isAlwaysAllowed } from './iam-mapping.js';
+import { passedRoles } from './pass-role.js';
 
 /**
  * The authorize step: every request is decided by the IAM engine against what applies —
@@ -135,7 +136,8 @@ function ownerOf(arn: string, caller: string): string {
 
 /** The resource's own policy; for AssumeRole* it is the role's trust policy, which must allow. */
 function resourcePolicy(ctx: RequestContext, app: Drydock, action: string, resource: string): ResourcePolicyInfo | undefined {
-  if (resource === '*') return undefined;
+  // A passed role has no resource policy: its trust policy is for whoever assumes it later.
+  if (resource === '*' || action === 'iam:PassRole') return undefined;
   if (action.startsWith('sts:AssumeRole')) {
     const arn = parseArn(resource);
     const name = arn?.resource.startsWith('role/') ? arn.resource.split('/').pop()! : undefined;
@@ -247,7 +249,7 @@ export function authorize(ctx: RequestContext, app: Drydock): void | Promise<voi
   if (isAlwaysAllowed(callAction)) return;
   // Federation calls carry their own proof (the token); STS checks it against the trust policy.
   if (ctx.principal!.type === 'anonymous' && ctx.service === 'sts') return;
-  const refs = resourcesOf(ctx, app, callAction);
+  const refs = [...resourcesOf(ctx, app, callAction), ...passedRoles(ctx.service!, ctx.match!.name, ctx.input ?? {})];
   const prefix = ctx.model!.signingName;
   // A standalone root acting on its own account's resources with no resource policy in play
   // is allowed everything: skip the evaluation (the common case with test/test).
@@ -263,6 +265,7 @@ function decide(ctx: RequestContext, app: Drydock, refs: ResourceRef[], callActi
   for (const ref of refs) {
     const action = ref.action ?? callAction;
     const request = authzRequest(ctx, app, action, ref.arn);
+    if (ref.context) Object.assign(request.context, ref.context);
     const decision = federatedWithoutPolicy(ctx) ?? evaluate(request);
     const grantId = grantLifts(ctx, app, ref, decision);
     const lines = explainDecision(decision);
