@@ -24,6 +24,8 @@ export interface Route {
   requiredHeaders: string[];
   /** The operation is addressed by a host prefix with labels (S3's `{RequestRoute}.`). */
   hostLabels: boolean;
+  /** The input has a `Bucket` bound to the URI (S3 takes the bucket off the host or path first). */
+  bucketLabel: boolean;
   score: number;
 }
 
@@ -56,11 +58,23 @@ export function routesOf(model: ServiceModel): Route[] {
       requiredQuery: required.flatMap((t) => (t.httpQuery ? [t.httpQuery] : [])),
       requiredHeaders: required.flatMap((t) => (t.httpHeader ? [t.httpHeader.toLowerCase()] : [])),
       hostLabels: (op.traits?.endpoint?.[0] ?? '').includes('{'),
+      bucketLabel: !!input.members?.['Bucket']?.traits?.httpLabel,
       score: literals * 100 + query.length * 10 + segments.length - greedy * 5,
     });
   }
   routes.sort((a, b) => b.score - a.score);
   routeCache.set(model, routes);
+  return routes;
+}
+
+const methodCache = new WeakMap<ServiceModel, Map<string, Route[]>>();
+
+/** The routes of one HTTP method, in the same order: a request is matched against these only. */
+export function routesFor(model: ServiceModel, method: string): Route[] {
+  let byMethod = methodCache.get(model);
+  if (!byMethod) methodCache.set(model, (byMethod = new Map()));
+  let routes = byMethod.get(method);
+  if (!routes) byMethod.set(method, (routes = routesOf(model).filter((r) => r.method === method)));
   return routes;
 }
 

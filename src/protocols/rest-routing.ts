@@ -1,7 +1,6 @@
 import type { ServiceModel } from './model.js';
-import { shapeOf } from './model.js';
 import type { Route } from './http-bindings.js';
-import { matchRoute, routesOf } from './http-bindings.js';
+import { matchRoute, routesFor } from './http-bindings.js';
 import type { OperationMatch, WireRequest } from './protocol.js';
 import { quirksOf } from './quirks.js';
 
@@ -21,14 +20,10 @@ export function matchRest(model: ServiceModel, req: WireRequest): OperationMatch
   const parts = req.path.split('/').slice(1);
   const s3 = quirksOf(model).s3;
   let best: { route: Route; labels: Record<string, string>; rank: number[] } | undefined;
-  for (const route of routesOf(model)) {
-    let bucketLabel = false;
-    if (s3) {
-      const input = shapeOf(model, model.operations[route.operation]!.input);
-      bucketLabel = !!input.members?.['Bucket']?.traits?.httpLabel;
-      const hasBucket = req.bucket !== undefined;
-      if (bucketLabel !== hasBucket && !(hasBucket && route.hostLabels)) continue;
-    }
+  const hasBucket = req.bucket !== undefined;
+  for (const route of routesFor(model, req.method)) {
+    const bucketLabel = s3 && route.bucketLabel;
+    if (s3 && bucketLabel !== hasBucket && !(hasBucket && route.hostLabels)) continue;
     const labels = matchRoute(route, req.method, parts, req.query);
     if (!labels) continue;
     if (bucketLabel) labels['Bucket'] = req.bucket!;
