@@ -57,6 +57,8 @@ export interface IamDirectory {
    * that name is left as it is and returned.
    */
   createRole?(account: string, role: IamRoleSpec): IamRoleInfo;
+  /** ARNs of the roles in an instance profile (by name), or undefined when there is no such profile. */
+  instanceProfileRoles?(account: string, profileName: string): string[] | undefined;
   /** The account's IAM OIDC identity provider for an issuer URL (with or without `https://`). */
   oidcProvider?(account: string, issuerUrl: string): IamOidcProviderInfo | undefined;
 }

@@ -249,7 +249,7 @@ export function authorize(ctx: RequestContext, app: Drydock): void | Promise<voi
   if (isAlwaysAllowed(callAction)) return;
   // Federation calls carry their own proof (the token); STS checks it against the trust policy.
   if (ctx.principal!.type === 'anonymous' && ctx.service === 'sts') return;
-  const refs = [...resourcesOf(ctx, app, callAction), ...passedRoles(ctx.service!, ctx.match!.name, ctx.input ?? {})];
+  const refs = [...resourcesOf(ctx, app, callAction), ...passedRoles(ctx.service!, ctx.match!.name, ctx.input ?? {}, ctx.account, app.ports.iam)];
   const prefix = ctx.model!.signingName;
   // A standalone root acting on its own account's resources with no resource policy in play
   // is allowed everything: skip the evaluation (the common case with test/test).

@@ -5,7 +5,7 @@
  * stops a developer who may create functions from giving one a role more powerful than
  * their own. The table says where each operation carries the role and to whom it goes.
  */
-import type { ResourceRef } from '../core/ports.js';
+import type { IamDirectory, ResourceRef } from '../core/ports.js';
 
 interface Passing {
   /** Member paths of the input holding role ARNs; `[]` walks a list. */
@@ -46,8 +46,22 @@ function valuesAt(v: unknown, path: string[]): unknown[] {
   return Array.isArray(child) ? child.flatMap((c) => valuesAt(c, rest)) : [];
 }
 
+/** RunInstances names an instance profile (by ARN or name): its role is what goes to EC2. */
+function instanceProfileRoles(input: Record<string, unknown>, account: string, iam: IamDirectory | undefined): string[] {
+  const p = input['IamInstanceProfile'] as { Arn?: unknown; Name?: unknown } | undefined;
+  if (typeof p?.Name === 'string') return iam?.instanceProfileRoles?.(account, p.Name) ?? [];
+  const arn = typeof p?.Arn === 'string' ? /^arn:aws[\w-]*:iam::(\d{12}):instance-profile\/(?:.*\/)?([^/]+)$/.exec(p.Arn) : null;
+  return arn ? iam?.instanceProfileRoles?.(arn[1]!, arn[2]!) ?? [] : [];
+}
+
 /** The roles a call passes, as resources to decide `iam:PassRole` on. */
-export function passedRoles(service: string, operation: string, input: Record<string, unknown>): ResourceRef[] {
+export function passedRoles(
+  service: string, operation: string, input: Record<string, unknown>, account: string, iam: IamDirectory | undefined,
+): ResourceRef[] {
+  if (service === 'ec2' && operation === 'RunInstances') {
+    return instanceProfileRoles(input, account, iam)
+      .map((arn) => ({ arn, action: 'iam:PassRole', context: { 'iam:PassedToService': 'ec2.amazonaws.com' } }));
+  }
   const passing = PASSING[service]?.[operation];
   if (!passing) return [];
   const arns = new Set<string>();

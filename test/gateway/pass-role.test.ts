@@ -1,7 +1,10 @@
 /** iam:PassRole: handing a role to a service is decided on the role, with iam:PassedToService. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import {
+  AddRoleToInstanceProfileCommand, CreateAccessKeyCommand, CreateInstanceProfileCommand, CreateRoleCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
+import { CreateSubnetCommand, CreateVpcCommand, DescribeImagesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { failure, sdkConfig, useDrydock } from '../helpers.js';
@@ -64,4 +67,31 @@ test('the root user passes its own account\'s roles, never another account\'s', 
   const foreign = await failure(() => sfn.send(new CreateStateMachineCommand({ name: 'm-foreign', definition: MACHINE, roleArn: 'arn:aws:iam::111111111111:role/theirs' })));
   assert.equal(foreign.name, 'AccessDeniedException');
   assert.match(foreign.message, /iam:PassRole on resource: arn:aws:iam::111111111111:role\/theirs/);
+});
+
+test('RunInstances with an instance profile passes the profile\'s role to ec2.amazonaws.com', async () => {
+  const iam = new IAMClient(sdkConfig(h.dd));
+  const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+  const role = (await iam.send(new CreateRoleCommand({ RoleName: 'web-role', AssumeRolePolicyDocument: trust }))).Role!.Arn!;
+  await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'web' }));
+  await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'web', RoleName: 'web-role' }));
+  const root = new EC2Client(sdkConfig(h.dd));
+  const vpc = (await root.send(new CreateVpcCommand({ CidrBlock: '10.77.0.0/16' }))).Vpc!.VpcId!;
+  const subnet = (await root.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.77.1.0/24' }))).Subnet!.SubnetId!;
+  const image = (await root.send(new DescribeImagesCommand({ Owners: ['amazon'] }))).Images![0]!.ImageId!;
+
+  await iam.send(new CreateUserCommand({ UserName: 'ops' }));
+  await iam.send(new PutUserPolicyCommand({ UserName: 'ops', PolicyName: 'ec2', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ec2:*', Resource: '*' }] }) }));
+  const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'ops' }))).AccessKey!;
+  const ops = new EC2Client(sdkConfig(h.dd, { credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! } }));
+  const launch = () => ops.send(new RunInstancesCommand({ ImageId: image, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, SubnetId: subnet, IamInstanceProfile: { Name: 'web' } }));
+
+  const refused = await failure(launch);
+  assert.equal(refused.name, 'UnauthorizedOperation');
+  assert.match(refused.message, new RegExp(`iam:PassRole on resource: ${role}`));
+  await iam.send(new PutUserPolicyCommand({ UserName: 'ops', PolicyName: 'pass', PolicyDocument: JSON.stringify({
+    Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:PassRole', Resource: role, Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } }],
+  }) }));
+  const ran = await launch();
+  assert.match(ran.Instances![0]!.IamInstanceProfile!.Arn!, /:instance-profile\/web$/);
 });

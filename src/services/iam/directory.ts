@@ -58,6 +58,16 @@ export class IamDirectoryImpl implements IamDirectory {
     return b === undefined || boundaryArn === undefined ? { identity } : { identity, boundary: { id: boundaryArn, name: b.name, document: b.document } };
   }
 
+  instanceProfileRoles(account: string, profileName: string): string[] | undefined {
+    const s = iamState(this.#stores, account);
+    const profile = s.instanceProfiles.get(key(profileName));
+    if (profile === undefined) return undefined;
+    return profile.roles.flatMap((name) => {
+      const r = s.roles.get(key(name));
+      return r === undefined ? [] : [entityArn(account, 'role', r.path, r.name)];
+    });
+  }
+
   role(account: string, roleName: string): IamRoleInfo | undefined {
     const r = iamState(this.#stores, account).roles.get(key(roleName));
     if (r === undefined) return undefined;
