@@ -10,7 +10,7 @@ import { parseCidr } from '../../engines/network/cidr.js';
 import type { Protocol } from '../../engines/network/rules.js';
 import type { Handler, ServiceContext } from '../types.js';
 import { describe } from './describe.js';
-import { invalidParam } from './errors.js';
+import { found, invalidParam } from './errors.js';
 import { pathComponent } from './insights-shapes.js';
 import { snapshot } from './snapshot.js';
 import { ec2State, type Ec2State, type Tag } from './store.js';
@@ -75,9 +75,7 @@ function contentOut(r: ScopeRecord) {
 }
 
 function scopeOf(s: Ec2State, id: unknown): ScopeRecord {
-  const r = typeof id === 'string' ? scopes(s).get(id) : undefined;
-  if (r === undefined) throw new AwsError('InvalidNetworkInsightsAccessScopeId.NotFound', `The NetworkInsightsAccessScope ID '${String(id)}' does not exist`, 400);
-  return r;
+  return found(scopes(s), id, (i) => new AwsError('InvalidNetworkInsightsAccessScopeId.NotFound', `The NetworkInsightsAccessScope ID '${i}' does not exist`, 400));
 }
 
 export const getNetworkInsightsAccessScopeContent: Handler = (input, ctx) => ({
@@ -141,9 +139,7 @@ function analysisOut(a: AnalysisRecord, ctx: ServiceContext) {
 }
 
 function analysisOf(s: Ec2State, id: unknown): AnalysisRecord {
-  const a = typeof id === 'string' ? analyses(s).get(id) : undefined;
-  if (a === undefined) throw new AwsError('InvalidNetworkInsightsAccessScopeAnalysisId.NotFound', `The NetworkInsightsAccessScopeAnalysis ID '${String(id)}' does not exist`, 400);
-  return a;
+  return found(analyses(s), id, (i) => new AwsError('InvalidNetworkInsightsAccessScopeAnalysisId.NotFound', `The NetworkInsightsAccessScopeAnalysis ID '${i}' does not exist`, 400));
 }
 
 export const describeNetworkInsightsAccessScopeAnalyses: Handler = (input, ctx) => {

@@ -9,7 +9,7 @@ import { awsId } from '../../core/ids.js';
 import { servicePrincipal } from '../../core/identity.js';
 import type { Handler, ServiceContext } from '../types.js';
 import { describe } from './describe.js';
-import { invalidParam, missingParam } from './errors.js';
+import { found, invalidParam, missingParam } from './errors.js';
 import { endpointServices } from './endpoint-services-store.js';
 import { ec2State, stateOf, type Ec2State, type Tag } from './store.js';
 
@@ -70,9 +70,7 @@ function out(n: NotificationRecord, ctx: ServiceContext) {
 }
 
 function notificationOf(s: Ec2State, id: unknown): NotificationRecord {
-  const n = typeof id === 'string' ? notifications(s).get(id) : undefined;
-  if (n === undefined) throw new AwsError('InvalidConnectionNotification', `The connection notification '${String(id)}' does not exist`, 400);
-  return n;
+  return found(notifications(s), id, (i) => new AwsError('InvalidConnectionNotification', `The connection notification '${i}' does not exist`, 400));
 }
 
 export const describeVpcEndpointConnectionNotifications: Handler = (input, ctx) => {

@@ -8,7 +8,7 @@ import { AwsError } from '../../core/errors.js';
 import { awsId, randomHex } from '../../core/ids.js';
 import type { Handler, ServiceContext } from '../types.js';
 import { describe } from './describe.js';
-import { invalidParam, missingParam } from './errors.js';
+import { found, invalidParam, missingParam } from './errors.js';
 import { endpointServices, newServiceName, type AllowedPrincipal, type EndpointServiceRecord } from './endpoint-services-store.js';
 import { notifyConnection } from './endpoint-services-notify.js';
 import { connectionOf, endpoints, type EndpointRecord } from './endpoints.js';
@@ -18,9 +18,7 @@ import { tagsFor } from './tags.js';
 const notFound = (id: string) => new AwsError('InvalidVpcEndpointServiceId.NotFound', `The Vpc Endpoint Service Id '${id}' does not exist`, 400);
 
 function serviceOf(s: Ec2State, id: unknown): EndpointServiceRecord {
-  const svc = typeof id === 'string' ? endpointServices(s).get(id) : undefined;
-  if (svc === undefined || svc.state === 'Deleted') throw notFound(String(id));
-  return svc;
+  return found(endpointServices(s), id, notFound, (svc) => svc.state !== 'Deleted');
 }
 
 /** Load balancer ARNs of the caller's account and region, of the kind (`net` or `gwy`) asked for. */

@@ -7,15 +7,13 @@ import { AwsError } from '../../core/errors.js';
 import { awsId, randomHex } from '../../core/ids.js';
 import type { Handler } from '../types.js';
 import { describe, missingIds } from './describe.js';
-import { eniNotFound, groupNotFound, invalidParam } from './errors.js';
+import { eniNotFound, found, groupNotFound, invalidParam } from './errors.js';
 import { ec2State, type Ec2State, type EniRecord, type SubnetRecord, type Tag } from './store.js';
 import { allocateIp, subnetOf } from './subnets.js';
 import { tagsFor } from './tags.js';
 
 export function eniOf(s: Ec2State, id: unknown): EniRecord {
-  const e = typeof id === 'string' ? s.enis.get(id) : undefined;
-  if (e === undefined) throw eniNotFound(String(id));
-  return e;
+  return found(s.enis, id, eniNotFound);
 }
 
 /** Checks that every group exists and belongs to `vpcId`; no groups means the VPC's default group. */

@@ -17,6 +17,16 @@ export const allocationNotFound = (id: string) => new AwsError('InvalidAllocatio
 export const natNotFound = (id: string) => new AwsError('NatGatewayNotFound', `The Nat Gateway ${id} was not found`, 400);
 export const groupNotFound = (id: string) => new AwsError('InvalidGroup.NotFound', `The security group '${id}' does not exist`, 400);
 
+/**
+ * The record an id names, or the not-found error for it. An id that is not a string names
+ * nothing; `live` turns away records kept after deletion (state `deleted`).
+ */
+export function found<V>(c: { get(id: string): V | undefined }, id: unknown, missing: (id: string) => AwsError, live?: (v: V) => boolean): V {
+  const v = typeof id === 'string' ? c.get(id) : undefined;
+  if (v === undefined || (live !== undefined && !live(v))) throw missing(String(id));
+  return v;
+}
+
 export function invalidParam(message: string): AwsError {
   return new AwsError('InvalidParameterValue', message, 400);
 }

@@ -7,7 +7,7 @@ import { AwsError } from '../../core/errors.js';
 import { awsId, randomHex } from '../../core/ids.js';
 import type { Handler } from '../types.js';
 import { describe, missingIds } from './describe.js';
-import { allocationNotFound, dependency, eigwNotFound, igwNotFound, invalidParam, missingParam, natNotFound } from './errors.js';
+import { allocationNotFound, dependency, eigwNotFound, found, igwNotFound, invalidParam, missingParam, natNotFound } from './errors.js';
 import { eniOf, newEni } from './enis.js';
 import { ec2State, type AddressRecord, type Ec2State, type GatewayRecord, type NatGatewayRecord } from './store.js';
 import { subnetOf } from './subnets.js';
@@ -18,9 +18,7 @@ import { vpcOf } from './vpcs.js';
 const NAT_TRANSITION_MS = 60_000;
 
 function gatewayOf(s: Ec2State, id: unknown, kind: 'igw' | 'eigw'): GatewayRecord {
-  const g = typeof id === 'string' ? s.gateways.get(id) : undefined;
-  if (g === undefined || g.kind !== kind) throw (kind === 'igw' ? igwNotFound : eigwNotFound)(String(id));
-  return g;
+  return found(s.gateways, id, kind === 'igw' ? igwNotFound : eigwNotFound, (g) => g.kind === kind);
 }
 
 const igwOut = (g: GatewayRecord, account: string) => ({
@@ -119,9 +117,7 @@ function publicIp(s: Ec2State): string {
 }
 
 function addressOf(s: Ec2State, id: unknown): AddressRecord {
-  const a = typeof id === 'string' ? s.addresses.get(id) : undefined;
-  if (a === undefined) throw allocationNotFound(String(id));
-  return a;
+  return found(s.addresses, id, allocationNotFound);
 }
 
 const addressOut = (a: AddressRecord, ctx: { account: string; region: string }) => ({

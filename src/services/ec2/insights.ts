@@ -9,7 +9,7 @@ import { parseIp } from '../../engines/network/cidr.js';
 import { analyzeReachability, UnknownEndpointError, type Endpoint } from '../../engines/network/reach.js';
 import type { Handler, ServiceContext } from '../types.js';
 import { describe } from './describe.js';
-import { invalidParam, missingParam } from './errors.js';
+import { found, invalidParam, missingParam } from './errors.js';
 import { explanationOut, pathComponent } from './insights-shapes.js';
 import { snapshot } from './snapshot.js';
 import { ec2State, type Ec2State, type Tag } from './store.js';
@@ -97,9 +97,7 @@ export const describeNetworkInsightsPaths: Handler = (input, ctx) => {
 };
 
 function pathOf(s: Ec2State, id: unknown): PathRecord {
-  const p = typeof id === 'string' ? paths(s).get(id) : undefined;
-  if (p === undefined) throw new AwsError('InvalidNetworkInsightsPathId.NotFound', `The NetworkInsightsPath ID '${String(id)}' does not exist`, 400);
-  return p;
+  return found(paths(s), id, (i) => new AwsError('InvalidNetworkInsightsPathId.NotFound', `The NetworkInsightsPath ID '${i}' does not exist`, 400));
 }
 
 export const deleteNetworkInsightsPath: Handler = (input, ctx) => {

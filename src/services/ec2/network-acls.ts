@@ -8,15 +8,13 @@ import { awsId } from '../../core/ids.js';
 import { formatCidr, parseCidr } from '../../engines/network/cidr.js';
 import type { Handler } from '../types.js';
 import { describe, missingIds } from './describe.js';
-import { aclNotFound, dependency, invalidParam } from './errors.js';
+import { aclNotFound, dependency, found, invalidParam } from './errors.js';
 import { ec2State, type AclEntryRecord, type Ec2State, type NetworkAclRecord } from './store.js';
 import { tagsFor } from './tags.js';
 import { vpcOf } from './vpcs.js';
 
 function aclOf(s: Ec2State, id: unknown): NetworkAclRecord {
-  const a = typeof id === 'string' ? s.networkAcls.get(id) : undefined;
-  if (a === undefined) throw aclNotFound(String(id));
-  return a;
+  return found(s.networkAcls, id, aclNotFound);
 }
 
 const PROTOCOL_NUMBERS: Record<string, string> = { tcp: '6', udp: '17', icmp: '1', all: '-1' };

@@ -12,6 +12,7 @@ import { describe } from './describe.js';
 import { ec2State, stateOf, type Ec2State, type Tag } from './store.js';
 import { tagsFor } from './tags.js';
 import { vpcOf } from './vpcs.js';
+import { found, notFound } from './errors.js';
 
 interface Side { vpcId: string; account: string; region: string; cidrs: string[] }
 
@@ -80,11 +81,7 @@ function both(ctx: ServiceContext, p: PeeringRecord, state: PeeringRecord['state
 }
 
 function peeringOf(ctx: ServiceContext, id: unknown): PeeringRecord {
-  const p = typeof id === 'string' ? peerings(ec2State(ctx)).get(id) : undefined;
-  if (p === undefined || p.state === 'deleted') {
-    throw new AwsError('InvalidVpcPeeringConnectionID.NotFound', `The vpcPeeringConnection ID '${String(id)}' does not exist`, 400);
-  }
-  return p;
+  return found(peerings(ec2State(ctx)), id, (i) => notFound('InvalidVpcPeeringConnectionID.NotFound', 'vpcPeeringConnection', i), (p) => p.state !== 'deleted');
 }
 
 function pendingForAccepter(ctx: ServiceContext, id: unknown): PeeringRecord {

@@ -8,16 +8,14 @@ import { awsId } from '../../core/ids.js';
 import { formatCidr, parseCidr } from '../../engines/network/cidr.js';
 import type { Handler } from '../types.js';
 import { describe, missingIds } from './describe.js';
-import { dependency, invalidParam, missingParam, routeTableNotFound } from './errors.js';
+import { dependency, found, invalidParam, missingParam, routeTableNotFound } from './errors.js';
 import { ec2State, type Ec2State, type RouteRecord, type RouteTableRecord, type RouteTarget } from './store.js';
 import { subnetOf } from './subnets.js';
 import { tagsFor } from './tags.js';
 import { vpcOf } from './vpcs.js';
 
 export function routeTableOf(s: Ec2State, id: unknown): RouteTableRecord {
-  const rt = typeof id === 'string' ? s.routeTables.get(id) : undefined;
-  if (rt === undefined) throw routeTableNotFound(String(id));
-  return rt;
+  return found(s.routeTables, id, routeTableNotFound);
 }
 
 // Request member → target type, in the order EC2 reads them.

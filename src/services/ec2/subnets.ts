@@ -8,16 +8,14 @@ import { arn, awsId } from '../../core/ids.js';
 import { containsCidr, containsIp, formatCidr, formatIp, overlaps, parseCidr, parseIp, size } from '../../engines/network/cidr.js';
 import type { Handler } from '../types.js';
 import { describe, missingIds } from './describe.js';
-import { dependency, invalidParam, subnetNotFound } from './errors.js';
+import { dependency, found, invalidParam, subnetNotFound } from './errors.js';
 import { zonesOf } from './regions.js';
 import { ec2State, type Ec2State, type SubnetRecord } from './store.js';
 import { tagsFor } from './tags.js';
 import { blockOf, vpcOf } from './vpcs.js';
 
 export function subnetOf(s: Ec2State, id: unknown): SubnetRecord {
-  const sn = typeof id === 'string' ? s.subnets.get(id) : undefined;
-  if (sn === undefined) throw subnetNotFound(String(id));
-  return sn;
+  return found(s.subnets, id, subnetNotFound);
 }
 
 function usedIps(s: Ec2State, subnetId: string): Set<string> {

@@ -5,7 +5,7 @@
  */
 import { AwsError } from '../../core/errors.js';
 import type { Collection } from '../../core/store.js';
-import { tgwNotFound } from './errors.js';
+import { found, tgwNotFound } from './errors.js';
 import type { Ec2State, Tag } from './store.js';
 
 export type TgwAttachmentType = 'vpc' | 'peering' | 'direct-connect-gateway';
@@ -64,23 +64,15 @@ export const attachments = (s: Ec2State): Collection<TgwAttachmentRecord> => s.e
 export const tgwRouteTables = (s: Ec2State): Collection<TgwRouteTableRecord> => s.extra('tgwRouteTables');
 
 export function tgwOf(s: Ec2State, id: unknown): TgwRecord {
-  const t = typeof id === 'string' ? tgws(s).get(id) : undefined;
-  if (t === undefined || t.state === 'deleted') throw tgwNotFound('InvalidTransitGatewayID.NotFound', 'Transit Gateway', String(id));
-  return t;
+  return found(tgws(s), id, (i) => tgwNotFound('InvalidTransitGatewayID.NotFound', 'Transit Gateway', i), (t) => t.state !== 'deleted');
 }
 
 export function attachmentOf(s: Ec2State, id: unknown): TgwAttachmentRecord {
-  const a = typeof id === 'string' ? attachments(s).get(id) : undefined;
-  if (a === undefined || a.state === 'deleted') {
-    throw tgwNotFound('InvalidTransitGatewayAttachmentID.NotFound', 'Transit Gateway Attachment', String(id));
-  }
-  return a;
+  return found(attachments(s), id, (i) => tgwNotFound('InvalidTransitGatewayAttachmentID.NotFound', 'Transit Gateway Attachment', i), (a) => a.state !== 'deleted');
 }
 
 export function tgwRouteTableOf(s: Ec2State, id: unknown): TgwRouteTableRecord {
-  const r = typeof id === 'string' ? tgwRouteTables(s).get(id) : undefined;
-  if (r === undefined || r.state === 'deleted') throw tgwNotFound('InvalidRouteTableID.NotFound', 'Transit Gateway Route Table', String(id));
-  return r;
+  return found(tgwRouteTables(s), id, (i) => tgwNotFound('InvalidRouteTableID.NotFound', 'Transit Gateway Route Table', i), (r) => r.state !== 'deleted');
 }
 
 /** The attachment must be usable (not waiting for acceptance) to be associated or to propagate. */

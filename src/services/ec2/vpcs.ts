@@ -8,15 +8,13 @@ import { awsId } from '../../core/ids.js';
 import { formatCidr, overlaps, parseCidr } from '../../engines/network/cidr.js';
 import type { Handler, ServiceContext } from '../types.js';
 import { describe, missingIds } from './describe.js';
-import { dependency, invalidParam, vpcNotFound } from './errors.js';
+import { dependency, found, invalidParam, vpcNotFound } from './errors.js';
 import { ec2State, type Ec2State, type VpcRecord } from './store.js';
 import { tagsFor } from './tags.js';
 
 /** A VPC of the caller's scope or EC2's InvalidVpcID.NotFound. */
 export function vpcOf(s: Ec2State, id: unknown): VpcRecord {
-  const v = typeof id === 'string' ? s.vpcs.get(id) : undefined;
-  if (v === undefined) throw vpcNotFound(String(id));
-  return v;
+  return found(s.vpcs, id, vpcNotFound);
 }
 
 /** A VPC or subnet CIDR as EC2 validates it: well formed, prefix from /16 to /28. */
