@@ -25,19 +25,20 @@ function onRequest(app: Drydock, req: IncomingMessage, res: ServerResponse, spoo
 function respond(req: IncomingMessage, res: ServerResponse, response: AppResponse): void {
   const isHead = req.method === 'HEAD';
   const body = response.body;
+  const stream = isStreamBody(body) ? body : undefined;
   // writeHead with every header at once is Node's fast path (no setHeader bookkeeping); the
   // response's own headers object may be shared, so content-length goes into a copy.
   let headers: Record<string, string | number> = response.headers;
   if (!isHead || headers['content-length'] === undefined) {
-    headers = { ...headers, 'content-length': isStreamBody(body) ? body.size : Buffer.byteLength(body) };
+    headers = { ...headers, 'content-length': stream ? stream.size : Buffer.byteLength(body as Buffer | string) };
   }
   res.writeHead(response.status, headers);
-  if (isHead || !isStreamBody(body)) {
-    res.end(isHead || isStreamBody(body) ? undefined : body);
+  if (isHead || !stream) {
+    res.end(isHead ? undefined : body);
     return;
   }
   // A body on disk is piped: the socket's back-pressure paces the file reads.
-  const source = body.open();
+  const source = stream.open();
   source.on('error', (e) => res.destroy(e));
   res.once('close', () => source.destroy());
   source.pipe(res);
