@@ -1,18 +1,16 @@
 // Drydock's bootstrap for the nodejs* runtimes: a Lambda Runtime API client in one small file
 // (no dependencies, so a cold start costs little more than starting node). It loads the
 // handler (CommonJS or ES module, async or callback style), then loops: take the next event,
-// run the handler with a context object, post the result or the error.
+// run the handler with a context object, post the result or the error. Drydock gives it the
+// Runtime API as a framed pipe on a file descriptor (src/services/lambda/channel.ts: fewer
+// writes and no HTTP parsing per invocation); without one it speaks HTTP like any client.
 import http from 'node:http';
+import net from 'node:net';
 import { format } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [host, port] = (process.env.AWS_LAMBDA_RUNTIME_API ?? '').split(':');
-const base = '/2018-06-01/runtime';
-// Two connections: the result is posted on one while the next poll already waits on the other,
-// so the next event can be handed over without waiting for the post's answer.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
 const write = (s) => process.stdout.write(s);
 
 // Drydock keeps stdin open: when it goes away, so does this environment.
@@ -20,18 +18,83 @@ process.stdin.on('end', () => process.exit(0));
 process.stdin.on('error', () => process.exit(0));
 process.stdin.resume();
 
-function call(method, path, body, headers = {}) {
-  return new Promise((resolve, reject) => {
+const memoryMb = () => Math.ceil(process.memoryUsage.rss() / 1048576);
+
+/** The Runtime API over HTTP: `next()` long-polls, results are posted. */
+function httpChannel() {
+  const [host, port] = (process.env.AWS_LAMBDA_RUNTIME_API ?? '').split(':');
+  // Two connections: the result is posted on one while the next poll already waits on a second,
+  // so the next event can be handed over without waiting for the post's answer.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
+  const call = (method, path, body, headers = {}) => new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : Buffer.from(body);
-    const req = http.request({ host, port, method, path: base + path, agent, headers: { ...headers, ...(data ? { 'content-length': data.length } : {}) } }, (res) => {
+    const req = http.request({ host, port, method, path: '/2018-06-01/runtime' + path, agent, headers: { ...headers, ...(data ? { 'content-length': data.length } : {}) } }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
     });
     req.on('error', reject);
     req.end(data);
   });
+  const post = (id, kind, body, headers) => call('POST', `/invocation/${id}/${kind}`, body, { ...headers, 'x-drydock-max-memory-mb': String(memoryMb()) }).catch(() => {});
+  return {
+    next: () => call('GET', '/invocation/next'),
+    respond: (id, payload) => void post(id, 'response', payload, { 'content-type': 'application/json' }),
+    fail: (id, body, type) => post(id, 'error', body, { 'lambda-runtime-function-error-type': type }),
+    initError: (body, type) => call('POST', '/init/error', body, { 'lambda-runtime-function-error-type': type }).catch(() => {}),
+  };
 }
+
+/**
+ * The Runtime API as frames on the pipe Drydock gave: a result waits in `outbox` and leaves
+ * in the same write as the `next` that follows it (one write, one wake-up of Drydock).
+ */
+function pipeChannel(fd) {
+  const sock = new net.Socket({ fd, readable: true, writable: true });
+  const frame = (header, body) => {
+    const h = Buffer.from(JSON.stringify(header));
+    const b = Buffer.from(body ?? '');
+    const lens = Buffer.allocUnsafe(8);
+    lens.writeUInt32BE(h.length, 0);
+    lens.writeUInt32BE(b.length, 4);
+    return [lens, h, b];
+  };
+  const NEXT = frame({ t: 'next' });
+  const flush = (parts) => new Promise((resolve) => sock.write(Buffer.concat(parts), () => resolve()));
+  let outbox = [];
+  let buf = Buffer.alloc(0);
+  let waiting;
+  sock.on('data', (c) => {
+    buf = buf.length === 0 ? c : Buffer.concat([buf, c]);
+    while (buf.length >= 8) {
+      const hl = buf.readUInt32BE(0);
+      const end = 8 + hl + buf.readUInt32BE(4);
+      if (buf.length < end) break;
+      const event = { headers: JSON.parse(buf.toString('utf8', 8, 8 + hl)), body: buf.toString('utf8', 8 + hl, end) };
+      buf = buf.subarray(end);
+      const w = waiting;
+      waiting = undefined;
+      w?.(event);
+    }
+  });
+  sock.on('end', () => process.exit(0));
+  sock.on('error', () => process.exit(0));
+  return {
+    next: () => {
+      void flush([...outbox, ...NEXT]);
+      outbox = [];
+      return new Promise((resolve) => { waiting = resolve; });
+    },
+    respond: (id, payload) => { outbox = frame({ t: 'response', id, mem: memoryMb() }, payload); },
+    // Errors leave at once: after an uncaught one the process exits instead of asking for more.
+    fail: (id, body, type) => flush(frame({ t: 'error', id, type, mem: memoryMb() }, body)),
+    initError: (body, type) => flush(frame({ t: 'init-error', type }, body)),
+  };
+}
+
+const channelFd = process.env._DRYDOCK_RUNTIME_CHANNEL;
+delete process.env._DRYDOCK_RUNTIME_CHANNEL;
+const runtime = channelFd ? pipeChannel(Number(channelFd)) : httpChannel();
 
 // console.* writes AWS's text format: time, request id, level, message.
 let requestId = undefined;
@@ -49,7 +112,7 @@ function errorBody(e, fallbackType = 'Error') {
 async function initError(errorType, e) {
   const body = { ...errorBody(e), errorType };
   write(`${new Date().toISOString()}\tundefined\tERROR\tUncaught Exception \t${JSON.stringify(body)}\n`);
-  await call('POST', '/init/error', JSON.stringify(body), { 'lambda-runtime-function-error-type': errorType }).catch(() => {});
+  await runtime.initError(JSON.stringify(body), errorType);
   process.exit(1);
 }
 
@@ -123,15 +186,13 @@ process.on('unhandledRejection', (e) => void crash('Runtime.UnhandledPromiseReje
 async function crash(type, e) {
   const body = { ...errorBody(e), errorType: e instanceof Error ? e.name : type };
   write(`${new Date().toISOString()}\t${requestId}\tERROR\t${type} \t${JSON.stringify(body)}\n`);
-  if (current) await call('POST', `/invocation/${current}/error`, JSON.stringify(body), { 'lambda-runtime-function-error-type': type }).catch(() => {});
+  if (current) await runtime.fail(current, JSON.stringify(body), type);
   process.exit(1);
 }
 
-const memoryHeader = () => ({ 'x-drydock-max-memory-mb': String(Math.ceil(process.memoryUsage.rss() / 1048576)) });
-
 const handler = await loadHandler();
 for (;;) {
-  const next = await call('GET', '/invocation/next');
+  const next = await runtime.next();
   current = requestId = next.headers['lambda-runtime-aws-request-id'];
   const ctx = contextFor(next.headers);
   let result;
@@ -141,11 +202,10 @@ for (;;) {
   } catch (e) {
     const body = errorBody(e);
     write(`${new Date().toISOString()}\t${requestId}\tERROR\tInvoke Error \t${JSON.stringify(body)}\n`);
-    await call('POST', `/invocation/${current}/error`, JSON.stringify(body), { 'lambda-runtime-function-error-type': body.errorType, ...memoryHeader() });
+    await runtime.fail(current, JSON.stringify(body), body.errorType);
     current = undefined;
     continue;
   }
-  const payload = result === undefined ? 'null' : JSON.stringify(result);
-  call('POST', `/invocation/${current}/response`, payload, { 'content-type': 'application/json', ...memoryHeader() }).catch(() => {});
+  runtime.respond(current, result === undefined ? 'null' : JSON.stringify(result));
   current = undefined;
 }

@@ -2,14 +2,16 @@
  * One execution environment: a real child process running a bootstrap, and the Lambda Runtime
  * API Drydock serves it on its own 127.0.0.1 port (AWS_LAMBDA_RUNTIME_API). The bootstrap
  * long-polls `invocation/next`; an invocation answers that poll, and the bootstrap's
- * `response` or `error` post settles it. What the process prints while an invocation runs is
- * that invocation's log; what it prints before (init) goes with the first one.
+ * `response` or `error` post settles it. Drydock's own bootstraps speak the same API over a
+ * pipe instead (channel.ts) when the spec asks for it. What the process prints while an
+ * invocation runs is that invocation's log; what it prints before (init) goes with the first one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { wallClock, type Clock, type TimerId } from '../../core/clock.js';
+import { CHANNEL_FD, encodeFrame, FrameReader, type ChannelMessage } from './channel.js';
 
 export interface EnvSpec {
   id: string;
@@ -19,6 +21,8 @@ export interface EnvSpec {
   env: Record<string, string>;
   clock: Clock;
   timeoutSeconds: number;
+  /** The bootstrap also gets the framed pipe on fd 3 (`_DRYDOCK_RUNTIME_CHANNEL`), and uses it. */
+  pipe?: boolean;
 }
 
 export interface InvocationRequest {
@@ -54,6 +58,9 @@ interface Running {
 
 const BASE = '/2018-06-01/runtime';
 
+/** Hands an event to a bootstrap waiting for one: the answer to its HTTP poll, or a frame on its pipe. */
+type Waiter = (headers: Record<string, string>, payload: Buffer) => void;
+
 export class Environment {
   readonly id: string;
   /** Milliseconds from spawn to the first `next` poll (the Init Duration). */
@@ -65,7 +72,7 @@ export class Environment {
   #spec: EnvSpec;
   #server: Server;
   #proc: ChildProcess | undefined;
-  #poll: ServerResponse | undefined;
+  #poll: Waiter | undefined;
   #queued: Running | undefined;
   #running: Running | undefined;
   #preLog = '';
@@ -96,12 +103,13 @@ export class Environment {
     const port = (this.#server.address() as AddressInfo).port;
     const s = this.#spec;
     this.#spawnedAt = performance.now();
-    const proc = spawn(s.command, s.args, {
-      cwd: s.cwd, env: { ...s.env, AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${port}` }, stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const env: Record<string, string> = { ...s.env, AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${port}` };
+    if (s.pipe) env['_DRYDOCK_RUNTIME_CHANNEL'] = String(CHANNEL_FD);
+    const proc = spawn(s.command, s.args, { cwd: s.cwd, env, stdio: s.pipe ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'] });
     this.#proc = proc;
     proc.unref();
-    for (const stream of [proc.stdout, proc.stderr, proc.stdin]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+    for (const stream of proc.stdio) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+    if (s.pipe) this.#openPipe(proc.stdio[CHANNEL_FD] as Socket);
     const onData = (chunk: Buffer): void => {
       if (this.#running) this.#running.log += chunk.toString('utf8');
       else this.#preLog += chunk.toString('utf8');
@@ -138,7 +146,7 @@ export class Environment {
     this.#die('Runtime.ExitError');
   }
 
-  #dispatch(run: Running, poll: ServerResponse): void {
+  #dispatch(run: Running, poll: Waiter): void {
     this.#poll = undefined;
     this.#queued = undefined;
     this.#running = run;
@@ -156,8 +164,7 @@ export class Environment {
     };
     if (run.req.clientContext) headers['lambda-runtime-client-context'] = run.req.clientContext;
     if (run.req.cognitoIdentity) headers['lambda-runtime-cognito-identity'] = run.req.cognitoIdentity;
-    poll.writeHead(200, headers);
-    poll.end(run.req.payload);
+    poll(headers, run.req.payload);
     run.timer = s.clock.setTimer(() => this.#timeout(run), s.timeoutSeconds * 1000);
   }
 
@@ -204,39 +211,68 @@ export class Environment {
     for (const fn of this.#onDeath.splice(0)) fn();
   }
 
+  /** The bootstrap waits for an event (HTTP `invocation/next`, or `next` on the pipe). */
+  #next(waiter: Waiter): void {
+    if (!this.#initialized) {
+      this.#initialized = true;
+      this.initMs = performance.now() - this.#spawnedAt;
+      if (this.state === 'init') this.state = 'idle';
+      this.#readyResolve();
+    }
+    if (this.#queued) this.#dispatch(this.#queued, waiter);
+    else this.#poll = waiter;
+  }
+
+  /** A result for `requestId`; false when no invocation with that id is running. */
+  #result(requestId: string, body: Buffer, errorType: string | undefined, memoryMb: number): boolean {
+    if (memoryMb > this.#maxMemory) this.#maxMemory = memoryMb;
+    const run = this.#running;
+    if (!run || run.req.requestId !== requestId) return false;
+    // Output the process printed before answering is in its pipe already; let it be read first.
+    setImmediate(() => this.#finish(run, body, errorType));
+    return true;
+  }
+
+  #openPipe(pipe: Socket): void {
+    const send: Waiter = (headers, payload) => pipe.write(encodeFrame(headers, payload));
+    const reader = new FrameReader((m: ChannelMessage, body) => {
+      if (m.t === 'next') this.#next(send);
+      else if (m.t === 'response' || m.t === 'error') this.#result(m.id ?? '', body, m.t === 'error' ? m.type ?? 'Unhandled' : undefined, m.mem ?? 0);
+      else if (m.t === 'init-error') this.#initError = body;
+    });
+    pipe.on('data', (chunk: Buffer) => {
+      try {
+        reader.push(chunk);
+      } catch {
+        this.kill(); // not a frame: the process wrote something else on fd 3
+      }
+    });
+    pipe.on('error', () => undefined);
+  }
+
   #route(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '';
     if (req.method === 'GET' && url === `${BASE}/invocation/next`) {
-      if (!this.#initialized) {
-        this.#initialized = true;
-        this.initMs = performance.now() - this.#spawnedAt;
-        if (this.state === 'init') this.state = 'idle';
-        this.#readyResolve();
-      }
-      if (this.#queued) this.#dispatch(this.#queued, res);
-      else this.#poll = res;
+      this.#next((headers, payload) => { res.writeHead(200, headers); res.end(payload); });
       return;
     }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const mem = Number(req.headers['x-drydock-max-memory-mb']);
-      if (mem > this.#maxMemory) this.#maxMemory = mem;
+      const mem = Number(req.headers['x-drydock-max-memory-mb']) || 0;
       if (req.method === 'POST' && url === `${BASE}/init/error`) {
+        if (mem > this.#maxMemory) this.#maxMemory = mem;
         this.#initError = body;
         return accepted(res);
       }
       const m = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
-      const run = this.#running;
       if (req.method !== 'POST' || m === null) return reply(res, 404, { errorMessage: 'not found', errorType: 'InvalidRequest' });
-      if (!run || run.req.requestId !== decodeURIComponent(m[1]!)) {
+      const errorType = m[2] === 'error' ? String(req.headers['lambda-runtime-function-error-type'] ?? 'Unhandled') : undefined;
+      if (!this.#result(decodeURIComponent(m[1]!), body, errorType, mem)) {
         return reply(res, 400, { errorMessage: 'Invalid request ID', errorType: 'InvalidRequestID' });
       }
       accepted(res);
-      const errorType = m[2] === 'error' ? String(req.headers['lambda-runtime-function-error-type'] ?? 'Unhandled') : undefined;
-      // Output the process printed before posting is in its pipe already; let it be read first.
-      setImmediate(() => this.#finish(run, body, errorType));
     });
   }
 }

@@ -69,6 +69,12 @@ function layerZips(state: LambdaState, host: ServiceHost, arns: string[]): { sha
   });
 }
 
+/**
+ * Drydock's own bootstraps reach the Runtime API over a pipe (channel.ts), cheaper per
+ * invocation than HTTP; `DRYDOCK_LAMBDA_CHANNEL=http` makes them use HTTP like any other client.
+ */
+const PIPE = process.env['DRYDOCK_LAMBDA_CHANNEL'] !== 'http';
+
 /** The spec of a new environment for one version of a function. */
 export async function environmentSpec(
   host: ServiceHost, state: LambdaState, fnName: string, cfg: VersionConfig, opts: { provisioned: boolean },
@@ -104,7 +110,7 @@ export async function environmentSpec(
     LD_LIBRARY_PATH: `${opt}/lib:${task}/lib`,
   };
   const base = { id, cwd: task, env, clock: host.clock, timeoutSeconds: cfg.timeout };
-  if (kind === 'node') return { spec: { ...base, command: process.execPath, args: [join(RUNTIMES_DIR, 'nodejs', 'bootstrap.mjs')] }, logStream };
+  if (kind === 'node') return { spec: { ...base, pipe: PIPE, command: process.execPath, args: [join(RUNTIMES_DIR, 'nodejs', 'bootstrap.mjs')] }, logStream };
   if (kind === 'python') return { spec: { ...base, command: 'python3', args: [join(RUNTIMES_DIR, 'python', 'bootstrap.py')] }, logStream };
   const bootstrap = existsSync(join(task, 'bootstrap')) ? join(task, 'bootstrap') : join(opt, 'bootstrap');
   return { spec: { ...base, command: bootstrap, args: [] }, logStream };

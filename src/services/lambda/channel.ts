@@ -1,0 +1,62 @@
+/**
+ * The pipe Drydock's own bootstraps (nodejs*, python3*) use instead of HTTP to reach the
+ * Runtime API of their environment: one framed message per event and one per answer, on a
+ * socket pair given to the process as fd 3. It carries what the HTTP Runtime API carries (the
+ * same `lambda-runtime-*` headers, the same bodies), but an invocation costs two writes instead
+ * of four HTTP messages (poll answer, result post, its 202, the next poll) and no HTTP parsing
+ * on either side. Other bootstraps (provided.*, any runtime interface client) use HTTP.
+ *
+ * A frame: header length and body length (two 32-bit big-endian integers), the header as JSON,
+ * the body as raw bytes. Drydock sends the event's headers with its payload; the bootstrap
+ * sends `{t:'next'}` when it waits for an event, `{t:'response'|'error', id, type?, mem}` with
+ * the result and `{t:'init-error', type}` when its handler cannot load.
+ */
+
+/** The file descriptor of the channel in the bootstrap's process. */
+export const CHANNEL_FD = 3;
+
+export interface ChannelMessage {
+  t: 'next' | 'response' | 'error' | 'init-error';
+  /** The request id a result answers. */
+  id?: string;
+  /** The error type (Lambda-Runtime-Function-Error-Type). */
+  type?: string;
+  /** The process's resident memory in MB when it answered. */
+  mem?: number;
+}
+
+export function encodeFrame(header: unknown, body?: Buffer): Buffer {
+  const head = Buffer.from(JSON.stringify(header), 'utf8');
+  const blen = body?.length ?? 0;
+  const out = Buffer.allocUnsafe(8 + head.length + blen);
+  out.writeUInt32BE(head.length, 0);
+  out.writeUInt32BE(blen, 4);
+  head.copy(out, 8);
+  if (body !== undefined) body.copy(out, 8 + head.length);
+  return out;
+}
+
+/** Splits a byte stream into frames; `onFrame` gets each header (parsed) and body. */
+export class FrameReader {
+  #buf: Buffer = Buffer.alloc(0);
+  #onFrame: (header: ChannelMessage, body: Buffer) => void;
+
+  constructor(onFrame: (header: ChannelMessage, body: Buffer) => void) {
+    this.#onFrame = onFrame;
+  }
+
+  push(chunk: Buffer): void {
+    let buf = this.#buf.length === 0 ? chunk : Buffer.concat([this.#buf, chunk]);
+    while (buf.length >= 8) {
+      const hlen = buf.readUInt32BE(0);
+      const end = 8 + hlen + buf.readUInt32BE(4);
+      if (buf.length < end) break;
+      const header = JSON.parse(buf.toString('utf8', 8, 8 + hlen)) as ChannelMessage;
+      // A copy: the body outlives this chunk (it becomes the Invoke response).
+      const body = Buffer.from(buf.subarray(8 + hlen, end));
+      buf = buf.subarray(end);
+      this.#onFrame(header, body);
+    }
+    this.#buf = buf;
+  }
+}
