@@ -1,20 +1,22 @@
 # Drydock's bootstrap for the python3* runtimes: a Lambda Runtime API client using only the
 # standard library, run by the machine's python3. It imports the handler module, then loops:
 # take the next event, call the handler with a context object, post the result or the error.
+# Drydock gives it the Runtime API as a framed pipe on a file descriptor
+# (src/services/lambda/channel.ts: fewer writes and no HTTP per invocation); without one it
+# speaks HTTP like any client.
 import http.client
 import importlib
 import json
 import logging
 import os
 import resource
+import socket
+import struct
 import sys
 import threading
 import time
 import traceback
 
-HOST, PORT = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
-BASE = "/2018-06-01/runtime"
-conn = http.client.HTTPConnection(HOST, int(PORT))
 request_id = None
 
 
@@ -29,11 +31,6 @@ def watch_stdin():
 
 threading.Thread(target=watch_stdin, daemon=True).start()
 
-
-def call(method, path, body=None, headers=None):
-    conn.request(method, BASE + path, body=body, headers=headers or {})
-    res = conn.getresponse()
-    return res.status, res.headers, res.read()
 
 
 class RequestIdFilter(logging.Filter):
@@ -63,8 +60,74 @@ def error_body(e, error_type=None):
     }
 
 
-def memory_header():
-    return {"x-drydock-max-memory-mb": str(max(1, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024))}
+def memory_mb():
+    return max(1, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+
+
+class HttpChannel:
+    """The Runtime API over HTTP, on one keep-alive connection."""
+
+    def __init__(self):
+        host, port = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
+        self.conn = http.client.HTTPConnection(host, int(port))
+
+    def call(self, method, path, body=None, headers=None):
+        self.conn.request(method, "/2018-06-01/runtime" + path, body=body, headers=headers or {})
+        res = self.conn.getresponse()
+        return res.headers, res.read()
+
+    def next(self):
+        return self.call("GET", "/invocation/next")
+
+    def respond(self, rid, payload):
+        self.call("POST", "/invocation/%s/response" % rid, payload, {"content-type": "application/json", "x-drydock-max-memory-mb": str(memory_mb())})
+
+    def fail(self, rid, body, error_type):
+        self.call("POST", "/invocation/%s/error" % rid, body, {"lambda-runtime-function-error-type": error_type, "x-drydock-max-memory-mb": str(memory_mb())})
+
+    def init_error(self, body, error_type):
+        self.call("POST", "/init/error", body, {"lambda-runtime-function-error-type": error_type})
+
+
+class PipeChannel:
+    """The Runtime API as frames on Drydock's pipe; a result leaves in the same write as the next poll."""
+
+    def __init__(self, fd):
+        self.sock = socket.socket(fileno=fd)
+        self.rf = self.sock.makefile("rb")
+        self.outbox = b""
+
+    @staticmethod
+    def frame(header, body=b""):
+        h = json.dumps(header).encode()
+        b = body.encode() if isinstance(body, str) else body
+        return struct.pack(">II", len(h), len(b)) + h + b
+
+    def read(self, n):
+        data = self.rf.read(n)
+        if len(data) < n:
+            os._exit(0)  # Drydock went away
+        return data
+
+    def next(self):
+        self.sock.sendall(self.outbox + self.frame({"t": "next"}))
+        self.outbox = b""
+        hl, bl = struct.unpack(">II", self.read(8))
+        headers = json.loads(self.read(hl))
+        return headers, self.read(bl) if bl else b""
+
+    def respond(self, rid, payload):
+        self.outbox = self.frame({"t": "response", "id": rid, "mem": memory_mb()}, payload)
+
+    def fail(self, rid, body, error_type):
+        self.outbox = self.frame({"t": "error", "id": rid, "type": error_type, "mem": memory_mb()}, body)
+
+    def init_error(self, body, error_type):
+        self.sock.sendall(self.frame({"t": "init-error", "type": error_type}, body))
+
+
+_channel_fd = os.environ.pop("_DRYDOCK_RUNTIME_CHANNEL", None)
+runtime = PipeChannel(int(_channel_fd)) if _channel_fd else HttpChannel()
 
 
 def init_error(error_type, e, message=None):
@@ -74,7 +137,7 @@ def init_error(error_type, e, message=None):
     sys.stdout.write("[ERROR] %s: %s\n" % (error_type, body["errorMessage"]))
     sys.stdout.flush()
     try:
-        call("POST", "/init/error", json.dumps(body), {"lambda-runtime-function-error-type": error_type})
+        runtime.init_error(json.dumps(body), error_type)
     finally:
         os._exit(1)
 
@@ -121,7 +184,7 @@ class Context:
 
 fn = load_handler()
 while True:
-    status, headers, body = call("GET", "/invocation/next")
+    headers, body = runtime.next()
     request_id = headers.get("lambda-runtime-aws-request-id")
     try:
         event = json.loads(body) if body else None
@@ -131,7 +194,7 @@ while True:
         err = error_body(e)
         sys.stdout.write("[ERROR] %s: %s\nTraceback (most recent call last):\n%s" % (err["errorType"], err["errorMessage"], "".join(err["stackTrace"])))
         sys.stdout.flush()
-        call("POST", "/invocation/%s/error" % request_id, json.dumps(err), {"lambda-runtime-function-error-type": err["errorType"], **memory_header()})
+        runtime.fail(request_id, json.dumps(err), err["errorType"])
         continue
     sys.stdout.flush()
-    call("POST", "/invocation/%s/response" % request_id, payload, {"content-type": "application/json", **memory_header()})
+    runtime.respond(request_id, payload)

@@ -111,7 +111,7 @@ export async function environmentSpec(
   };
   const base = { id, cwd: task, env, clock: host.clock, timeoutSeconds: cfg.timeout };
   if (kind === 'node') return { spec: { ...base, pipe: PIPE, command: process.execPath, args: [join(RUNTIMES_DIR, 'nodejs', 'bootstrap.mjs')] }, logStream };
-  if (kind === 'python') return { spec: { ...base, command: 'python3', args: [join(RUNTIMES_DIR, 'python', 'bootstrap.py')] }, logStream };
+  if (kind === 'python') return { spec: { ...base, pipe: PIPE, command: 'python3', args: [join(RUNTIMES_DIR, 'python', 'bootstrap.py')] }, logStream };
   const bootstrap = existsSync(join(task, 'bootstrap')) ? join(task, 'bootstrap') : join(opt, 'bootstrap');
   return { spec: { ...base, command: bootstrap, args: [] }, logStream };
 }
