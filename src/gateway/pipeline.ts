@@ -75,10 +75,7 @@ function route(ctx: RequestContext): void {
   const r = routeRequest({
     method: ctx.http.method, path: ctx.rawPath, headers: ctx.http.headers, scope,
     // Read only when neither target, scope nor host names the service: a form body is parsed once, later.
-    get query() {
-      const ct = String(ctx.http.headers['content-type'] ?? '');
-      return ct.startsWith('application/x-www-form-urlencoded') ? queryParams(wire) : wire.query;
-    },
+    query: () => String(ctx.http.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') ? queryParams(wire) : wire.query,
   });
   ctx.service = r.service;
   if (r.region && isRegionLike(r.region)) ctx.region = r.region;

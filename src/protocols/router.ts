@@ -13,7 +13,13 @@ import type { WireRequest } from './protocol.js';
 export interface RouteInput {
   method: string;
   path: string;
-  query: URLSearchParams;
+  /**
+   * The query, or a function that reads it (a form body is parsed only when routing needs it).
+   * A function, not a getter: V8 builds an object literal with an accessor through the runtime,
+   * and the closure it captures then outlives young-generation collections, dragging the whole
+   * request with it into the old generation.
+   */
+  query: URLSearchParams | (() => URLSearchParams);
   headers: Record<string, string | string[] | undefined>;
   /** Service and region named by the SigV4 credential scope, when signed. */
   scope?: { service: string; region: string };
@@ -135,12 +141,17 @@ export function routeRequest(req: RouteInput): RouteResult {
   if (host.service) {
     return host.service === 's3' ? withS3({ service: 's3', region, path: req.path }, host.bucket, req.path) : { service: host.service, region, path: req.path };
   }
-  const version = req.query.get('Version');
-  if (req.query.get('Action') && version && t.byVersion.has(version)) return { service: t.byVersion.get(version)!, region, path: req.path };
+  const query = queryOf(req);
+  const version = query.get('Version');
+  if (query.get('Action') && version && t.byVersion.has(version)) return { service: t.byVersion.get(version)!, region, path: req.path };
   const rest = byRestPath(Object.keys(modelIndex()).filter((s) => s !== 's3' && modelIndex()[s]!.protocol.startsWith('rest')), req);
   if (rest) return { service: rest, region, path: req.path };
   // As on AWS's S3 endpoint, a request nothing else claims is an (anonymous) S3 request.
   return withS3({ service: 's3', region, path: req.path }, undefined, req.path);
+}
+
+function queryOf(req: RouteInput): URLSearchParams {
+  return typeof req.query === 'function' ? req.query() : req.query;
 }
 
 /** Among REST services, the one whose model has an operation for this method and path. */
@@ -149,7 +160,7 @@ function byRestPath(services: string[], req: RouteInput): string | undefined {
     let model: ServiceModel;
     try { model = loadModel(service); } catch { continue; }
     if (!model.protocol.startsWith('rest')) continue;
-    const wire: WireRequest = { method: req.method, path: req.path, query: req.query, headers: req.headers, body: Buffer.alloc(0) };
+    const wire: WireRequest = { method: req.method, path: req.path, query: queryOf(req), headers: req.headers, body: Buffer.alloc(0) };
     try { if (matchRest(model, wire)) return service; } catch { /* a malformed path matches nothing */ }
   }
   return undefined;
