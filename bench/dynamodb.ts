@@ -1,11 +1,17 @@
 /**
  * DynamoDB beside dynalite (the npm package, started in its own process with
  * `require('dynalite')({ createTableMs: 0 })`), both measured in the same run: PutItem,
- * GetItem and Query (100-item pages) throughput and latency under the same closed-loop load,
- * then a bulk load with BatchWriteItem and the server memory it costs per million 200-byte
+ * GetItem and Query (100-item pages) throughput and latency under the same closed-loop load
+ * (both servers up side by side, each operation measured on one right after the other, the
+ * order flipped every round), then a bulk load with BatchWriteItem and the server memory it costs per million 200-byte
  * items. Drydock runs from source in its own process (`--import tsx`), so no build is needed.
  *
  *   node --import tsx bench/dynamodb.ts [--duration 5] [--warmup 1] [--connections 10] [--items 100000]
+ *                                       [--rounds 1] [--ops GetItem,PutItem] [--profile [drydock|dynalite]]
+ *
+ * The table also gives each server's CPU per answered request (user + system, from /proc), which
+ * a busy machine moves less than requests/s. `--profile` measures one peer only, under
+ * `node --cpu-prof`, and prints where its server spent its time.
  *
  * Requests are pre-signed (SigV4, as SDK v3 signs them) and sent by the raw keep-alive load
  * generator of bench/loadgen.ts, so client cost is the same for both servers. Exits 0 whether
@@ -15,7 +21,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '../test/support/node-sha256.js';
-import { flag, fmt, freePort, HOST, isMain, ROOT, rssMB, table, type SignedRequest } from './lib.js';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cpuTimes, flag, fmt, freePort, HOST, isMain, machineLoad, ROOT, rssMB, table, type SignedRequest } from './lib.js';
+import { profileReport, summariseProfile } from './profile.js';
 import { runLoad, type LoadResult } from './loadgen.js';
 
 type Peer = 'dynalite' | 'drydock';
@@ -25,11 +35,11 @@ interface Server { peer: Peer; port: number; child: ChildProcess }
 const TABLE = 'bench';
 const PAD = 'x'.repeat(160);
 
-async function start(peer: Peer): Promise<Server> {
+async function start(peer: Peer, nodeArgs: string[] = []): Promise<Server> {
   const port = await freePort();
   const args = peer === 'dynalite'
-    ? ['-e', `require('dynalite')({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }).listen(${port}, '${HOST}', () => console.log('ready'))`]
-    : ['--import', 'tsx', '--input-type=module', '-e',
+    ? [...nodeArgs, '-e', `require('dynalite')({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }).listen(${port}, '${HOST}', () => console.log('ready'))`]
+    : [...nodeArgs, '--import', 'tsx', '--input-type=module', '-e',
       `const { startDrydock } = await import('./src/embedded/index.js'); await startDrydock({ port: ${port} }); process.on('SIGTERM', () => process.exit(0)); console.log('ready');`];
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
   await new Promise<void>((resolve, reject) => {
@@ -43,7 +53,7 @@ async function start(peer: Peer): Promise<Server> {
 
 function stop(s: Server): Promise<void> {
   return new Promise((resolve) => {
-    if (s.child.exitCode !== null) return resolve();
+    if (s.child.exitCode !== null || s.child.signalCode !== null) return resolve();
     s.child.once('exit', () => resolve());
     s.child.kill('SIGTERM');
   });
@@ -110,9 +120,18 @@ const OPERATIONS: Record<string, (n: number) => [string, unknown]> = {
     ExpressionAttributeValues: { ':p': { S: 'q' }, ':s': { N: String((n * 100) % 400) } } }],
 };
 
-async function measure(s: Server, op: string, o: { connections: number; warmupMs: number; durationMs: number }): Promise<LoadResult> {
+/** A load result with the server's CPU per answered request in the measured window (µs, user + system). */
+type Measured = LoadResult & { serverUs: number; serverSysUs: number };
+
+async function measure(s: Server, op: string, o: { connections: number; warmupMs: number; durationMs: number }): Promise<Measured> {
   const requests = await Promise.all(Array.from({ length: 2000 }, (_, n) => { const [name, input] = OPERATIONS[op]!(n); return signed(s.port, name, input, n); }));
-  return runLoad({ host: HOST, port: s.port, connections: o.connections, warmupMs: o.warmupMs, durationMs: o.durationMs, client: 'raw', requests });
+  const pid = s.child.pid!;
+  let cpu0 = cpuTimes(pid);
+  let cpu1 = cpu0;
+  const r = await runLoad({ host: HOST, port: s.port, connections: o.connections, warmupMs: o.warmupMs, durationMs: o.durationMs, client: 'raw', requests },
+    (m) => { if (m.type === 'measure-start') cpu0 = cpuTimes(pid); else if (m.type === 'measure-end') cpu1 = cpuTimes(pid); });
+  const n = Math.max(1, r.requests);
+  return { ...r, serverUs: (1e6 * (cpu1.user + cpu1.system - cpu0.user - cpu0.system)) / n, serverSysUs: (1e6 * (cpu1.system - cpu0.system)) / n };
 }
 
 /** Loads `count` items with BatchWriteItem (8 in flight); answers items/s and server MB per million items. */
@@ -154,45 +173,100 @@ async function increments(s: Server, n: number): Promise<{ seconds: number; valu
   return { seconds, value: ((got['Item'] as Record<string, { N: string }>)['n'])!.N };
 }
 
-export async function benchDynamo(o: { connections: number; warmupMs: number; durationMs: number; items: number }, log: (l: string) => void): Promise<string> {
-  const results: Record<string, Partial<Record<Peer, LoadResult>>> = {};
+export interface DynamoBenchOptions {
+  connections: number; warmupMs: number; durationMs: number; items: number;
+  /** Record a CPU profile of this peer's server while it serves `ops` (only that peer is measured). */
+  profile?: Peer;
+  /** Operations to measure (all by default); naming some also skips the increments and the bulk load. */
+  ops?: string[];
+  /** Rounds of the operation measurements (order of the peers flipped each round); medians are reported. */
+  rounds?: number;
+}
+
+/** Profiles one peer's server under the load of `ops` and answers the profile's summary. */
+async function profileDynamo(o: DynamoBenchOptions, peer: Peer, log: (l: string) => void): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'dynamodb-prof-'));
+  const s = await start(peer, ['--cpu-prof', '--cpu-prof-dir', dir]);
+  try {
+    await setup(s);
+    for (const op of o.ops ?? Object.keys(OPERATIONS)) {
+      const r = await measure(s, op, o);
+      log(`${peer} ${op}: ${fmt(r.rps, 0)} req/s, p99 ${fmt(r.p99, 2)} ms, server ${fmt(r.serverUs, 0)} µs CPU/request (${fmt(r.serverSysUs, 0)} system)${r.errors ? `, ${r.errors} errors (${r.firstError ?? ''})` : ''}`);
+    }
+  } finally {
+    await stop(s);
+  }
+  // The main thread's profile (tsx's module loader thread writes one too).
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort();
+  const file = files.find((f) => /\.0\.\d+\.cpuprofile$/.test(f)) ?? files[0];
+  if (!file) throw new Error(`no profile written in ${dir}`);
+  return `${join(dir, file)}\n${profileReport(summariseProfile(join(dir, file), 40))}`;
+}
+
+/** The run whose requests/s is the median of `runs` (its p99 and CPU travel with it). */
+function medianRun(runs: Measured[]): Measured {
+  return [...runs].sort((x, y) => x.rps - y.rps)[(runs.length - 1) >> 1]!;
+}
+
+export async function benchDynamo(o: DynamoBenchOptions, log: (l: string) => void): Promise<string> {
+  if (o.profile) return profileDynamo(o, o.profile, log);
+  const runs: Record<string, Record<Peer, Measured[]>> = {};
   const loads: Partial<Record<Peer, { itemsPerSec: number; mbPerMillion: number }>> = {};
   const counters: Partial<Record<Peer, { seconds: number; value: string }>> = {};
-  for (const peer of ['dynalite', 'drydock'] as Peer[]) {
-    const s = await start(peer);
-    try {
-      await setup(s);
-      for (const op of Object.keys(OPERATIONS)) {
-        const r = await measure(s, op, o);
-        if (r.errors) log(`${peer} ${op}: ${r.errors} errors (${r.firstError ?? ''})`);
-        (results[op] ??= {})[peer] = r;
-        log(`${peer} ${op}: ${fmt(r.rps, 0)} req/s, p99 ${fmt(r.p99, 2)} ms`);
+  const load0 = machineLoad();
+  // Both servers run side by side; each operation is measured on one right after the other,
+  // the order flipped every round, so a change in the machine's load hits both alike.
+  const servers = { dynalite: await start('dynalite'), drydock: await start('drydock') } as Record<Peer, Server>;
+  try {
+    await Promise.all(Object.values(servers).map(setup));
+    for (let round = 0; round < (o.rounds ?? 1); round++) {
+      for (const op of o.ops ?? Object.keys(OPERATIONS)) {
+        const order: Peer[] = round % 2 === 0 ? ['dynalite', 'drydock'] : ['drydock', 'dynalite'];
+        for (const peer of order) {
+          const r = await measure(servers[peer], op, o);
+          if (r.errors) log(`${peer} ${op}: ${r.errors} errors (${r.firstError ?? ''})`);
+          ((runs[op] ??= { dynalite: [], drydock: [] })[peer]).push(r);
+          log(`${peer} ${op}: ${fmt(r.rps, 0)} req/s, p99 ${fmt(r.p99, 2)} ms, server ${fmt(r.serverUs, 0)} µs CPU/request (${fmt(r.serverSysUs, 0)} system)`);
+        }
       }
-      counters[peer] = await increments(s, 1000);
-      log(`${peer} 8 × 1000 conditional increments: ${counters[peer]!.value} in ${fmt(counters[peer]!.seconds, 1)} s`);
-      loads[peer] = await bulkLoad(s, o.items);
-      log(`${peer} load: ${fmt(loads[peer]!.itemsPerSec, 0)} items/s`);
-    } finally {
-      await stop(s);
     }
+    if (!o.ops) {
+      for (const peer of ['dynalite', 'drydock'] as Peer[]) {
+        counters[peer] = await increments(servers[peer], 1000);
+        log(`${peer} 8 × 1000 conditional increments: ${counters[peer]!.value} in ${fmt(counters[peer]!.seconds, 1)} s`);
+        loads[peer] = await bulkLoad(servers[peer], o.items);
+        log(`${peer} load: ${fmt(loads[peer]!.itemsPerSec, 0)} items/s`);
+        await stop(servers[peer]); // its memory is measured: give it back before the next load
+      }
+    }
+  } finally {
+    await Promise.all(Object.values(servers).map(stop));
   }
-  const rows = [['operation', 'drydock req/s', 'dynalite req/s', 'ratio', 'drydock p99 ms', 'dynalite p99 ms']];
-  for (const [op, r] of Object.entries(results)) {
-    rows.push([op, fmt(r.drydock!.rps, 0), fmt(r.dynalite!.rps, 0), `${fmt(r.drydock!.rps / r.dynalite!.rps, 2)}×`, fmt(r.drydock!.p99, 2), fmt(r.dynalite!.p99, 2)]);
+  const load1 = machineLoad();
+  const rows = [['operation', 'drydock req/s', 'dynalite req/s', 'ratio', 'drydock p99 ms', 'dynalite p99 ms', 'drydock CPU µs/req', 'dynalite CPU µs/req']];
+  for (const [op, r] of Object.entries(runs)) {
+    const d = medianRun(r.drydock);
+    const p = medianRun(r.dynalite);
+    rows.push([op, fmt(d.rps, 0), fmt(p.rps, 0), `${fmt(d.rps / p.rps, 2)}×`, fmt(d.p99, 2), fmt(p.p99, 2), fmt(d.serverUs, 0), fmt(p.serverUs, 0)]);
   }
+  const end = `${o.rounds ?? 1} round(s), medians; machine load (1 min) ${fmt(load0.load1, 2)} → ${fmt(load1.load1, 2)}, CPU pressure ${fmt(load0.cpuPressure10s, 0)}% → ${fmt(load1.cpuPressure10s, 0)}%`;
+  if (o.ops) return `${table(rows)}\n${end}`;
   const l = { d: loads.drydock!, p: loads.dynalite! };
   const k = { d: counters.drydock!, p: counters.dynalite! };
   rows.push(['8 × 1000 conditional increments (counter = 8000?)', `${k.d.value} in ${fmt(k.d.seconds, 1)} s`, `${k.p.value} in ${fmt(k.p.seconds, 1)} s`,
-    `${fmt(k.p.seconds / k.d.seconds, 2)}×`, '', '']);
-  rows.push([`BatchWrite load (${o.items} items)`, `${fmt(l.d.itemsPerSec, 0)} items/s`, `${fmt(l.p.itemsPerSec, 0)} items/s`, `${fmt(l.d.itemsPerSec / l.p.itemsPerSec, 2)}×`, '', '']);
-  rows.push(['server MB per 1 M 200-byte items (raw: 200 MB)', fmt(l.d.mbPerMillion, 0), fmt(l.p.mbPerMillion, 0), `${fmt(l.d.mbPerMillion / 200, 2)}× raw`, '', '']);
-  return table(rows);
+    `${fmt(k.p.seconds / k.d.seconds, 2)}×`, '', '', '', '']);
+  rows.push([`BatchWrite load (${o.items} items)`, `${fmt(l.d.itemsPerSec, 0)} items/s`, `${fmt(l.p.itemsPerSec, 0)} items/s`, `${fmt(l.d.itemsPerSec / l.p.itemsPerSec, 2)}×`, '', '', '', '']);
+  rows.push(['server MB per 1 M 200-byte items (raw: 200 MB)', fmt(l.d.mbPerMillion, 0), fmt(l.p.mbPerMillion, 0), `${fmt(l.d.mbPerMillion / 200, 2)}× raw`, '', '', '', '']);
+  return `${table(rows)}\n${end}`;
 }
 
 if (isMain(import.meta.url)) {
-  const o = {
+  const named = flag('profile');
+  const peer: Peer | undefined = flag('profile', true) ? (named === 'dynalite' ? 'dynalite' : 'drydock') : undefined;
+  const o: DynamoBenchOptions = {
     durationMs: 1000 * Number(flag('duration') ?? 5), warmupMs: 1000 * Number(flag('warmup') ?? 1),
     connections: Number(flag('connections') ?? 10), items: Number(flag('items') ?? 100_000),
+    profile: peer, ops: flag('ops')?.split(','), rounds: Number(flag('rounds') ?? 1),
   };
   benchDynamo(o, (l) => console.log(l)).then((t) => { console.log(`\n${t}`); process.exit(0); }, (e: unknown) => {
     console.error(`bench failed: ${(e as Error).stack ?? String(e)}`);
