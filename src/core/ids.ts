@@ -3,7 +3,8 @@
  * and ARNs. Clients and tools validate some of these shapes (length, alphabet, prefix), so
  * they follow what AWS issues rather than whatever is convenient.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { randomBytes } from './random.js';
 
 /** A request id: a v4 UUID, as most AWS services return in `x-amzn-RequestId`. */
 export function requestId(): string {

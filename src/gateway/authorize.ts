@@ -268,8 +268,7 @@ function decide(ctx: RequestContext, app: Drydock, refs: ResourceRef[], callActi
     if (ref.context) Object.assign(request.context, ref.context);
     const decision = federatedWithoutPolicy(ctx) ?? evaluate(request);
     const grantId = grantLifts(ctx, app, ref, decision);
-    const lines = explainDecision(decision);
-    if (grantId) lines.push(`  Allow by grant \`${grantId}\``);
+    const lines = () => grantId ? [...explainDecision(decision), `  Allow by grant \`${grantId}\``] : explainDecision(decision);
     app.explanations.record({
       requestId: ctx.requestId, action, principal: ctx.principal!.arn, decision: grantId ? 'Allow' : decision.decision, lines,
     });
@@ -291,6 +290,6 @@ export async function decideFrontDoor(ctx: RequestContext, app: Drydock, action:
   const { accessDeniedMessage, evaluate, explainDecision } = await loadEngine();
   const request = authzRequest(ctx, app, action, resource);
   const decision = evaluate(request);
-  app.explanations.record({ requestId: ctx.requestId, action, principal: ctx.principal!.arn, decision: decision.decision, lines: explainDecision(decision) });
+  app.explanations.record({ requestId: ctx.requestId, action, principal: ctx.principal!.arn, decision: decision.decision, lines: () => explainDecision(decision) });
   return { allowed: decision.decision === 'Allow', message: accessDeniedMessage(request, decision) };
 }

@@ -1,11 +1,17 @@
 import type { Explanation } from './authorize.js';
 
+/**
+ * A decision as recorded: its explanation is written out only when someone reads it, since
+ * most are never read and wording every decision cost more than making it.
+ */
+export type PendingExplanation = Omit<Explanation, 'lines'> & { lines: () => string[] };
+
 /** The latest authorization decisions, by request id, for `drydock explain` (bounded). */
 export class ExplanationLog {
-  readonly #byRequest = new Map<string, Explanation[]>();
+  readonly #byRequest = new Map<string, PendingExplanation[]>();
   constructor(readonly limit = 2000) {}
 
-  record(e: Explanation): void {
+  record(e: PendingExplanation): void {
     const list = this.#byRequest.get(e.requestId);
     if (list) list.push(e);
     else this.#byRequest.set(e.requestId, [e]);
@@ -13,14 +19,18 @@ export class ExplanationLog {
   }
 
   get(requestId: string): Explanation[] | undefined {
-    return this.#byRequest.get(requestId);
+    return this.#byRequest.get(requestId)?.map(written);
   }
 
   latest(n: number): Explanation[] {
-    return [...this.#byRequest.values()].flat().slice(-n).reverse();
+    return [...this.#byRequest.values()].flat().slice(-n).reverse().map(written);
   }
 
   clear(): void {
     this.#byRequest.clear();
   }
+}
+
+function written(e: PendingExplanation): Explanation {
+  return { ...e, lines: e.lines() };
 }

@@ -74,3 +74,19 @@ test('compatibility endpoints: LocalStack health and moto reset', async () => {
   assert.equal((await call('POST', '/_drydock/reset?service=sqs')).json['reset'], 'sqs');
   assert.equal((await call('POST', '/_drydock/reset?service=nope')).status, 400);
 });
+
+test('explain gives the worded decision of a request a resource policy decided, by its request id', async () => {
+  const { KMSClient, CreateKeyCommand, EncryptCommand } = await import('@aws-sdk/client-kms');
+  const kms = new KMSClient(sdkConfig(h.dd));
+  const key = await kms.send(new CreateKeyCommand({}));
+  const out = await kms.send(new EncryptCommand({ KeyId: key.KeyMetadata!.KeyId!, Plaintext: Buffer.from('hi') }));
+  const id = out.$metadata.requestId!;
+  const { status, json } = await call('GET', `/_drydock/explain/${id}`);
+  assert.equal(status, 200);
+  const [d] = json['decisions'] as { action: string; decision: string; lines: string[] }[];
+  assert.equal(d!.action, 'kms:Encrypt');
+  assert.equal(d!.decision, 'Allow');
+  assert.ok(d!.lines.length > 0 && d!.lines.every((l) => typeof l === 'string'), JSON.stringify(d));
+  const latest = await call('GET', '/_drydock/explain?limit=1');
+  assert.deepEqual((latest.json['decisions'] as unknown[])[0], d);
+});

@@ -21,8 +21,9 @@
  */
 import {
   constants, createCipheriv, createDecipheriv, createHmac, createPrivateKey, createPublicKey,
-  diffieHellman, generateKeyPair, privateDecrypt, publicEncrypt, randomBytes, timingSafeEqual, type KeyObject,
+  diffieHellman, generateKeyPair, privateDecrypt, publicEncrypt, timingSafeEqual, type KeyObject,
 } from 'node:crypto';
+import { randomBytes } from '../../core/random.js';
 import { promisify } from 'node:util';
 import { invalidCiphertext } from './errors.js';
 import { hashOf, spec } from './specs.js';

@@ -4,7 +4,7 @@
  * {@link ./crypto.ts} (Decrypt needs no KeyId, the encryption context is bound as AAD);
  * RSA keys use plain RSAES-OAEP, so ciphertext made offline with GetPublicKey decrypts too.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../core/random.js';
 import type { Handler, ServiceContext } from '../types.js';
 import { generateKeyPairDer, open, parseSealed, rsaDecrypt, rsaEncrypt, seal, type SealedBlob } from './crypto.js';
 import * as E from './errors.js';

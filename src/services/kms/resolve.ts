@@ -2,7 +2,7 @@
  * Finding the key a request names — key id, key ARN, alias name or alias ARN — and the
  * key-state checks KMS applies before an operation, with AWS's errors for each case.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../core/random.js';
 import type { ServiceContext } from '../types.js';
 import * as E from './errors.js';
 import { defaultPolicy } from './policy.js';

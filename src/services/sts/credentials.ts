@@ -7,7 +7,7 @@
  * the four-letter prefix, 16 base32 characters hold 10 bytes whose first 48 bits are the
  * account id shifted left by 7, over random low bits.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../core/random.js';
 import type { Clock } from '../../core/clock.js';
 import type { Identities, Principal } from '../../core/identity.js';
 import { secretAccessKey } from '../../core/ids.js';
