@@ -73,6 +73,12 @@ const HANDLERS: Record<string, Handler> = {
 
 /** The ARNs a call touches: tables (or their indexes) named anywhere in the input, or its stream. */
 function resources(_operation: string, input: Record<string, unknown>, account: string, region: string): Array<{ arn: string }> {
+  // The common call (one table, by name) answers without the general walk below.
+  const name = input['TableName'];
+  if (typeof name === 'string' && !name.startsWith('arn:') && input['IndexName'] === undefined && input['StreamArn'] === undefined
+    && input['ResourceArn'] === undefined && input['RequestItems'] === undefined && input['TransactItems'] === undefined) {
+    return [{ arn: tableArn(account, region, name) }];
+  }
   const arns = new Set<string>();
   // A table named by ARN may be another account's: authorization then reads its policy.
   const table = (name: unknown) => (typeof name === 'string' && name.startsWith('arn:') ? name : tableArn(account, region, tableNameOf(name)));
