@@ -47,7 +47,9 @@ export function commitDelayMs(tables: TableRecord[]): number {
 
 /** Whether an ongoing transaction holds the item. */
 export function isLocked(f: { stores: Stores }, t: TableRecord, token: string): boolean {
-  return locks(f.stores, t).has(lockId(t, token));
+  // No transaction holds anything in the common case: no lock id to build.
+  const held = locksOf.get(dynamoState(f.stores, t.account, t.region));
+  return held !== undefined && held.size > 0 && held.has(lockId(t, token));
 }
 
 /** For single-item writes: refuses an item an ongoing transaction holds. */
