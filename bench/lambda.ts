@@ -5,16 +5,23 @@
  * route, and Drydock's overhead on a warm Invoke (latency minus the function's own Duration).
  *
  *   node --import tsx bench/lambda.ts [--cold 7] [--warm 1000] [--duration 5] [--connections 10]
- *                                     [--peer in-process|worker-threads|none]
+ *                                     [--peer worker-threads|in-process|none]
  *
  * Each server runs in a process of its own (Drydock from src/ through tsx) and the callers
- * share this one. serverless-offline is installed on first run (bench/peers/serverless, a
- * pinned lock file) and runs the same handler code behind `GET /echo`, with `--useInProcess`
- * (its best warm numbers: the handler is a function call in its own process, no isolation)
- * unless `--peer worker-threads` asks for its default. Drydock runs every function in a
- * process of its own speaking the Lambda Runtime API, as Lambda does.
+ * share this one: the same AWS SDK v3 client, keep-alive agent and number of callers for both.
+ * serverless-offline is installed on first run (bench/peers/serverless, a pinned lock file) and
+ * runs the same handler code behind `GET /echo`, in its default mode (a worker thread per
+ * function instance) unless `--peer in-process` asks for `--useInProcess` (the handler is a
+ * function call in the server's own thread: its best warm numbers, no isolation at all).
+ * Drydock runs every function in a process of its own speaking the Lambda Runtime API, as
+ * Lambda does.
+ *
+ * Throughput rows also give the CPU each call cost the callers (this process) and the server
+ * (with its function processes), since on a small machine both share the cores, and a third
+ * Invoke row drives the same signed request through plain node:http, so what the SDK client
+ * costs is not what limits the servers.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
@@ -22,7 +29,9 @@ import { zipSync, strToU8 } from 'fflate';
 import { ApiGatewayV2Client, CreateApiCommand, CreateIntegrationCommand, CreateRouteCommand, CreateStageCommand } from '@aws-sdk/client-apigatewayv2';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AddPermissionCommand, CreateFunctionCommand, GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { flag, fmt, freePort, machineLoad, median, percentile, ROOT } from './lib.js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { NodeSha256 } from '../test/support/node-sha256.js';
+import { cpuTimes, flag, fmt, freePort, machineLoad, median, percentile, ROOT } from './lib.js';
 import { startOffline, type OfflineMode } from './peers/serverless/offline.js';
 
 /** The function both sides run: answers an Invoke with a proxy response, and the route with its body. */
@@ -30,16 +39,24 @@ const HANDLER_JS = "exports.handler = async () => ({ statusCode: 200, headers: {
 const PAYLOAD = strToU8('{"ping":1}');
 
 interface Side {
+  /** The server's process (its function processes are its children). */
+  pid: number;
   invoke(): Promise<unknown>;
   http(): Promise<unknown>;
+  /** Invoke with a request signed once, through node:http (no SDK in the loop). */
+  invokeRaw(): Promise<unknown>;
 }
+
+/** Calls per second with `connections` callers, and CPU µs per call of the callers and of the server. */
+interface Tput { rps: number; clientUs: number; serverUs: number }
 
 interface Measured {
   first: number;
   invoke: number[];
   http: number[];
-  invokeTput: number;
-  httpTput: number;
+  invokeTput: Tput;
+  httpTput: Tput;
+  rawTput: Tput;
 }
 
 const opts = {
@@ -47,7 +64,7 @@ const opts = {
   warm: Number(flag('warm') ?? 1000),
   durationMs: 1000 * Number(flag('duration') ?? 5),
   connections: Number(flag('connections') ?? 10),
-  peer: (flag('peer') ?? 'in-process') as OfflineMode | 'none',
+  peer: (flag('peer') ?? 'worker-threads') as OfflineMode | 'none',
 };
 
 async function sequential(n: number, call: () => Promise<unknown>): Promise<number[]> {
@@ -60,8 +77,15 @@ async function sequential(n: number, call: () => Promise<unknown>): Promise<numb
   return lat.sort((a, b) => a - b);
 }
 
+/** CPU seconds used so far by a process and its children (Drydock's function processes). */
+function treeCpu(pid: number): number {
+  let kids: number[] = [];
+  try { kids = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').map(Number); } catch { /* none */ }
+  return [pid, ...kids].reduce((sum, p) => { const t = cpuTimes(p); return Number.isNaN(t.user) ? sum : sum + t.user + t.system; }, 0);
+}
+
 /** `connections` callers in a loop: calls per second, after a warm-up round as long as a third of it. */
-async function throughput(call: () => Promise<unknown>): Promise<number> {
+async function throughput(pid: number, call: () => Promise<unknown>): Promise<Tput> {
   const run = async (ms: number): Promise<number> => {
     let n = 0;
     const end = performance.now() + ms;
@@ -70,15 +94,48 @@ async function throughput(call: () => Promise<unknown>): Promise<number> {
     }));
     return n;
   };
+  // Every caller at once, a few times: both servers start the function instances this
+  // concurrency needs (Drydock: processes, serverless-offline: worker threads) before the clock
+  // runs, so no cold start lands in the measured window on a slow machine.
+  for (let i = 0; i < 3; i++) await Promise.all(Array.from({ length: opts.connections }, call));
   await run(opts.durationMs / 3);
-  return (await run(opts.durationMs)) / (opts.durationMs / 1000);
+  const server0 = treeCpu(pid);
+  const client0 = process.cpuUsage();
+  const n = await run(opts.durationMs);
+  const client = process.cpuUsage(client0);
+  const serverUs = ((treeCpu(pid) - server0) * 1e6) / n;
+  return { rps: n / (opts.durationMs / 1000), clientUs: (client.user + client.system) / n, serverUs };
 }
 
 async function measure(side: Side, first: number): Promise<Measured> {
-  for (let i = 0; i < 50; i++) { await side.invoke(); await side.http(); }
+  for (let i = 0; i < 50; i++) { await side.invoke(); await side.http(); await side.invokeRaw(); }
   const invoke = await sequential(opts.warm, side.invoke);
   const http = await sequential(opts.warm, side.http);
-  return { first, invoke, http, invokeTput: await throughput(side.invoke), httpTput: await throughput(side.http) };
+  return {
+    first, invoke, http,
+    invokeTput: await throughput(side.pid, side.invoke), httpTput: await throughput(side.pid, side.http), rawTput: await throughput(side.pid, side.invokeRaw),
+  };
+}
+
+/** An Invoke request signed once (valid for SigV4's 15 minutes) as SDK v3 signs it, and a caller sending it through `agent`. */
+async function rawInvoker(agent: Agent, endpoint: string, fnName: string): Promise<() => Promise<void>> {
+  const url = new URL(endpoint);
+  const path = `/2015-03-31/functions/${fnName}/invocations`;
+  const body = Buffer.from(PAYLOAD);
+  const signer = new SignatureV4({ service: 'lambda', region: 'us-east-1', sha256: NodeSha256, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const signed = await signer.sign({
+    method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path, query: {}, body,
+    headers: { host: url.host, 'content-type': 'application/octet-stream', 'content-length': String(body.length), 'x-amz-invocation-type': 'RequestResponse' },
+  });
+  const headers = signed.headers as Record<string, string>;
+  return () => new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, method: 'POST', path, agent, headers }, (r) => {
+      r.resume();
+      r.on('end', () => (r.statusCode === 200 ? resolve() : reject(new Error(`Invoke answered HTTP ${r.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** A GET through a keep-alive agent; fails on anything but 200. */
@@ -98,7 +155,7 @@ function clientConfig(endpoint: string, credentials: { accessKeyId: string; secr
 }
 
 /** Drydock in a process of its own, as serverless-offline runs, so callers and server do not share a thread. */
-async function spawnDrydock(): Promise<{ endpoint: string; stop: () => Promise<void> }> {
+async function spawnDrydock(): Promise<{ endpoint: string; pid: number; stop: () => Promise<void> }> {
   const src = `const { startDrydock } = await import(${JSON.stringify(join(ROOT, 'src', 'embedded', 'index.ts'))});
 const dd = await startDrydock(); console.log('READY ' + dd.endpoint); process.stdin.on('end', () => dd.stop().then(() => process.exit(0))); process.stdin.resume();`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', src], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
@@ -108,7 +165,7 @@ const dd = await startDrydock(); console.log('READY ' + dd.endpoint); process.st
     child.once('exit', (code) => reject(new Error(`drydock exited (${code})`)));
   });
   const exited = new Promise((r) => child.once('exit', r));
-  return { endpoint, stop: async () => { child.stdin!.end(); await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]); child.kill('SIGKILL'); } };
+  return { endpoint, pid: child.pid!, stop: async () => { child.stdin!.end(); await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]); child.kill('SIGKILL'); } };
 }
 
 /** `Duration` and `Init Duration` of the REPORT line in a Tail log. */
@@ -150,7 +207,8 @@ async function drydock(agent: Agent): Promise<{ m: Measured; cold: number[]; ini
     const port = Number(new URL(dd.endpoint).port);
     const hostHeader = `${api.ApiId}.execute-api.localhost.localstack.cloud:${port}`;
 
-    const m = await measure({ invoke: invokeOf('warm'), http: () => get(agent, port, '/echo', hostHeader) }, median(cold));
+    const invokeRaw = await rawInvoker(agent, dd.endpoint, 'warm');
+    const m = await measure({ pid: dd.pid, invoke: invokeOf('warm'), http: () => get(agent, port, '/echo', hostHeader), invokeRaw }, median(cold));
     // Overhead: each call of a pass with LogType Tail minus the Duration its REPORT line gives.
     const durations: number[] = [];
     const overhead: number[] = [];
@@ -179,7 +237,8 @@ async function offline(agent: Agent, mode: OfflineMode): Promise<{ m: Measured; 
     const t = performance.now();
     await invoke();
     const first = performance.now() - t;
-    const m = await measure({ invoke, http: () => get(agent, o.httpPort, '/echo', `127.0.0.1:${o.httpPort}`) }, first);
+    const invokeRaw = await rawInvoker(agent, o.lambdaEndpoint, o.functionName);
+    const m = await measure({ pid: o.pid, invoke, http: () => get(agent, o.httpPort, '/echo', `127.0.0.1:${o.httpPort}`), invokeRaw }, first);
     return { m, startMs: o.startMs };
   } finally {
     await o.stop();
@@ -218,8 +277,13 @@ async function main(): Promise<void> {
   row('warm Invoke overhead (each call\'s latency − its own Duration, LogType Tail) p50 / p99', pq(d.overhead), '', '');
   row('function Duration p50 / p99 (REPORT line; includes the Runtime API round trip)', pq(d.durations), '', '');
   row('GetFunctionConfiguration p50 / p99 (same SDK and server, runs nothing)', pq(d.base), '', '');
-  row(`Invoke throughput, ${opts.connections} callers, ${opts.durationMs / 1000} s`, `${fmt(d.m.invokeTput)}/s`, p ? `${fmt(p.invokeTput)}/s` : '', p ? x(d.m.invokeTput, p.invokeTput) : '');
-  row(`HTTP route throughput, ${opts.connections} callers, ${opts.durationMs / 1000} s`, `${fmt(d.m.httpTput)}/s`, p ? `${fmt(p.httpTput)}/s` : '', p ? x(d.m.httpTput, p.httpTput) : '');
+  const tput = (what: string, ours: Tput, theirs: Tput | undefined): void => {
+    const cpu = (t: Tput): string => `${fmt(t.rps)}/s (CPU per call: callers ${fmt(t.clientUs)} µs, server ${fmt(t.serverUs)} µs)`;
+    row(`${what}, ${opts.connections} callers, ${opts.durationMs / 1000} s`, cpu(ours), theirs ? cpu(theirs) : '', theirs ? x(ours.rps, theirs.rps) : '');
+  };
+  tput('Invoke throughput (SDK)', d.m.invokeTput, p?.invokeTput);
+  tput('HTTP route throughput (node:http)', d.m.httpTput, p?.httpTput);
+  tput('Invoke throughput (node:http, request signed once)', d.m.rawTput, p?.rawTput);
 }
 
 main().catch((e: unknown) => {

@@ -15,7 +15,7 @@ import { ROOT } from '../../lib.js';
 const HERE = join(ROOT, 'bench', 'peers', 'serverless');
 const MODULES = join(HERE, 'node_modules');
 
-/** How serverless-offline runs handlers: its default (a worker thread per function) or in its own process. */
+/** How serverless-offline runs handlers: its default (worker threads) or in its own thread (`--useInProcess`). */
 export type OfflineMode = 'worker-threads' | 'in-process';
 
 export interface Offline {
@@ -27,6 +27,8 @@ export interface Offline {
   functionName: string;
   /** Milliseconds from spawning `serverless offline` until both ports listen. */
   startMs: number;
+  /** The `serverless offline` process (its worker threads run inside it). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -102,7 +104,7 @@ export async function startOffline(code: string, mode: OfflineMode, ports: { htt
     if (Date.now() > deadline) { await stop(); throw new Error(`serverless offline did not start within 60 s:\n${out}`); }
     await new Promise((r) => setTimeout(r, 25));
   }
-  return { mode, lambdaEndpoint: `http://127.0.0.1:${ports.lambda}`, httpPort: ports.http, functionName: 'bench-dev-echo', startMs: performance.now() - t, stop };
+  return { mode, lambdaEndpoint: `http://127.0.0.1:${ports.lambda}`, httpPort: ports.http, functionName: 'bench-dev-echo', startMs: performance.now() - t, pid: proc.pid!, stop };
 }
 
 async function answers(port: number): Promise<boolean> {
