@@ -1,15 +1,16 @@
 /**
  * The operations the throughput benchmark can drive: STS GetCallerIdentity (awsQuery, no state),
  * KMS Encrypt (awsJson1_1, real AES-GCM under a key made for the run) and SQS SendMessage
- * (awsJson1_0 as SDK v3 sends it, into a queue made for the run). Each is signed the way SDK v3
+ * (awsJson1_0 as SDK v3 sends it, into a queue made for the run) and SQS ReceiveMessage (one message
+ * at a time with VisibilityTimeout 0, so the 100 messages put there first keep coming back). Each is signed the way SDK v3
  * signs it, ahead of time; the bare peer answers each with a canned body of the same shape.
  */
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '../test/support/node-sha256.js';
 import { ACCOUNT_RE, CANNED_GCI_XML, HOST, once, signedGetCallerIdentity, type SignedRequest } from './lib.js';
 
-export type OperationName = 'gci' | 'kms-encrypt' | 'sqs-send';
-export const OPERATIONS: readonly OperationName[] = ['gci', 'kms-encrypt', 'sqs-send'];
+export type OperationName = 'gci' | 'kms-encrypt' | 'sqs-send' | 'sqs-receive';
+export const OPERATIONS: readonly OperationName[] = ['gci', 'kms-encrypt', 'sqs-send', 'sqs-receive'];
 
 export interface OperationSpec {
   label: string;
@@ -100,6 +101,26 @@ export const OPERATION_SPECS: Record<OperationName, OperationSpec> = {
     canned: {
       contentType: 'application/x-amz-json-1.0',
       body: JSON.stringify({ MD5OfMessageBody: 'd41d8cd98f00b204e9800998ecf8427e', MessageId: '7acb4e50-8cdf-48dd-be5b-3992786d2f41' }),
+    },
+  },
+  'sqs-receive': {
+    label: 'SQS ReceiveMessage',
+    target: 0.4,
+    setup: async (port) => {
+      const r = await jsonCall(port, 'sqs', '1.0', 'AmazonSQS.CreateQueue', { QueueName: 'bench-receive' }, SQS_QUERY_MODE);
+      const queueUrl = String(r['QueueUrl']);
+      for (let i = 0; i < 100; i++) await jsonCall(port, 'sqs', '1.0', 'AmazonSQS.SendMessage', { QueueUrl: queueUrl, MessageBody: `${MESSAGE} ${i}` }, SQS_QUERY_MODE);
+      return { queueUrl };
+    },
+    sign: (port, n, v) => signedJson(port, n, 'sqs', '1.0', 'AmazonSQS.ReceiveMessage',
+      { QueueUrl: v['queueUrl'], MaxNumberOfMessages: 1, VisibilityTimeout: 0 }, SQS_QUERY_MODE),
+    expect: /"ReceiptHandle":"/,
+    canned: {
+      contentType: 'application/x-amz-json-1.0',
+      body: JSON.stringify({ Messages: [{
+        MessageId: '7acb4e50-8cdf-48dd-be5b-3992786d2f41', ReceiptHandle: Buffer.alloc(120, 7).toString('base64'),
+        MD5OfBody: 'd41d8cd98f00b204e9800998ecf8427e', Body: MESSAGE,
+      }] }),
     },
   },
 };

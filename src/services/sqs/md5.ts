@@ -3,12 +3,13 @@
  * attributes over AWS's binary encoding of them. Also the byte sizes SQS counts against
  * MaximumMessageSize and the batch limit.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash as digestOnce } from 'node:crypto';
 import type { AttributeMap } from './store.js';
 
 /** Hex MD5 of a UTF-8 string. */
 export function md5Hex(s: string): string {
-  return createHash('md5').update(s, 'utf8').digest('hex');
+  // The one-shot form: no Hash object per message.
+  return digestOnce('md5', s, 'hex');
 }
 
 // Transport type bytes of AWS's attribute encoding.
