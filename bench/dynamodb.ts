@@ -91,6 +91,16 @@ async function call(port: number, operation: string, input: unknown): Promise<Re
   });
 }
 
+/** Waits until the table is ACTIVE: dynalite answers CreateTable while CREATING (a 0 ms timer), and refuses writes until then. */
+async function tableActive(port: number, name: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const d = await call(port, 'DescribeTable', { TableName: name });
+    if ((d['Table'] as { TableStatus?: string } | undefined)?.TableStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`table ${name} never became ACTIVE on port ${port}`);
+}
+
 /** A 200-byte item (attribute names and values as DynamoDB counts them). */
 function item(pk: string, sk: number): Record<string, unknown> {
   return { pk: { S: pk }, sk: { N: String(sk) }, pad: { S: PAD.slice(0, 200 - 2 - pk.length - 2 - 3 - 3) } };
@@ -102,6 +112,7 @@ async function setup(s: Server): Promise<void> {
     AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }],
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
   });
+  await tableActive(s.port, TABLE);
   // 1,000 items read by GetItem, and one partition of 500 for Query pages.
   const writes: Array<Promise<unknown>> = [];
   for (let i = 0; i < 1000; i += 25) {
@@ -140,6 +151,7 @@ async function bulkLoad(s: Server, count: number): Promise<{ itemsPerSec: number
     TableName: 'load', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }],
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
   });
+  await tableActive(s.port, 'load');
   const rssBefore = rssMB(s.child.pid!);
   const t0 = performance.now();
   let next = 0;
