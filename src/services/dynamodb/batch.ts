@@ -2,7 +2,7 @@
  * BatchGetItem (up to 100 keys, 16 MB of answer) and BatchWriteItem (up to 25 puts or deletes),
  * with AWS's request limits, duplicate detection and UnprocessedKeys/UnprocessedItems.
  */
-import { itemSize, keyToken, type Item } from '../../engines/dynamodb/index.js';
+import { itemSize, type Item } from '../../engines/dynamodb/index.js';
 import type { Handler } from '../types.js';
 import { requireTable } from './context.js';
 import { validation } from './errors.js';
@@ -75,23 +75,23 @@ export const batchWriteItem: Handler = (input, ctx) => {
       if ((w.PutRequest ? 1 : 0) + (w.DeleteRequest ? 1 : 0) !== 1) {
         throw validation('Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes');
       }
-      if (w.PutRequest) checkPutItem(t, w.PutRequest.Item);
-      else checkKey(t, w.DeleteRequest!.Key);
+      // A put's size is worked out once, here, and carried to its commit.
+      const size = w.PutRequest ? checkPutItem(t, w.PutRequest.Item) : (checkKey(t, w.DeleteRequest!.Key), 0);
       const key = w.PutRequest?.Item ?? w.DeleteRequest!.Key;
-      const tok = keyToken(key[t.keySchema[0]!.AttributeName]!) + primaryToken(t, key);
-      if (seen.has(tok)) throw validation('Provided list of item keys contains duplicates');
-      seen.add(tok);
-      return { t, name, w };
+      const token = primaryToken(t, key);
+      if (seen.has(token)) throw validation('Provided list of item keys contains duplicates');
+      seen.add(token);
+      return { t, name, w, token, size };
     });
   });
   // Requests on items an ongoing transaction holds are left unprocessed, to be retried.
   const unprocessed: Record<string, WriteRequest[]> = {};
-  for (const { t, name, w } of writes) {
-    if (isLocked(ctx, t, primaryToken(t, w.PutRequest?.Item ?? w.DeleteRequest!.Key))) {
+  for (const { t, name, w, token, size } of writes) {
+    if (isLocked(ctx, t, token)) {
       (unprocessed[name] ??= []).push(w);
       continue;
     }
-    commit(ctx, w.PutRequest ? planPut(ctx, t, w.PutRequest.Item) : planDelete(ctx, t, w.DeleteRequest!.Key));
+    commit(ctx, w.PutRequest ? planPut(ctx, t, w.PutRequest.Item, undefined, size) : planDelete(ctx, t, w.DeleteRequest!.Key));
   }
   return { UnprocessedItems: unprocessed };
 };
