@@ -18,14 +18,20 @@ let offset = 0;
 /** `n` random bytes in a Buffer of the caller's own (a copy, never shared with the pool). */
 export function randomBytes(n: number): Buffer {
   if (n > MAX_POOLED) return osRandomBytes(n);
+  return randomFill(Buffer.allocUnsafe(n));
+}
+
+/** Fills `target` (at most 1 KiB) with random bytes and returns it: no allocation. */
+export function randomFill<T extends Uint8Array>(target: T): T {
+  const n = target.length;
+  if (n > MAX_POOLED) throw new RangeError(`randomFill takes at most ${MAX_POOLED} bytes, got ${n}`);
   if (offset + n > pool.length) {
     pool = osRandomBytes(POOL_BYTES);
     offset = 0;
   }
-  const out = Buffer.allocUnsafe(n);
-  pool.copy(out, 0, offset, offset + n);
+  pool.copy(target, 0, offset, offset + n);
   // Handed out once: zero what was taken so the pool never holds bytes someone now owns.
   pool.fill(0, offset, offset + n);
   offset += n;
-  return out;
+  return target;
 }

@@ -13,10 +13,32 @@ import {
   secretAccessKey,
 } from '../../src/core/ids.js';
 
-test('requestId is a v4 UUID and unique', () => {
-  const a = requestId();
-  assert.match(a, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-  assert.notEqual(a, requestId());
+test('requestId is a v4 UUID and unique, across many pool refills', () => {
+  const seen = new Set<string>();
+  // 16 bytes each: 10,000 ids draw from the 64 KiB pool about two and a half times.
+  for (let i = 0; i < 10_000; i++) {
+    const a = requestId();
+    assert.match(a, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    seen.add(a);
+  }
+  assert.equal(seen.size, 10_000);
+});
+
+test('pooled random bytes are handed out once and look uniform', async () => {
+  const { randomBytes, randomFill } = await import('../../src/core/random.js');
+  const a = randomBytes(32);
+  const b = randomBytes(32);
+  assert.equal(a.length, 32);
+  assert.notDeepEqual(a, b);
+  // A caller's buffer is its own: changing it does not change what comes next.
+  a.fill(0);
+  assert.notDeepEqual(randomBytes(32), Buffer.alloc(32));
+  assert.equal(randomBytes(5000).length, 5000);
+  assert.throws(() => randomFill(new Uint8Array(2048)), RangeError);
+  // 256 KiB of bytes: every byte value appears, none wildly more often than the others.
+  const counts = new Array<number>(256).fill(0);
+  for (let i = 0; i < 256; i++) for (const x of randomBytes(1024)) counts[x]!++;
+  assert.ok(Math.min(...counts) > 700 && Math.max(...counts) < 1350, `${Math.min(...counts)}..${Math.max(...counts)}`);
 });
 
 test('randomHex gives exactly n hex characters, odd lengths included', () => {
