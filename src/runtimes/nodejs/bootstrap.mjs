@@ -71,16 +71,26 @@ function pipeChannel(fd) {
   const NEXT = frame({ t: 'next' });
   const flush = (parts) => new Promise((resolve) => sock.write(Buffer.concat(parts), () => resolve()));
   let outbox = [];
-  let buf = Buffer.alloc(0);
+  // Reads of a large event are listed and joined once it is whole, not at every read.
+  let chunks = [];
+  let length = 0;
+  let need = 0;
   let waiting;
+  const join = () => (chunks.length === 1 ? chunks[0] : (chunks = [Buffer.concat(chunks, length)])[0]);
   sock.on('data', (c) => {
-    buf = buf.length === 0 ? c : Buffer.concat([buf, c]);
-    while (buf.length >= 8) {
+    chunks.push(c);
+    length += c.length;
+    while (length >= 8) {
+      if (need === 0) { const head = chunks[0].length >= 8 ? chunks[0] : join(); need = 8 + head.readUInt32BE(0) + head.readUInt32BE(4); }
+      if (length < need) return;
+      let buf = join();
       const hl = buf.readUInt32BE(0);
-      const end = 8 + hl + buf.readUInt32BE(4);
-      if (buf.length < end) break;
+      const end = need;
+      need = 0;
       const event = { headers: JSON.parse(buf.toString('utf8', 8, 8 + hl)), body: buf.toString('utf8', 8 + hl, end) };
       buf = buf.subarray(end);
+      chunks = buf.length > 0 ? [buf] : [];
+      length = buf.length;
       const w = waiting;
       waiting = undefined;
       w?.(event);

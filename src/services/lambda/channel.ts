@@ -36,9 +36,16 @@ export function encodeFrame(header: unknown, body?: Buffer): Buffer {
   return out;
 }
 
-/** Splits a byte stream into frames; `onFrame` gets each header (parsed) and body. */
+/**
+ * Splits a byte stream into frames; `onFrame` gets each header (parsed) and body. Chunks of a
+ * large frame are kept in a list and joined once it is whole (a 6 MB response arrives in
+ * about a hundred reads: joining at each read would copy it a hundred times).
+ */
 export class FrameReader {
-  #buf: Buffer = Buffer.alloc(0);
+  #chunks: Buffer[] = [];
+  #length = 0;
+  /** Bytes the frame being read needs in all (0: its lengths are not in yet). */
+  #need = 0;
   #onFrame: (header: ChannelMessage, body: Buffer) => void;
 
   constructor(onFrame: (header: ChannelMessage, body: Buffer) => void) {
@@ -46,17 +53,30 @@ export class FrameReader {
   }
 
   push(chunk: Buffer): void {
-    let buf = this.#buf.length === 0 ? chunk : Buffer.concat([this.#buf, chunk]);
-    while (buf.length >= 8) {
+    this.#chunks.push(chunk);
+    this.#length += chunk.length;
+    while (this.#length >= 8) {
+      if (this.#need === 0) {
+        const head = this.#chunks[0]!.length >= 8 ? this.#chunks[0]! : this.#join();
+        this.#need = 8 + head.readUInt32BE(0) + head.readUInt32BE(4);
+      }
+      if (this.#length < this.#need) return;
+      const buf = this.#join();
       const hlen = buf.readUInt32BE(0);
-      const end = 8 + hlen + buf.readUInt32BE(4);
-      if (buf.length < end) break;
+      const end = this.#need;
       const header = JSON.parse(buf.toString('utf8', 8, 8 + hlen)) as ChannelMessage;
-      // A copy: the body outlives this chunk (it becomes the Invoke response).
+      // A copy: the body outlives the read buffer (it becomes the Invoke response).
       const body = Buffer.from(buf.subarray(8 + hlen, end));
-      buf = buf.subarray(end);
+      const rest = buf.subarray(end);
+      this.#chunks = rest.length > 0 ? [rest] : [];
+      this.#length = rest.length;
+      this.#need = 0;
       this.#onFrame(header, body);
     }
-    this.#buf = buf;
+  }
+
+  #join(): Buffer {
+    if (this.#chunks.length > 1) this.#chunks = [Buffer.concat(this.#chunks, this.#length)];
+    return this.#chunks[0]!;
   }
 }

@@ -16,13 +16,13 @@ import { Environment, type InvocationOutcome } from '../../../src/services/lambd
 const NODE_CODE = `exports.handler = async (event) => {
   if (event.fail) throw new TypeError('bad ' + event.n);
   console.log('event', event.n);
-  return { n: event.n, len: JSON.stringify(event).length };
+  return { n: event.n, len: JSON.stringify(event).length, big: event.big };
 };`;
 const PY_CODE = `def handler(event, context):
     if event.get("fail"):
         raise ValueError("bad %d" % event["n"])
     print("event", event["n"])
-    return {"n": event["n"], "rid": context.aws_request_id}
+    return {"n": event["n"], "rid": context.aws_request_id, "big": event.get("big")}
 `;
 
 const clock = {
@@ -58,7 +58,7 @@ for (const kind of ['node', 'python'] as const) {
         const env = environment(kind, dir, pipe);
         await env.start();
         await env.ready;
-        const big = 'x'.repeat(200_000); // larger than one pipe read
+        const big = 'x'.repeat(2_000_000); // many pipe reads, both ways
         const outs = [await run(env, 1, { n: 1 }), await run(env, 2, { n: 2, big }), await run(env, 3, { n: 3, fail: true })];
         env.kill();
         assert.equal(outs[0]!.functionError, undefined);
@@ -68,6 +68,7 @@ for (const kind of ['node', 'python'] as const) {
         assert.equal(outs[2]!.errorType, kind === 'node' ? 'TypeError' : 'ValueError');
         const results = outs.map((o) => JSON.parse(o.payload.toString()) as Record<string, unknown>);
         assert.equal(results[1]!['n'], 2);
+        assert.equal(results[1]!['big'], big);
         if (kind === 'node') assert.equal(results[1]!['len'], JSON.stringify({ n: 2, big }).length);
         else assert.equal(results[1]!['rid'], 'req-2');
         assert.equal(results[2]!['errorMessage'], 'bad 3');
