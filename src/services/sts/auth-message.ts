@@ -4,7 +4,7 @@
  * {@link encodeAuthorizationMessage}; the message is opaque to clients, as AWS's are, and
  * decodes to JSON text.
  */
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { lazyZlib } from '../../core/lazy-zlib.js';
 import type { Handler } from '../types.js';
 import { invalidAuthorizationMessage, throwProblems } from './errors.js';
 import { checkString } from './validate.js';
@@ -18,7 +18,7 @@ const MAGIC = 'DD1';
  * a URL-safe opaque string.
  */
 export function encodeAuthorizationMessage(obj: unknown): string {
-  return deflateRawSync(Buffer.from(MAGIC + JSON.stringify(obj), 'utf8')).toString('base64url');
+  return lazyZlib().deflateRawSync(Buffer.from(MAGIC + JSON.stringify(obj), 'utf8')).toString('base64url');
 }
 
 /** The JSON text of an encoded message, or undefined when it is not one of Drydock's. */
@@ -26,7 +26,7 @@ export function decodeAuthorizationMessage(encoded: string): string | undefined 
   if (!/^[A-Za-z0-9_-]+$/.test(encoded)) return undefined;
   let text: string;
   try {
-    text = inflateRawSync(Buffer.from(encoded, 'base64url')).toString('utf8');
+    text = lazyZlib().inflateRawSync(Buffer.from(encoded, 'base64url')).toString('utf8');
   } catch {
     return undefined;
   }

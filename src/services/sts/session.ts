@@ -2,7 +2,7 @@
  * What a new session carries besides its credentials: session policies, session tags
  * (with the transitive ones inherited through role chaining) and their packed size.
  */
-import { deflateRawSync } from 'node:zlib';
+import { lazyZlib } from '../../core/lazy-zlib.js';
 import type { Principal } from '../../core/identity.js';
 import { MalformedPolicyError, parsePolicy } from '../../engines/iam-policy/index.js';
 import { invalidParameter, malformedPolicy, packedPolicyTooLarge } from './errors.js';
@@ -96,7 +96,7 @@ export function packedPolicySize(policies: SessionPolicies, tags: Record<string,
   parts.push(...(policies.policyArns ?? []));
   for (const [k, v] of Object.entries(tags)) parts.push(k, v);
   if (parts.length === 0) return 0;
-  const packed = deflateRawSync(Buffer.from(parts.join('\u0000'), 'utf8')).length;
+  const packed = lazyZlib().deflateRawSync(Buffer.from(parts.join('\u0000'), 'utf8')).length;
   const percent = Math.ceil((packed * 100) / PACKED_BUDGET_BYTES);
   if (percent > 100) throw packedPolicyTooLarge(percent);
   return percent;
