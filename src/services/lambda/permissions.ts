@@ -81,8 +81,15 @@ export function removePermission(input: In, ctx: ServiceContext): In {
   return {};
 }
 
+// The authorizer asks for a function's policy on every invocation (twice): its text is kept per
+// statement list. Lists are never changed in place (Add/RemovePermission store a new one), so
+// a list's text cannot go stale.
+const documents = new WeakMap<PolicyStatement[], string>();
+
 export function policyDocument(statements: PolicyStatement[]): string {
-  return JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: statements });
+  let text = documents.get(statements);
+  if (text === undefined) documents.set(statements, text = JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: statements }));
+  return text;
 }
 
 export function getPolicy(input: In, ctx: ServiceContext): In {
