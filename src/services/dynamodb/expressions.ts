@@ -32,7 +32,7 @@ const LEGACY: Record<string, string> = {
 /** Parses every expression of `input` (the members named in `kinds`) and checks placeholders. */
 export function readExpressions(input: Record<string, unknown>, kinds: Array<keyof typeof EXPRESSION_MEMBERS>): RequestExpressions {
   // Most item calls carry no expression at all: nothing to parse or check.
-  if (!ANY_MEMBER.some((k) => input[k] !== undefined)) return { ph: { usedNames: new Set(), usedValues: new Set() } };
+  if (!carriesExpressions(input)) return NO_EXPRESSIONS;
   const legacy = Object.keys(LEGACY).filter((k) => input[k] !== undefined);
   const modern = Object.values(EXPRESSION_MEMBERS).filter((k) => input[k] !== undefined);
   if (legacy.length && modern.length) {
@@ -68,6 +68,14 @@ export const EXPRESSION_MEMBERS = {
 } as const;
 
 const ANY_MEMBER = [...Object.keys(LEGACY), ...Object.values(EXPRESSION_MEMBERS), 'ExpressionAttributeNames', 'ExpressionAttributeValues'];
+
+function carriesExpressions(input: Record<string, unknown>): boolean {
+  for (const k of ANY_MEMBER) if (input[k] !== undefined) return true;
+  return false;
+}
+
+/** What a call without expressions reads: shared and frozen, since no caller changes it. */
+const NO_EXPRESSIONS: RequestExpressions = Object.freeze({ ph: Object.freeze({ usedNames: new Set<string>(), usedValues: new Set<string>() }) });
 
 /** Applies a projection, if any. */
 export function projected(item: Item, paths: Path[] | undefined): Item {
