@@ -1,21 +1,21 @@
 import type { ServiceDefinition } from '../types.js';
-import { assumeRole } from './assume-role.js';
 import { decodeAuthorizationMessageHandler } from './auth-message.js';
 import { restoreSessions } from './credentials.js';
-import { getFederationToken, getSessionToken } from './federation.js';
 import { getAccessKeyInfo, getCallerIdentity } from './provider.js';
 
 const sts: ServiceDefinition = {
   name: 'sts',
   handlers: {
-    AssumeRole: assumeRole,
-    // Loaded on first use: JWT verification (jose) is heavy and most users never call it.
+    // Loaded on first use: issuing sessions needs the IAM policy engine (trust and session
+    // policies), which GetCallerIdentity, the usual first call, does not.
+    AssumeRole: async (input, ctx) => (await import('./assume-role.js')).assumeRole(input, ctx),
+    // JWT verification (jose) is heavy and most users never call it.
     AssumeRoleWithWebIdentity: async (input, ctx) => (await import('./web-identity.js')).assumeRoleWithWebIdentity(input, ctx),
     DecodeAuthorizationMessage: decodeAuthorizationMessageHandler,
     GetAccessKeyInfo: getAccessKeyInfo,
     GetCallerIdentity: getCallerIdentity,
-    GetFederationToken: getFederationToken,
-    GetSessionToken: getSessionToken,
+    GetFederationToken: async (input, ctx) => (await import('./federation.js')).getFederationToken(input, ctx),
+    GetSessionToken: async (input, ctx) => (await import('./federation.js')).getSessionToken(input, ctx),
   },
   install(host) {
     // Sessions issued before a restart (with a data directory) are valid again.
