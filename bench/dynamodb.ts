@@ -9,6 +9,8 @@
  *   node --import tsx bench/dynamodb.ts [--duration 5] [--warmup 1] [--connections 10] [--items 100000]
  *                                       [--rounds 1] [--ops GetItem,PutItem] [--profile [drydock|dynalite]]
  *
+ * Beside them runs a ceiling: bare node:http answering each operation with a canned copy of
+ * Drydock's answer; `bare / dynalite` is the most any server could reach on this machine.
  * The table also gives each server's CPU per answered request (user + system, from /proc), which
  * a busy machine moves less than requests/s. `--profile` measures one peer only, under
  * `node --cpu-prof`, and prints where its server spent its time.
@@ -28,20 +30,39 @@ import { cpuTimes, flag, fmt, freePort, HOST, isMain, machineLoad, ROOT, rssMB, 
 import { profileReport, summariseProfile } from './profile.js';
 import { runLoad, type LoadResult } from './loadgen.js';
 
-type Peer = 'dynalite' | 'drydock';
+type Peer = 'dynalite' | 'drydock' | 'bare';
 
 interface Server { peer: Peer; port: number; child: ChildProcess }
 
 const TABLE = 'bench';
 const PAD = 'x'.repeat(160);
 
-async function start(peer: Peer, nodeArgs: string[] = []): Promise<Server> {
+/**
+ * The ceiling: bare node:http answering each operation with a canned copy of Drydock's answer
+ * (no parsing, no signature, no work), so `bare / dynalite` is the most any server could reach.
+ */
+const BARE_SRC = `
+const http = require('node:http');
+const canned = JSON.parse(process.env.DYNAMO_CANNED);
+http.createServer({ keepAlive: true, keepAliveTimeout: 65000, requestTimeout: 0 }, (req, res) => {
+  req.on('data', () => {});
+  req.on('end', () => {
+    const body = canned[req.headers['x-amz-target']] || '{}';
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': '7acb4e50-8cdf-48dd-be5b-3992786d2f41', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+}).listen(Number(process.argv[1]), '${HOST}', () => console.log('ready'));
+process.on('SIGTERM', () => process.exit(0));`;
+
+async function start(peer: Peer, nodeArgs: string[] = [], canned: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
   const args = peer === 'dynalite'
     ? [...nodeArgs, '-e', `require('dynalite')({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }).listen(${port}, '${HOST}', () => console.log('ready'))`]
-    : [...nodeArgs, '--import', 'tsx', '--input-type=module', '-e',
-      `const { startDrydock } = await import('./src/embedded/index.js'); await startDrydock({ port: ${port} }); process.on('SIGTERM', () => process.exit(0)); console.log('ready');`];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+    : peer === 'bare' ? [...nodeArgs, '-e', BARE_SRC, String(port)]
+      : [...nodeArgs, '--import', 'tsx', '--input-type=module', '-e',
+        `const { startDrydock } = await import('./src/embedded/index.js'); await startDrydock({ port: ${port} }); process.on('SIGTERM', () => process.exit(0)); console.log('ready');`];
+  const env = { ...process.env, NODE_NO_WARNINGS: '1', DYNAMO_CANNED: JSON.stringify(canned) };
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => { out += c.toString(); if (out.includes('ready')) resolve(); });
@@ -226,22 +247,30 @@ export async function benchDynamo(o: DynamoBenchOptions, log: (l: string) => voi
   const loads: Partial<Record<Peer, { itemsPerSec: number; mbPerMillion: number }>> = {};
   const counters: Partial<Record<Peer, { seconds: number; value: string }>> = {};
   const load0 = machineLoad();
-  // Both servers run side by side; each operation is measured on one right after the other,
-  // the order flipped every round, so a change in the machine's load hits both alike.
+  const ops = o.ops ?? Object.keys(OPERATIONS);
+  // The servers run side by side; each operation is measured on one right after the other,
+  // the order flipped every round, so a change in the machine's load hits them alike.
   const servers = { dynalite: await start('dynalite'), drydock: await start('drydock') } as Record<Peer, Server>;
   try {
-    await Promise.all(Object.values(servers).map(setup));
+    await Promise.all([servers.dynalite, servers.drydock].map(setup));
+    const canned: Record<string, string> = {};
+    for (const op of ops) {
+      const [name, input] = OPERATIONS[op]!(0);
+      canned[`DynamoDB_20120810.${name}`] = JSON.stringify(await call(servers.drydock.port, name, input));
+    }
+    servers.bare = await start('bare', [], canned);
     for (let round = 0; round < (o.rounds ?? 1); round++) {
-      for (const op of o.ops ?? Object.keys(OPERATIONS)) {
-        const order: Peer[] = round % 2 === 0 ? ['dynalite', 'drydock'] : ['drydock', 'dynalite'];
+      for (const op of ops) {
+        const order: Peer[] = round % 2 === 0 ? ['dynalite', 'drydock', 'bare'] : ['bare', 'drydock', 'dynalite'];
         for (const peer of order) {
           const r = await measure(servers[peer], op, o);
           if (r.errors) log(`${peer} ${op}: ${r.errors} errors (${r.firstError ?? ''})`);
-          ((runs[op] ??= { dynalite: [], drydock: [] })[peer]).push(r);
+          ((runs[op] ??= { dynalite: [], drydock: [], bare: [] })[peer]).push(r);
           log(`${peer} ${op}: ${fmt(r.rps, 0)} req/s, p99 ${fmt(r.p99, 2)} ms, server ${fmt(r.serverUs, 0)} µs CPU/request (${fmt(r.serverSysUs, 0)} system)`);
         }
       }
     }
+    await stop(servers.bare);
     if (!o.ops) {
       for (const peer of ['dynalite', 'drydock'] as Peer[]) {
         counters[peer] = await increments(servers[peer], 1000);
@@ -255,20 +284,23 @@ export async function benchDynamo(o: DynamoBenchOptions, log: (l: string) => voi
     await Promise.all(Object.values(servers).map(stop));
   }
   const load1 = machineLoad();
-  const rows = [['operation', 'drydock req/s', 'dynalite req/s', 'ratio', 'drydock p99 ms', 'dynalite p99 ms', 'drydock CPU µs/req', 'dynalite CPU µs/req']];
+  const rows = [['operation', 'drydock req/s', 'dynalite req/s', 'ratio', 'drydock p99 ms', 'dynalite p99 ms', 'drydock CPU µs/req', 'dynalite CPU µs/req',
+    'bare req/s (ceiling)', 'bare / dynalite']];
   for (const [op, r] of Object.entries(runs)) {
     const d = medianRun(r.drydock);
     const p = medianRun(r.dynalite);
-    rows.push([op, fmt(d.rps, 0), fmt(p.rps, 0), `${fmt(d.rps / p.rps, 2)}×`, fmt(d.p99, 2), fmt(p.p99, 2), fmt(d.serverUs, 0), fmt(p.serverUs, 0)]);
+    const b = medianRun(r.bare);
+    rows.push([op, fmt(d.rps, 0), fmt(p.rps, 0), `${fmt(d.rps / p.rps, 2)}×`, fmt(d.p99, 2), fmt(p.p99, 2), fmt(d.serverUs, 0), fmt(p.serverUs, 0),
+      fmt(b.rps, 0), `${fmt(b.rps / p.rps, 2)}×`]);
   }
   const end = `${o.rounds ?? 1} round(s), medians; machine load (1 min) ${fmt(load0.load1, 2)} → ${fmt(load1.load1, 2)}, CPU pressure ${fmt(load0.cpuPressure10s, 0)}% → ${fmt(load1.cpuPressure10s, 0)}%`;
   if (o.ops) return `${table(rows)}\n${end}`;
   const l = { d: loads.drydock!, p: loads.dynalite! };
   const k = { d: counters.drydock!, p: counters.dynalite! };
   rows.push(['8 × 1000 conditional increments (counter = 8000?)', `${k.d.value} in ${fmt(k.d.seconds, 1)} s`, `${k.p.value} in ${fmt(k.p.seconds, 1)} s`,
-    `${fmt(k.p.seconds / k.d.seconds, 2)}×`, '', '', '', '']);
-  rows.push([`BatchWrite load (${o.items} items)`, `${fmt(l.d.itemsPerSec, 0)} items/s`, `${fmt(l.p.itemsPerSec, 0)} items/s`, `${fmt(l.d.itemsPerSec / l.p.itemsPerSec, 2)}×`, '', '', '', '']);
-  rows.push(['server MB per 1 M 200-byte items (raw: 200 MB)', fmt(l.d.mbPerMillion, 0), fmt(l.p.mbPerMillion, 0), `${fmt(l.d.mbPerMillion / 200, 2)}× raw`, '', '', '', '']);
+    `${fmt(k.p.seconds / k.d.seconds, 2)}×`, '', '', '', '', '', '']);
+  rows.push([`BatchWrite load (${o.items} items)`, `${fmt(l.d.itemsPerSec, 0)} items/s`, `${fmt(l.p.itemsPerSec, 0)} items/s`, `${fmt(l.d.itemsPerSec / l.p.itemsPerSec, 2)}×`, '', '', '', '', '', '']);
+  rows.push(['server MB per 1 M 200-byte items (raw: 200 MB)', fmt(l.d.mbPerMillion, 0), fmt(l.p.mbPerMillion, 0), `${fmt(l.d.mbPerMillion / 200, 2)}× raw`, '', '', '', '', '', '']);
   return `${table(rows)}\n${end}`;
 }
 
