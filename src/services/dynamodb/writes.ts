@@ -101,6 +101,6 @@ export function commit(f: WriteFacilities, plan: WritePlan, opts: CommitOptions 
     const h = dynamoState(f.stores, t.account, t.region).history.get(`${t.name}\u0000${t.generation}`);
     h?.log.push({ ms: f.clock.nowMs(), token: plan.token, item: plan.next });
   }
-  publishChange({ ...f, account: t.account, region: t.region }, t, plan.old, plan.next, opts.userIdentity);
+  if (t.stream?.enabled) publishChange({ ...f, account: t.account, region: t.region }, t, plan.old, plan.next, opts.userIdentity);
   if (!opts.replicated && t.replicas.length) afterCommitHooks.get(f.stores)?.(f, plan);
 }
