@@ -1,11 +1,12 @@
 /**
  * Reading a request body in the HTTP adapter. Small bodies are kept in memory as one Buffer;
  * a body that grows past the spool threshold (or announces a larger Content-Length) is
- * written to a file as it arrives, so a 5 GB upload never sits in memory. On its way to the
- * file it is hashed once: SHA-256 of the bytes as sent (for `x-amz-content-sha256`), MD5 and
- * the flexible checksums the request names of the bytes as decoded; an aws-chunked body is
- * unframed on the fly and its chunk hashes kept, so authentication checks the signatures
- * later without reading the file again. The socket is paused while the disk lags behind.
+ * written to a file as it arrives, so a 5 GB upload never sits in memory. It is hashed once,
+ * while it arrives: SHA-256 of the bytes as sent (for `x-amz-content-sha256`), MD5 and the
+ * flexible checksums the request names of the bytes as decoded, part of them on a worker
+ * thread (spool-digests.ts); an aws-chunked body is unframed on the fly and its chunk hashes
+ * kept, so authentication checks the signatures later without reading the file again. The
+ * socket is paused while the disk lags behind.
  */
 import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, unlink, type WriteStream } from 'node:fs';
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import { AwsChunkedDecoder, chunksAreSigned, isAwsChunked, type DecodedChunks } from '../protocols/aws-chunked.js';
 import type { SpooledBody } from '../protocols/body-file.js';
 import { checksumAlgorithmOf, checksumHasher, type ChecksumAlgorithm, type ChecksumHasher } from '../protocols/checksums.js';
+import { SpoolDigests, type NativeDigest } from './spool-digests.js';
 import { STREAMING_PAYLOADS, UNSIGNED_PAYLOAD } from '../protocols/sigv4.js';
 
 /** Bodies above this many bytes go to disk. */
@@ -120,14 +122,24 @@ export function readRequestBody(req: IncomingMessage, dir: () => string, done: (
   });
 }
 
-/** One body on its way to disk, hashed as it goes. */
+/** Flexible checksums with a native implementation, hashed by {@link SpoolDigests}. */
+const NATIVE: Partial<Record<ChecksumAlgorithm, NativeDigest>> = { CRC32: 'crc32', SHA1: 'sha1', SHA256: 'sha256' };
+
+/**
+ * One body on its way to disk. The SHA-256 a signature covers, the JavaScript checksums
+ * (CRC32C, CRC64NVME) and the chunk hashes of a signed aws-chunked body are taken here as
+ * bytes pass; MD5 and the other native checksums by {@link SpoolDigests} on another thread,
+ * from the file as it fills. That splits a large upload's hashing about evenly in two.
+ */
 class Spool {
   readonly path: string;
   readonly #req: IncomingMessage;
   readonly #file: WriteStream;
+  /** SHA-256 of the bytes as sent, when the signature covers it. */
   readonly #sha256: Hash | undefined;
-  readonly #md5 = createHash('md5');
-  readonly #sums: [ChecksumAlgorithm, ChecksumHasher][];
+  readonly #named: ChecksumAlgorithm[];
+  readonly #sums: [ChecksumAlgorithm, ChecksumHasher][] = [];
+  readonly #digests: SpoolDigests;
   readonly #decoder: AwsChunkedDecoder | undefined;
   #size = 0;
   #error: unknown;
@@ -140,10 +152,19 @@ class Spool {
     this.#file.on('error', (e) => { this.#error ??= e; });
     const declared = header(req, 'x-amz-content-sha256');
     // The signature covers a hash of the bytes as sent unless the client says it does not.
-    const needsHash = declared !== UNSIGNED_PAYLOAD && !(declared !== undefined && STREAMING_PAYLOADS.includes(declared));
-    this.#sha256 = needsHash ? createHash('sha256') : undefined;
-    this.#sums = namedChecksums(req).map((a) => [a, checksumHasher(a)]);
-    this.#decoder = isAwsChunked(req.headers) && declared !== undefined && STREAMING_PAYLOADS.includes(declared)
+    const streaming = declared !== undefined && STREAMING_PAYLOADS.includes(declared);
+    this.#sha256 = declared !== UNSIGNED_PAYLOAD && !streaming ? createHash('sha256') : undefined;
+    this.#named = namedChecksums(req);
+    const native = new Set<NativeDigest>(['md5']);
+    for (const a of this.#named) {
+      const n = NATIVE[a];
+      // A signed payload is never unframed, so its SHA-256 is also the SHA256 checksum.
+      if (a === 'SHA256' && this.#sha256) continue;
+      if (n) native.add(n);
+      else this.#sums.push([a, checksumHasher(a)]);
+    }
+    this.#digests = new SpoolDigests(this.path, [...native]);
+    this.#decoder = isAwsChunked(req.headers) && streaming
       ? new AwsChunkedDecoder((b) => this.#write(b), chunksAreSigned(declared)) : undefined;
   }
 
@@ -153,12 +174,13 @@ class Spool {
     else this.#write(raw);
   }
 
+  readonly #onWritten = (e?: Error | null) => { if (!e) this.#digests.written(this.#file.bytesWritten); };
+
   #write(b: Buffer): void {
-    this.#md5.update(b);
     for (const [, h] of this.#sums) h.update(b);
     this.#size += b.length;
     // Back-pressure: the socket waits while the file is behind.
-    if (!this.#file.write(b) && !this.#paused) {
+    if (!this.#file.write(b, this.#onWritten) && !this.#paused) {
       this.#paused = true;
       this.#req.pause();
       this.#file.once('drain', () => { this.#paused = false; this.#req.resume(); });
@@ -167,25 +189,30 @@ class Spool {
 
   close(done: (r: ReadBody) => void): void {
     const chunks = this.#decoder?.end();
+    const failed = (error: unknown) => { this.discard(); done({ ok: false, tooLarge: false, error }); };
     this.#file.end(() => {
-      if (this.#error) {
-        this.discard();
-        done({ ok: false, tooLarge: false, error: this.#error });
-        return;
-      }
-      const checksums: SpooledBody['checksums'] = {};
-      for (const [a, h] of this.#sums) checksums[a] = h.digest();
-      done({
-        ok: true, body: EMPTY,
-        spooled: {
-          kind: 'spooled', path: this.path, size: this.#size, sha256Hex: this.#sha256?.digest('hex'),
-          md5: this.#md5.digest(), checksums, chunks,
-        },
-      });
+      if (this.#error) { failed(this.#error); return; }
+      this.#digests.finish(this.#size).then((d) => {
+        const sha256 = this.#sha256?.digest();
+        const checksums: SpooledBody['checksums'] = {};
+        for (const [a, h] of this.#sums) checksums[a] = h.digest();
+        for (const a of this.#named) {
+          const n = NATIVE[a];
+          if (n) checksums[a] = (a === 'SHA256' && sha256 ? sha256 : d[n]!).toString('base64');
+        }
+        done({
+          ok: true, body: EMPTY,
+          spooled: {
+            kind: 'spooled', path: this.path, size: this.#size, sha256Hex: sha256?.toString('hex'),
+            md5: d.md5!, checksums, chunks,
+          },
+        });
+      }, failed);
     });
   }
 
   discard(): void {
+    this.#digests.cancel();
     this.#file.destroy();
     removeSpoolFile(this.path);
   }

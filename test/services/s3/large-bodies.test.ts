@@ -18,6 +18,7 @@ import {
 import { SignatureV4 } from '@smithy/signature-v4';
 import { startDrydock } from '../../../src/embedded/index.js';
 import { blobFolder } from '../../../src/services/s3/blobs.js';
+import { checksum } from '../../../src/protocols/checksums.js';
 import { sdkConfig, useDrydock } from '../../helpers.js';
 import { NodeSha256 } from '../../support/node-sha256.js';
 import { failure, newBucket, s3Client } from './helpers.js';
@@ -119,6 +120,23 @@ test('a wrong checksum or Content-MD5 on a large body is refused and nothing is 
   const good = await s3().send(new PutObjectCommand({ Bucket, Key: 'k', Body, ChecksumAlgorithm: 'SHA256' }));
   assert.equal(good.ChecksumSHA256, createHash('sha256').update(Body).digest('base64'));
   assert.equal(good.ETag, `"${createHash('md5').update(Body).digest('hex')}"`);
+});
+
+test('a large body gets the ETag and checksum of its bytes whichever algorithm the client names, or none', async () => {
+  const Bucket = await newBucket(s3());
+  // An odd size: the last piece is not a whole word, and socket pieces start anywhere.
+  const Body = bytesAt(3, 8 * MiB + 5);
+  const md5 = `"${createHash('md5').update(Body).digest('hex')}"`;
+  // Signed payload, nothing named: S3's default CRC64NVME.
+  const plain = new S3Client({ ...sdkConfig(h.dd, { forcePathStyle: true }), requestChecksumCalculation: 'WHEN_REQUIRED' });
+  const none = await plain.send(new PutObjectCommand({ Bucket, Key: 'none', Body }));
+  assert.equal(none.ETag, md5);
+  assert.equal(none.ChecksumCRC64NVME, checksum('CRC64NVME', Body));
+  for (const algorithm of ['CRC32', 'CRC32C', 'SHA1', 'SHA256'] as const) {
+    const put = await s3().send(new PutObjectCommand({ Bucket, Key: algorithm, Body, ChecksumAlgorithm: algorithm }));
+    assert.equal(put.ETag, md5, algorithm);
+    assert.equal(put[`Checksum${algorithm}`], checksum(algorithm, Body), algorithm);
+  }
 });
 
 test('large parts, their completed object and its copy are files; deleting gives the files back', async () => {
