@@ -123,7 +123,7 @@ function respond(ctx: ServiceContext, input: Record<string, unknown>, s: Source,
   };
   const units = readUnits(w.bytes, input['ConsistentRead'] === true);
   return {
-    ...(select === 'COUNT' ? {} : { Items: matched.map(shape) }),
+    ...(select === 'COUNT' ? {} : { Items: indexPaths || filter.projection ? matched.map(shape) : matched }),
     Count: matched.length,
     ScannedCount: w.scanned,
     ...(w.last ? { LastEvaluatedKey: lastKey(s, w.last) } : {}),
