@@ -58,7 +58,7 @@ for (const kind of ['node', 'python'] as const) {
         const env = environment(kind, dir, pipe);
         await env.start();
         await env.ready;
-        const big = 'x'.repeat(2_000_000); // many pipe reads, both ways
+        const big = 'x'.repeat(700_000); // many pipe reads (64 KB each), both ways
         const outs = [await run(env, 1, { n: 1 }), await run(env, 2, { n: 2, big }), await run(env, 3, { n: 3, fail: true })];
         env.kill();
         assert.equal(outs[0]!.functionError, undefined);
