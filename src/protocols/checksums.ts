@@ -120,7 +120,22 @@ for (let i = 0; i < 256; i++) {
 
 function crc32c(data: Uint8Array, previous = 0): number {
   let c = (previous ^ 0xffffffff) >>> 0;
-  for (let i = 0; i < data.length; i++) c = CRC32C_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  const T = C32_SLICE;
+  const end8 = data.length - (data.length % 8);
+  let i = 0;
+  // Eight bytes at a time through the slicing tables, as CRC64NVME below (about 3x the byte loop).
+  while (LITTLE_ENDIAN && end8 - i >= 64) {
+    const { w, n } = wordsAt(data, i, end8);
+    const words = n >>> 2;
+    for (let j = 0; j < words; j += 2) {
+      const a = c ^ w[j]!;
+      const b = w[j + 1]!;
+      c = T[1792 + (a & 0xff)]! ^ T[1536 + ((a >>> 8) & 0xff)]! ^ T[1280 + ((a >>> 16) & 0xff)]! ^ T[1024 + (a >>> 24)]!
+        ^ T[768 + (b & 0xff)]! ^ T[512 + ((b >>> 8) & 0xff)]! ^ T[256 + ((b >>> 16) & 0xff)]! ^ T[b >>> 24]!;
+    }
+    i += n;
+  }
+  for (; i < data.length; i++) c = CRC32C_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 
@@ -142,12 +157,30 @@ for (let k = 1; k < 8; k++) {
   }
 }
 
+/** CRC32C's slicing-by-8 tables, built the same way (one 32-bit word per entry). */
+const C32_SLICE = new Uint32Array(8 * 256);
+C32_SLICE.set(CRC32C_TABLE);
+for (let k = 1; k < 8; k++) {
+  for (let n = 0; n < 256; n++) {
+    const prev = C32_SLICE[(k - 1) * 256 + n]!;
+    C32_SLICE[k * 256 + n] = (prev >>> 8) ^ CRC32C_TABLE[prev & 0xff]!;
+  }
+}
+
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 // Word reads need 4-byte alignment; request body pieces start anywhere in a socket buffer, so
 // unaligned input is copied here first (a copy costs far less than the byte-wise loop).
 const SCRATCH = new Uint8Array(1 << 16);
 const SCRATCH_WORDS = new Int32Array(SCRATCH.buffer);
+
+/** The next `n` bytes of `data` from `i` (up to `end`) as little-endian words, in place when aligned. */
+function wordsAt(data: Uint8Array, i: number, end: number): { w: Int32Array; n: number } {
+  if (((data.byteOffset + i) & 3) === 0) return { w: new Int32Array(data.buffer, data.byteOffset + i, (end - i) >>> 2), n: end - i };
+  const n = Math.min(SCRATCH.length, end - i);
+  SCRATCH.set(data.subarray(i, i + n));
+  return { w: SCRATCH_WORDS, n };
+}
 
 function crc64nvme(data: Uint8Array, previous?: Buffer): Buffer {
   // Continuing from a previous value undoes its final inversion, as zlib's crc32(data, value) does.
@@ -159,16 +192,7 @@ function crc64nvme(data: Uint8Array, previous?: Buffer): Buffer {
   let i = 0;
   // On a little-endian machine, input is read a word at a time (about twice as fast).
   while (LITTLE_ENDIAN && end8 - i >= 64) {
-    let w: Int32Array;
-    let n: number;
-    if (((data.byteOffset + i) & 3) === 0) {
-      n = end8 - i;
-      w = new Int32Array(data.buffer, data.byteOffset + i, n >>> 2);
-    } else {
-      n = Math.min(SCRATCH.length, end8 - i);
-      SCRATCH.set(data.subarray(i, i + n));
-      w = SCRATCH_WORDS;
-    }
+    const { w, n } = wordsAt(data, i, end8);
     const words = n >>> 2;
     for (let j = 0; j < words; j += 2) {
       const a = lo ^ w[j]!;
