@@ -16,13 +16,14 @@ import { Environment, type InvocationOutcome } from '../../../src/services/lambd
 const NODE_CODE = `exports.handler = async (event) => {
   if (event.fail) throw new TypeError('bad ' + event.n);
   console.log('event', event.n);
-  return { n: event.n, len: JSON.stringify(event).length, big: event.big };
+  return { n: event.n, len: JSON.stringify(event).length, big: event.big, channel: process.env._DRYDOCK_RUNTIME_CHANNEL ?? null };
 };`;
-const PY_CODE = `def handler(event, context):
+const PY_CODE = `import os
+def handler(event, context):
     if event.get("fail"):
         raise ValueError("bad %d" % event["n"])
     print("event", event["n"])
-    return {"n": event["n"], "rid": context.aws_request_id, "big": event.get("big")}
+    return {"n": event["n"], "rid": context.aws_request_id, "big": event.get("big"), "channel": os.environ.get("_DRYDOCK_RUNTIME_CHANNEL")}
 `;
 
 const clock = {
@@ -69,6 +70,7 @@ for (const kind of ['node', 'python'] as const) {
         const results = outs.map((o) => JSON.parse(o.payload.toString()) as Record<string, unknown>);
         assert.equal(results[1]!['n'], 2);
         assert.equal(results[1]!['big'], big);
+        assert.equal(results[1]!['channel'], null, 'the bootstrap keeps its channel out of the function\'s environment');
         if (kind === 'node') assert.equal(results[1]!['len'], JSON.stringify({ n: 2, big }).length);
         else assert.equal(results[1]!['rid'], 'req-2');
         assert.equal(results[2]!['errorMessage'], 'bad 3');
