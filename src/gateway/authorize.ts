@@ -253,10 +253,27 @@ export function authorize(ctx: RequestContext, app: Drydock): void | Promise<voi
   const prefix = ctx.model!.signingName;
   // A standalone root acting on its own account's resources with no resource policy in play
   // is allowed everything: skip the evaluation (the common case with test/test).
+  // So is one whose resource policy could only add permissions: not required to allow (as a
+  // KMS key policy is) and without a Deny statement (a function policy from AddPermission).
   const own = (arn: string) => ownerOf(arn, ctx.account) === ctx.account;
-  if (unrestrictedRoot(ctx, app) && refs.every((r) => own(r.arn) && (r.arn === '*' || !app.ports.resourcePolicies.get(prefix)?.(r.arn)))) return;
+  const cannotRestrict = (arn: string) => {
+    const info = app.ports.resourcePolicies.get(prefix)?.(arn);
+    // The policy knows the owner even where the ARN does not (S3 bucket ARNs name no account).
+    return !info || (info.account === ctx.account && !info.required && onlyAllows(info, arn));
+  };
+  if (unrestrictedRoot(ctx, app) && refs.every((r) => own(r.arn) && (r.arn === '*' || cannotRestrict(r.arn)))) return;
   if (!engine) return loadEngine().then(() => decide(ctx, app, refs, callAction));
   decide(ctx, app, refs, callAction);
+}
+
+/** Whether a resource policy has Allow statements only (known once the engine has loaded). */
+function onlyAllows(info: ResourcePolicyInfo, arn: string): boolean {
+  if (!engine) return false;
+  try {
+    return compile({ id: info.id ?? arn, name: 'resource policy', document: info.document }, info.kind ?? 'resource').statements.every((st) => st.effect === 'Allow');
+  } catch {
+    return false;
+  }
 }
 
 /** Every resource of the call decided by the engine; the first refusal ends the request. */
