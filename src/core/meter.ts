@@ -58,6 +58,7 @@ const HOUR_MS = 3_600_000;
 export class Meter {
   #clock: Clock;
   #rows = new Map<string, UsageRow>();
+  #last: { hourMs: number; row: UsageRow } | undefined;
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -71,6 +72,16 @@ export class Meter {
     const hourMs = Math.floor(this.#clock.nowMs() / HOUR_MS) * HOUR_MS;
     const operation = r.operation ?? '';
     const resourceId = r.resourceId ?? '';
+    // Calls come in runs (the same operation on the same resource): the last row is checked
+    // field by field before a key is built.
+    const last = this.#last;
+    if (last !== undefined && last.hourMs === hourMs && last.row.account === r.account && last.row.region === r.region
+      && last.row.service === r.service && last.row.usageType === r.usageType && last.row.operation === operation
+      && last.row.resourceId === resourceId && last.row.unit === r.unit) {
+      last.row.quantity += r.quantity;
+      last.row.records += 1;
+      return;
+    }
     // The unit is part of the key: a service reporting two units for one usage type is a
     // bug, but summing bytes into GB would hide it on the bill.
     // Joined with a control character no name contains: services record on every request,
@@ -80,9 +91,10 @@ export class Meter {
     if (row !== undefined) {
       row.quantity += r.quantity;
       row.records += 1;
+      this.#last = { hourMs, row };
       return;
     }
-    this.#rows.set(key, {
+    const fresh: UsageRow = {
       hourStart: new Date(hourMs).toISOString(),
       account: r.account,
       region: r.region,
@@ -93,7 +105,9 @@ export class Meter {
       unit: r.unit,
       quantity: r.quantity,
       records: 1,
-    });
+    };
+    this.#rows.set(key, fresh);
+    this.#last = { hourMs, row: fresh };
   }
 
   /** Aggregated rows matching `filter`, by hour then in first-recorded order; copies. */
@@ -118,6 +132,7 @@ export class Meter {
 
   reset(): void {
     this.#rows.clear();
+    this.#last = undefined;
   }
 }
 

@@ -101,3 +101,17 @@ test('fractional quantities sum; bad quantities are refused', () => {
   assert.throws(() => meter.record({ ...req, quantity: -1 }), RangeError);
   assert.throws(() => meter.record({ ...req, quantity: NaN }), RangeError);
 });
+
+test('runs of one usage and interleaved usages each land in their own row, across an hour boundary and a reset', () => {
+  const { clock, meter } = setup();
+  const other = { ...req, resourceId: 'arn:aws:sqs:us-east-1:111111111111:other' };
+  for (const r of [req, req, other, req, other, other]) meter.record(r);
+  clock.advance(60 * 60);
+  meter.record(req);
+  meter.record({ ...req, unit: 'Count' });
+  const rows = meter.usage().map((r) => [r.hourStart.slice(11, 13), r.resourceId.split(':').pop(), r.unit, r.quantity, r.records]);
+  assert.deepEqual(rows, [['10', 'q', 'Requests', 3, 3], ['10', 'other', 'Requests', 3, 3], ['11', 'q', 'Requests', 1, 1], ['11', 'q', 'Count', 1, 1]]);
+  meter.reset();
+  meter.record(req);
+  assert.deepEqual(meter.usage().map((r) => r.quantity), [1]);
+});
