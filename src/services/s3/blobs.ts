@@ -8,7 +8,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import {
-  closeSync, copyFileSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readSync, renameSync, rmSync, unlinkSync, writeSync,
+  closeSync, copyFileSync, fsyncSync, linkSync, mkdirSync, mkdtempSync, openSync, readSync, renameSync, rmSync, unlinkSync, writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,10 +124,23 @@ export function keepBytes(stores: Stores, b: Bytes): StoredBytes {
       unlinkSync(b.path);
     }
   } else {
-    copyFileSync(b.path, dest);
+    shareFile(b.path, dest);
   }
   durable(stores, dest);
   return { blob: name, size: b.size };
+}
+
+/**
+ * A copy of a blob (CopyObject, a whole UploadPartCopy) as a second name for the same file:
+ * blob files are never written after they are made, only replaced or removed, so sharing one
+ * is as good as copying it and costs nothing for a large object. Copies where links cannot go.
+ */
+function shareFile(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch {
+    copyFileSync(from, to);
+  }
 }
 
 function writeFileBytes(path: string, pieces: Buffer[]): void {

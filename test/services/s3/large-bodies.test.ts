@@ -162,8 +162,13 @@ test('large parts, their completed object and its copy are files; deleting gives
   assert.equal(await sha256Of((await s3().send(new GetObjectCommand({ Bucket, Key: 'copy' }))).Body as AsyncIterable<Uint8Array>), sha);
   // The object (the 9 MiB part was a file too, until the upload completed) and its copy.
   assert.equal(blobs().length, kept + 2);
+  // A copy of a single-part object shares its file; each outlives the other's deletion.
+  await s3().send(new CopyObjectCommand({ Bucket, Key: 'copy2', CopySource: `${Bucket}/copy` }));
+  assert.equal(blobs().length, kept + 3);
   await s3().send(new DeleteObjectCommand({ Bucket, Key: 'mp' }));
   await s3().send(new DeleteObjectCommand({ Bucket, Key: 'copy' }));
+  assert.equal(await sha256Of((await s3().send(new GetObjectCommand({ Bucket, Key: 'copy2' }))).Body as AsyncIterable<Uint8Array>), sha);
+  await s3().send(new DeleteObjectCommand({ Bucket, Key: 'copy2' }));
   assert.equal(blobs().length, kept);
 });
 
