@@ -1,16 +1,17 @@
 /**
- * S3 side by side: Drydock (the built CLI) and `s3rver` (npm), each in its own process, driven
- * by the same AWS SDK v3 client from this process: 1 KB PUT and GET at a fixed concurrency (credentials test/test and s3rver's S3RVER), then
+ * S3 side by side: Drydock (the built CLI) and `s3rver` (npm), each in its own process and all
+ * started at once, driven in turns by the same AWS SDK v3 client from this process: 1 KB PUT
+ * and GET at a fixed concurrency (credentials test/test and s3rver's S3RVER), then
  * 100 MB PUT and GET, with a bare `node:http` server as the large-object baseline: it reads and
  * discards an upload and answers a download from memory. It is driven twice for PUT: by a plain
  * `node:http` request, and by the same SDK call as the S3 peers (which also hashes the body
  * client-side, as it does for them); GET is the SDK's GetObject. Checksums are WHEN_REQUIRED
  * for every peer, because s3rver cannot decode aws-chunked bodies. Needs `npm run build` first.
  *
- *   node --import tsx bench/s3.ts [--seconds 4] [--concurrency 10] [--large-mb 100] [--large-runs 3]
+ *   node --import tsx bench/s3.ts [--seconds 4] [--rounds 4] [--concurrency 10] [--large-mb 100] [--large-runs 3]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Agent } from 'node:http';
+import { Agent, request } from 'node:http';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { HOST, ROOT, checkBuild, flag, fmt, freePort, percentile, pollUntil, spawnServer, stopServer, table } from './lib.js';
@@ -56,8 +57,8 @@ function client(port: number, concurrency: number, key: string): S3Client {
 
 interface Rate { ops: number; rps: number; p99: number }
 
-/** Runs `op` from `concurrency` loops for `seconds`; ops/s and p99 latency in ms. */
-async function closedLoop(seconds: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<Rate> {
+/** Runs `op` from `concurrency` loops for `seconds`; every latency in ms. */
+async function closedLoop(seconds: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<number[]> {
   const lat: number[] = [];
   const end = performance.now() + seconds * 1000;
   let n = 0;
@@ -68,55 +69,57 @@ async function closedLoop(seconds: number, concurrency: number, op: (i: number) 
       lat.push(performance.now() - t);
     }
   }));
+  return lat;
+}
+
+function rate(lat: number[], seconds: number): Rate {
   lat.sort((a, b) => a - b);
   return { ops: lat.length, rps: lat.length / seconds, p99: percentile(lat, 0.99) };
 }
 
-async function timedLarge(runs: number, op: () => Promise<unknown>): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await op();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
 }
 
-type Options = { seconds: number; concurrency: number; big: Buffer; runs: number };
+type Options = { seconds: number; rounds: number; concurrency: number; big: Buffer; runs: number };
 
-async function measureLarge(s3: S3Client, Bucket: string, o: Options) {
-  const bigPut = await timedLarge(o.runs, () => s3.send(new PutObjectCommand({ Bucket, Key: 'big', Body: o.big })));
-  const bigGet = await timedLarge(o.runs, async () => {
-    const r = await s3.send(new GetObjectCommand({ Bucket, Key: 'big' }));
-    const bytes = await r.Body!.transformToByteArray();
-    if (bytes.length !== o.big.length) throw new Error(`GET returned ${bytes.length} bytes`);
-  });
-  return { bigPut, bigGet };
-}
+/** One S3 peer under test: its client and what it has measured so far. */
+interface Peer { s3: S3Client; put: number[]; get: number[]; bigPut: number[]; bigGet: number[] }
 
-async function measure(port: number, key: string, o: Options) {
+const Bucket = 'bench';
+const SMALL = Buffer.alloc(1024, 'x');
+
+async function prepare(port: number, key: string, o: Options): Promise<Peer> {
   const s3 = client(port, o.concurrency, key);
-  const Bucket = 'bench';
   await s3.send(new CreateBucketCommand({ Bucket }));
-  const small = Buffer.alloc(1024, 'x');
   // Every key the GET loop reads exists, however few PUTs a slow run manages.
-  await Promise.all(Array.from({ length: 100 }, (_, i) => s3.send(new PutObjectCommand({ Bucket, Key: `k${i}`, Body: small }))));
-  await closedLoop(1, o.concurrency, (i) => s3.send(new PutObjectCommand({ Bucket, Key: `k${i % 100}`, Body: small })));
-  const put = await closedLoop(o.seconds, o.concurrency, (i) => s3.send(new PutObjectCommand({ Bucket, Key: `k${i % 100}`, Body: small })));
-  const get = await closedLoop(o.seconds, o.concurrency, async (i) => {
-    const r = await s3.send(new GetObjectCommand({ Bucket, Key: `k${i % 100}` }));
-    await r.Body!.transformToByteArray();
-  });
-  const large = await measureLarge(s3, Bucket, o);
-  s3.destroy();
-  return { put, get, ...large };
+  await Promise.all(Array.from({ length: 100 }, (_, i) => s3.send(new PutObjectCommand({ Bucket, Key: `k${i}`, Body: SMALL }))));
+  await closedLoop(1, o.concurrency, (i) => s3.send(new PutObjectCommand({ Bucket, Key: `k${i % 100}`, Body: SMALL })));
+  return { s3, put: [], get: [], bigPut: [], bigGet: [] };
 }
 
-async function sinkUpload(port: number, big: Buffer, runs: number): Promise<number> {
-  const agent = new Agent({ keepAlive: true });
-  const { request } = await import('node:http');
-  const once = () => new Promise<void>((resolve, reject) => {
+const smallPut = (p: Peer) => (i: number) => p.s3.send(new PutObjectCommand({ Bucket, Key: `k${i % 100}`, Body: SMALL }));
+const smallGet = (p: Peer) => async (i: number) => {
+  const r = await p.s3.send(new GetObjectCommand({ Bucket, Key: `k${i % 100}` }));
+  await r.Body!.transformToByteArray();
+};
+
+async function timed(op: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await op();
+  return performance.now() - t;
+}
+
+const bigPut = (p: Peer, big: Buffer) => () => p.s3.send(new PutObjectCommand({ Bucket, Key: 'big', Body: big }));
+const bigGet = (p: Peer, big: Buffer) => async () => {
+  const r = await p.s3.send(new GetObjectCommand({ Bucket, Key: 'big' }));
+  const bytes = await r.Body!.transformToByteArray();
+  if (bytes.length !== big.length) throw new Error(`GET returned ${bytes.length} bytes`);
+};
+
+function sinkUpload(port: number, big: Buffer, agent: Agent): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     const req = request({ host: HOST, port, method: 'PUT', path: '/bench/big', agent, headers: { 'content-length': big.length } }, (res) => {
       res.resume();
       res.on('end', resolve);
@@ -124,45 +127,68 @@ async function sinkUpload(port: number, big: Buffer, runs: number): Promise<numb
     req.on('error', reject);
     req.end(big);
   });
-  const t = await timedLarge(runs, once);
-  agent.destroy();
-  return t;
 }
 
+/**
+ * The peers take turns: each round runs every small-object measure on Drydock, then on s3rver
+ * (the order swapping each round), and each large-object run goes round all peers, so a change
+ * of load on a shared machine falls on both sides of every ratio.
+ */
 async function main(): Promise<void> {
   checkBuild();
-  const o = {
-    seconds: Number(flag('seconds') ?? 4), concurrency: Number(flag('concurrency') ?? 10),
+  const o: Options = {
+    seconds: Number(flag('seconds') ?? 4), rounds: Number(flag('rounds') ?? 4), concurrency: Number(flag('concurrency') ?? 10),
     big: Buffer.alloc(Number(flag('large-mb') ?? 100) * 1024 * 1024, 'b'), runs: Number(flag('large-runs') ?? 3),
   };
   const [dPort, sPort, kPort] = [await freePort(), await freePort(), await freePort()];
   const drydock = spawnServer('drydock', dPort);
   await pollUntil(drydock, '/_drydock/health');
-  const d = await measure(dPort, 'test', o);
-  await stopServer(drydock);
   const s3rver = spawnScript(S3RVER_SRC, sPort);
   await readyLine(s3rver);
-  const s = await measure(sPort, 'S3RVER', o);
-  s3rver.kill();
   const sink = spawnScript(SINK_SRC, kPort, String(o.big.length));
   await readyLine(sink);
-  const sinkMs = await sinkUpload(kPort, o.big, o.runs);
-  const bare = client(kPort, 1, 'test');
-  const sdkSink = await measureLarge(bare, 'bench', o);
-  bare.destroy();
-  sink.kill();
+  try {
+    const d = await prepare(dPort, 'test', o);
+    const s = await prepare(sPort, 'S3RVER', o);
+    const bare: Peer = { s3: client(kPort, 1, 'test'), put: [], get: [], bigPut: [], bigGet: [] };
+    const slice = o.seconds / o.rounds;
+    for (let r = 0; r < o.rounds; r++) {
+      const order = r % 2 ? [s, d] : [d, s];
+      for (const p of order) p.put.push(...await closedLoop(slice, o.concurrency, smallPut(p)));
+      for (const p of order) p.get.push(...await closedLoop(slice, o.concurrency, smallGet(p)));
+    }
+    const agent = new Agent({ keepAlive: true });
+    const raw: number[] = [];
+    for (const p of [d, s, bare]) await bigPut(p, o.big)();
+    for (let r = 0; r < o.runs; r++) {
+      for (const p of [d, s, bare]) p.bigPut.push(await timed(bigPut(p, o.big)));
+      raw.push(await timed(() => sinkUpload(kPort, o.big, agent)));
+      for (const p of [d, s, bare]) p.bigGet.push(await timed(bigGet(p, o.big)));
+    }
+    agent.destroy();
+    for (const p of [d, s, bare]) p.s3.destroy();
+    report(o, d, s, bare, median(raw));
+  } finally {
+    await stopServer(drydock);
+    s3rver.kill();
+    sink.kill();
+  }
+}
+
+function report(o: Options, d: Peer, s: Peer, bare: Peer, rawMs: number): void {
   const mb = o.big.length / 1024 / 1024;
-  console.log(`S3, ${o.concurrency} concurrent SDK v3 clients, ${o.seconds} s per small-object run; ${mb} MB objects, median of ${o.runs}`);
+  const [dPut, sPut, dGet, sGet] = [rate(d.put, o.seconds), rate(s.put, o.seconds), rate(d.get, o.seconds), rate(s.get, o.seconds)];
+  const [dBigPut, sBigPut, kBigPut] = [median(d.bigPut), median(s.bigPut), median(bare.bigPut)];
+  const [dBigGet, sBigGet, kBigGet] = [median(d.bigGet), median(s.bigGet), median(bare.bigGet)];
+  const mbps = (ms: number) => fmt(mb / (ms / 1000));
+  console.log(`S3, ${o.concurrency} concurrent SDK v3 clients, ${o.seconds} s per small-object measure in ${o.rounds} turns per peer; ${mb} MB objects, median of ${o.runs}`);
   console.log(table([
     ['measure', 'drydock', 's3rver', 'ratio', 'bare node:http'],
-    ['1 KB PUT /s (p99 ms)', `${fmt(d.put.rps, 0)} (${fmt(d.put.p99)})`, `${fmt(s.put.rps, 0)} (${fmt(s.put.p99)})`, `${fmt(d.put.rps / s.put.rps, 2)}×`, ''],
-    ['1 KB GET /s (p99 ms)', `${fmt(d.get.rps, 0)} (${fmt(d.get.p99)})`, `${fmt(s.get.rps, 0)} (${fmt(s.get.p99)})`, `${fmt(d.get.rps / s.get.rps, 2)}×`, ''],
-    [`${mb} MB PUT MB/s`, fmt(mb / (d.bigPut / 1000)), fmt(mb / (s.bigPut / 1000)), `${fmt(s.bigPut / d.bigPut, 2)}×`,
-      `${fmt(mb / (sinkMs / 1000))} (drydock at ${fmt((sinkMs / d.bigPut) * 100, 0)}%)`],
-    [`${mb} MB PUT MB/s, SDK client`, '', '', '',
-      `${fmt(mb / (sdkSink.bigPut / 1000))} (drydock at ${fmt((sdkSink.bigPut / d.bigPut) * 100, 0)}%)`],
-    [`${mb} MB GET MB/s, SDK client`, fmt(mb / (d.bigGet / 1000)), fmt(mb / (s.bigGet / 1000)), `${fmt(s.bigGet / d.bigGet, 2)}×`,
-      `${fmt(mb / (sdkSink.bigGet / 1000))} (drydock at ${fmt((sdkSink.bigGet / d.bigGet) * 100, 0)}%)`],
+    ['1 KB PUT /s (p99 ms)', `${fmt(dPut.rps, 0)} (${fmt(dPut.p99)})`, `${fmt(sPut.rps, 0)} (${fmt(sPut.p99)})`, `${fmt(dPut.rps / sPut.rps, 2)}×`, ''],
+    ['1 KB GET /s (p99 ms)', `${fmt(dGet.rps, 0)} (${fmt(dGet.p99)})`, `${fmt(sGet.rps, 0)} (${fmt(sGet.p99)})`, `${fmt(dGet.rps / sGet.rps, 2)}×`, ''],
+    [`${mb} MB PUT MB/s`, mbps(dBigPut), mbps(sBigPut), `${fmt(sBigPut / dBigPut, 2)}×`, `${mbps(rawMs)} (drydock at ${fmt((rawMs / dBigPut) * 100, 0)}%)`],
+    [`${mb} MB PUT MB/s, SDK client`, '', '', '', `${mbps(kBigPut)} (drydock at ${fmt((kBigPut / dBigPut) * 100, 0)}%)`],
+    [`${mb} MB GET MB/s, SDK client`, mbps(dBigGet), mbps(sBigGet), `${fmt(sBigGet / dBigGet, 2)}×`, `${mbps(kBigGet)} (drydock at ${fmt((kBigGet / dBigGet) * 100, 0)}%)`],
   ]));
 }
 
