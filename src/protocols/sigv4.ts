@@ -1,4 +1,4 @@
-import { createHash, hash, timingSafeEqual } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { AwsError } from '../core/errors.js';
 import { parseHeader, parsePresigned } from './sigv4-parse.js';
 import { deriveSigningKey, hmac, sha256Hex, signatureHex } from './sigv4-crypto.js';
@@ -365,17 +365,18 @@ function isoSeconds(d: Date): string {
 
 /** Every character of a canonical request built from Node's latin1 strings is one wire byte. */
 function sha256Wire(canonical: string): string {
-  // ASCII (the usual case) is the same bytes in UTF-8, which the one-shot hash reads strings as.
-  if (!NOT_ASCII.test(canonical)) return hash('sha256', canonical, 'hex');
+  // ASCII (the usual case) is the same bytes in UTF-8, which the one-shot hash reads strings as;
+  // a UTF-8 length equal to the string's length says so without a regex pass.
+  if (Buffer.byteLength(canonical, 'utf8') === canonical.length) return hash('sha256', canonical, 'hex');
   return createHash('sha256').update(canonical, /[^\u0000-\u00ff]/.test(canonical) ? 'utf8' : 'latin1').digest('hex');
 }
-const NOT_ASCII = /[^\u0000-\u007f]/;
 
+/** Constant-time comparison of our hex signature with the one provided (any characters). */
 function sameHex(expected: string, provided: string): boolean {
   if (expected.length !== provided.length) return false;
-  // Byte lengths can still differ (a non-ASCII character in what was provided): then no match.
-  const p = Buffer.from(provided, 'utf8');
-  return p.length === expected.length && timingSafeEqual(Buffer.from(expected, 'latin1'), p);
+  let diff = 0;
+  for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ provided.charCodeAt(i);
+  return diff === 0;
 }
 
 function spacedHex(s: string): string {
