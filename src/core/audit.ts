@@ -54,7 +54,6 @@ type Interned = (typeof INTERNED)[number];
 /** Past this many distinct strings, a new one is kept with its record instead (user agents can vary without end). */
 const MAX_INTERNED = 50_000;
 const ABSENT = -1;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * A fixed-size ring per account, column by column: interned string indexes, the request id's
@@ -122,10 +121,9 @@ export class AuditLog {
       if (i === undefined) (extra ??= {})[field] = v;
       ring.columns[field][slot] = i ?? ABSENT;
     }
-    const uuid = UUID.test(input.requestId);
+    const uuid = writeUuid(ring.ids, slot, input.requestId);
     ring.hasUuid[slot] = uuid ? 1 : 0;
-    if (uuid) writeUuid(ring.ids, slot, input.requestId);
-    else (extra ??= {}).requestId = input.requestId;
+    if (!uuid) (extra ??= {}).requestId = input.requestId;
     // CloudTrail's event id is its own; the gateway passes the request id, other callers get a fresh one.
     if (input.eventId !== input.requestId) (extra ??= {}).eventId = input.eventId ?? newEventId();
     if (input.eventTime !== undefined) (extra ??= {}).eventTime = input.eventTime;
@@ -197,9 +195,8 @@ export class AuditLog {
    * id columns: this is for people and tests looking one up, and keeps the request path free of an index.
    */
   get(requestId: string): AuditRecord | undefined {
-    const uuid = UUID.test(requestId);
     const want = new Uint32Array(4);
-    if (uuid) writeUuid(want, 0, requestId);
+    const uuid = writeUuid(want, 0, requestId);
     let best: Entry | undefined;
     for (const ring of this.#byAccount.values()) {
       for (let slot = 0; slot < ring.size; slot++) {
@@ -260,18 +257,28 @@ function grow(ring: Ring, max: number): void {
   ring.times = wider(ring.times);
 }
 
-/** A UUID's 32 hex digits into four words at `slot` (read digit by digit: this runs per request). */
-function writeUuid(words: Uint32Array, slot: number, id: string): void {
+/**
+ * A lower-case UUID's 32 hex digits into four words at `slot`, read digit by digit (this runs
+ * per request); false, with nothing meaningful written, when `id` is not such a UUID.
+ */
+function writeUuid(words: Uint32Array, slot: number, id: string): boolean {
+  if (id.length !== 36) return false;
   let at = 0;
   for (let w = 0; w < 4; w++) {
     let v = 0;
     for (let d = 0; d < 8; d++) {
-      if (id.charCodeAt(at) === 45) at++;
+      if (at === 8 || at === 13 || at === 18 || at === 23) {
+        if (id.charCodeAt(at) !== 45) return false;
+        at++;
+      }
       const c = id.charCodeAt(at++);
-      v = v * 16 + (c <= 57 ? c - 48 : c - 87);
+      const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+      if (digit < 0) return false;
+      v = v * 16 + digit;
     }
     words[slot * 4 + w] = v;
   }
+  return true;
 }
 
 function readUuid(words: Uint32Array, slot: number): string {

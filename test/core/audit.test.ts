@@ -84,3 +84,18 @@ test('reset empties the log', () => {
   assert.deepEqual(log.list(), []);
   assert.equal(log.get(r.requestId), undefined);
 });
+
+test('request ids come back exactly as given: UUIDs (kept as numbers) and look-alikes that are not', () => {
+  const { log } = setup();
+  const ids = [
+    '0f8e2a4c-1b3d-4e5f-8a7b-9c0d1e2f3a4b', // a UUID, stored as four words
+    '0F8E2A4C-1B3D-4E5F-8A7B-9C0D1E2F3A4B', // upper case: kept as text
+    '0f8e2a4c_1b3d-4e5f-8a7b-9c0d1e2f3a4b', // a dash missing
+    '0f8e2a4c-1b3d-4e5f-8a7b-9c0d1e2f3a4g', // not hex
+    'ffffffff-ffff-ffff-ffff-ffffffffffff',
+  ];
+  for (const requestId of ids) log.note(input({ requestId, eventId: requestId }));
+  for (const requestId of ids) assert.equal(log.get(requestId)?.requestId, requestId);
+  assert.equal(log.get('0f8e2a4c-1b3d-4e5f-8a7b-9c0d1e2f3a4c'), undefined);
+  assert.deepEqual(log.list().map((r) => r.requestId).reverse(), ids);
+});
