@@ -2,15 +2,17 @@
  * BatchGetItem (up to 100 keys, 16 MB of answer) and BatchWriteItem (up to 25 puts or deletes),
  * with AWS's request limits, duplicate detection and UnprocessedKeys/UnprocessedItems.
  */
-import { itemSize, type Item } from '../../engines/dynamodb/index.js';
+import type { Item } from '../../engines/dynamodb/index.js';
+import { AwsError } from '../../core/errors.js';
 import type { Handler } from '../types.js';
 import { requireTable } from './context.js';
 import { validation } from './errors.js';
-import { projected, readExpressions } from './expressions.js';
+import { consumedPerTable, projected, readExpressions, readUnits, writeUnits } from './expressions.js';
 import { checkKey, checkPutItem } from './item-checks.js';
 import { isLocked } from './locks.js';
-import { primaryToken } from './store.js';
-import { commit, currentItem, planDelete, planPut } from './writes.js';
+import { throttle, throughputExceeded } from './throughput.js';
+import { primaryToken, type TableRecord } from './store.js';
+import { commit, planDelete, planPut, planSizes, storedEntry } from './writes.js';
 
 const MAX_GET_KEYS = 100;
 const MAX_WRITES = 25;
@@ -38,7 +40,10 @@ export const batchGetItem: Handler = (input, ctx) => {
   });
   const responses: Record<string, Item[]> = {};
   const unprocessed: Record<string, GetRequest> = {};
+  // Each key read is its own read, rounded up to 4 KB (a missing item still costs the minimum).
+  const units = new Map<TableRecord, number>();
   let bytes = 0;
+  let throttled = 0;
   for (const { name, t, r, ex } of plans) {
     responses[name] = [];
     for (const k of r.Keys) {
@@ -46,13 +51,21 @@ export const batchGetItem: Handler = (input, ctx) => {
         (unprocessed[name] ??= { ...r, Keys: [] }).Keys.push(k);
         continue;
       }
-      const item = currentItem(ctx, t, k);
-      if (!item) continue;
-      bytes += itemSize(item);
-      responses[name].push(projected(item, ex.projection));
+      const stored = storedEntry(ctx, t, k);
+      const u = readUnits(stored?.size ?? 0, r.ConsistentRead === true);
+      if (!took(ctx, t, 'read', u)) {
+        throttled++;
+        (unprocessed[name] ??= { ...r, Keys: [] }).Keys.push(k);
+        continue;
+      }
+      units.set(t, (units.get(t) ?? 0) + u);
+      if (!stored) continue;
+      bytes += stored.size;
+      responses[name].push(projected(stored.item, ex.projection));
     }
   }
-  return { Responses: responses, UnprocessedKeys: unprocessed };
+  if (throttled > 0 && throttled === total) throw throughputExceeded();
+  return { Responses: responses, UnprocessedKeys: unprocessed, ...consumedPerTable(ctx, input, units, 'read') };
 };
 
 interface WriteRequest { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }
@@ -86,12 +99,38 @@ export const batchWriteItem: Handler = (input, ctx) => {
   });
   // Requests on items an ongoing transaction holds are left unprocessed, to be retried.
   const unprocessed: Record<string, WriteRequest[]> = {};
+  // Each write is its own write: 1 KB steps of the larger of the old and the new item.
+  const units = new Map<TableRecord, number>();
+  let throttled = 0;
   for (const { t, name, w, token, size } of writes) {
     if (isLocked(ctx, t, token)) {
       (unprocessed[name] ??= []).push(w);
       continue;
     }
-    commit(ctx, w.PutRequest ? planPut(ctx, t, w.PutRequest.Item, undefined, size) : planDelete(ctx, t, w.DeleteRequest!.Key));
+    const plan = w.PutRequest ? planPut(ctx, t, w.PutRequest.Item, undefined, size) : planDelete(ctx, t, w.DeleteRequest!.Key);
+    const sizes = planSizes(plan);
+    const u = writeUnits(Math.max(sizes.old, sizes.next));
+    // A provisioned table out of capacity leaves the write unprocessed, to be retried.
+    if (!took(ctx, t, 'write', u)) {
+      throttled++;
+      (unprocessed[name] ??= []).push(w);
+      continue;
+    }
+    commit(ctx, plan);
+    units.set(t, (units.get(t) ?? 0) + u);
   }
-  return { UnprocessedItems: unprocessed };
+  // Only when nothing at all could be written does the batch fail as a whole, as on AWS.
+  if (throttled > 0 && throttled === writes.length) throw throughputExceeded();
+  return { UnprocessedItems: unprocessed, ...consumedPerTable(ctx, input, units, 'write') };
 };
+
+/** Takes capacity from a provisioned table's bucket; false when it has too little. */
+function took(ctx: Parameters<typeof throttle>[0], t: TableRecord, kind: 'read' | 'write', units: number): boolean {
+  try {
+    throttle(ctx, t, kind, units);
+    return true;
+  } catch (e) {
+    if (e instanceof AwsError && e.code === 'ProvisionedThroughputExceededException') return false;
+    throw e;
+  }
+}

@@ -113,3 +113,16 @@ export function consumed(ctx: ServiceContext, input: Record<string, unknown>, t:
     },
   };
 }
+
+/**
+ * Batches: each table's units metered, and ConsumedCapacity as a list with one entry per
+ * table when asked for (BatchGetItem, BatchWriteItem).
+ */
+export function consumedPerTable(ctx: ServiceContext, input: Record<string, unknown>, units: Map<TableRecord, number>, kind: 'read' | 'write'): Record<string, unknown> {
+  const list: unknown[] = [];
+  for (const [t, n] of units) {
+    const one = consumed(ctx, input, t, n, kind)['ConsumedCapacity'];
+    if (one) list.push(one);
+  }
+  return list.length ? { ConsumedCapacity: list } : {};
+}

@@ -26,14 +26,16 @@ function bucket(buckets: Map<string, Bucket>, t: TableRecord, kind: 'read' | 'wr
   return b;
 }
 
+export function throughputExceeded(): AwsError {
+  return new AwsError('ProvisionedThroughputExceededException',
+    'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.', 400);
+}
+
 /** Takes `units` from the table's bucket or throws ProvisionedThroughputExceededException. */
 export function throttle(ctx: Pick<ServiceContext, 'clock' | 'stores'>, t: TableRecord, kind: 'read' | 'write', units: number): void {
   if (t.billingMode !== 'PROVISIONED') return;
   const b = bucket(dynamoState(ctx.stores, t.account, t.region).buckets, t, kind, ctx.clock.nowMs());
   if (!b) return;
-  if (b.tokens < units) {
-    throw new AwsError('ProvisionedThroughputExceededException',
-      'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.', 400);
-  }
+  if (b.tokens < units) throw throughputExceeded();
   b.tokens -= units;
 }

@@ -171,3 +171,46 @@ test('an ongoing TransactWriteItems: item writes conflict, other transactions ar
     h.dd.app.clock.freeze(false);
   }
 });
+
+test('BatchWriteItem and BatchGetItem report consumed capacity per table when asked, and meter it', async () => {
+  const c = ddbClient(h.dd);
+  const [t1, t2] = [await createTable(c), await createTable(c)];
+  const big = 'x'.repeat(2500); // a 2.5 KB item: 3 write units, 1 read unit
+  const w = await c.send(new BatchWriteItemCommand({
+    ReturnConsumedCapacity: 'TOTAL',
+    RequestItems: {
+      [t1]: [{ PutRequest: { Item: { pk: { S: 'a' }, v: { S: big } } } }, { PutRequest: { Item: { pk: { S: 'b' } } } }],
+      [t2]: [{ DeleteRequest: { Key: { pk: { S: 'none' } } } }],
+    },
+  }));
+  const byTable = (list: { TableName?: string; CapacityUnits?: number }[] | undefined) => Object.fromEntries((list ?? []).map((x) => [x.TableName, x.CapacityUnits]));
+  assert.deepEqual(byTable(w.ConsumedCapacity), { [t1]: 4, [t2]: 1 });
+  const r = await c.send(new BatchGetItemCommand({
+    ReturnConsumedCapacity: 'INDEXES',
+    RequestItems: { [t1]: { Keys: [{ pk: { S: 'a' } }, { pk: { S: 'b' } }, { pk: { S: 'zz' } }], ConsistentRead: true }, [t2]: { Keys: [{ pk: { S: 'x' } }] } },
+  }));
+  assert.deepEqual(byTable(r.ConsumedCapacity), { [t1]: 3, [t2]: 0.5 });
+  assert.equal(r.ConsumedCapacity?.find((x) => x.TableName === t1)?.Table?.CapacityUnits, 3);
+  const quiet = await c.send(new BatchGetItemCommand({ RequestItems: { [t1]: { Keys: [{ pk: { S: 'a' } }] } } }));
+  assert.equal(quiet.ConsumedCapacity, undefined);
+  const usage = await (await fetch(`${h.dd.endpoint}/_drydock/usage`)).json() as { usage: { resourceId: string; usageType: string; operation: string; quantity: number }[] };
+  const rows = usage.usage.filter((u) => u.resourceId.endsWith(`/${t1}`));
+  assert.equal(rows.find((u) => u.operation === 'BatchWriteItem' && u.usageType === 'WriteRequestUnits')?.quantity, 4);
+  assert.equal(rows.find((u) => u.operation === 'BatchGetItem' && u.usageType === 'ReadRequestUnits')?.quantity, 3.5);
+});
+
+test('a provisioned table out of capacity leaves batch writes unprocessed; a batch with nothing writable fails', async () => {
+  const c = ddbClient(h.dd);
+  const t = await createTable(c, { extra: { BillingMode: 'PROVISIONED', ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } } });
+  // 300 units of burst: a 299 KB item leaves 1 unit, enough for one small write out of three.
+  await c.send(new PutItemCommand({ TableName: t, Item: { pk: { S: 'big' }, pad: { S: 'x'.repeat(299 * 1024 - 10) } } }));
+  const small = (k: string) => ({ PutRequest: { Item: { pk: { S: k } } } });
+  const w = await c.send(new BatchWriteItemCommand({ RequestItems: { [t]: [small('a'), small('b'), small('c')] }, ReturnConsumedCapacity: 'TOTAL' }));
+  assert.equal(w.UnprocessedItems?.[t]?.length, 2);
+  assert.equal(w.ConsumedCapacity?.[0]?.CapacityUnits, 1);
+  const none = await failure(() => c.send(new BatchWriteItemCommand({ RequestItems: { [t]: w.UnprocessedItems![t]! } })));
+  assert.deepEqual([none.name, none.status], ['ProvisionedThroughputExceededException', 400]);
+  h.dd.app.clock.advance(5);
+  const retried = await c.send(new BatchWriteItemCommand({ RequestItems: { [t]: w.UnprocessedItems![t]! } }));
+  assert.deepEqual(retried.UnprocessedItems, {});
+});
