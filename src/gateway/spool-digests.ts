@@ -12,8 +12,9 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { Worker } from 'node:worker_threads';
-import * as zlib from 'node:zlib';
+import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
+import { lazyZlib } from '../core/lazy-zlib.js';
 
 /** What the worker computes: Node hash names, plus zlib's `crc32`. */
 export type NativeDigest = 'md5' | 'sha1' | 'sha256' | 'crc32';
@@ -81,10 +82,19 @@ parentPort.on('message', (m) => {
 });
 `;
 
-/** The hasher built from the same source, for this thread. */
-const localHasher = new Function('lib', `${HASHER_SOURCE}\nreturn fileHasher;`)(
-  { createHash, crc32: zlib.crc32, openSync: fs.openSync, readSync: fs.readSync, closeSync: fs.closeSync },
-) as (path: string, algorithms: readonly NativeDigest[]) => FileHasher;
+type MakeHasher = (path: string, algorithms: readonly NativeDigest[]) => FileHasher;
+let madeHasher: MakeHasher | undefined;
+
+/**
+ * The hasher built from the same source, for this thread. Built, like the worker, on the first
+ * large upload: start-up then loads neither zlib nor worker_threads.
+ */
+function localHasher(path: string, algorithms: readonly NativeDigest[]): FileHasher {
+  madeHasher ??= new Function('lib', `${HASHER_SOURCE}\nreturn fileHasher;`)(
+    { createHash, crc32: lazyZlib().crc32, openSync: fs.openSync, readSync: fs.readSync, closeSync: fs.closeSync },
+  ) as MakeHasher;
+  return madeHasher(path, algorithms);
+}
 
 /** Bytes between progress messages: few messages, yet the worker is never far behind. */
 const STEP = 1 << 20;
@@ -110,7 +120,8 @@ function theWorker(): Worker | undefined {
   if (worker || broken) return worker;
   try {
     // No inherited flags: the worker runs plain CommonJS and needs no loader.
-    worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
+    const { Worker: WorkerThread } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+    worker = new WorkerThread(WORKER_SOURCE, { eval: true, execArgv: [] });
   } catch {
     broken = true;
     return undefined;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { crc32 } from 'node:zlib';
+import { lazyZlib } from '../core/lazy-zlib.js';
 
 /**
  * The flexible checksums S3 accepts and returns (`x-amz-checksum-*`), and Content-MD5.
@@ -8,6 +8,11 @@ import { crc32 } from 'node:zlib';
  * zlib's native implementation; CRC32C and CRC64NVME are small table-driven loops because
  * Node has neither and the SDK's own implementations are not a dependency of ours.
  */
+
+/** zlib's CRC32, with zlib loaded on first use (start-up does not need it). */
+function crc32(data: Uint8Array, previous?: number): number {
+  return lazyZlib().crc32(data, previous);
+}
 
 /** The checksum algorithms S3 names in `x-amz-sdk-checksum-algorithm` and `x-amz-checksum-*`. */
 export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256' | 'CRC64NVME';
