@@ -14,7 +14,7 @@ import { FRONT_DOORS, implementedServices, serviceDefinition } from '../services
 import type { FrontDoorAuth, FrontDoorCheck, ServiceDefinition } from '../services/types.js';
 import { handleAdmin } from './admin.js';
 import { ExplanationLog } from './explanations.js';
-import type { AppRequest, AppResponse } from './context.js';
+import type { AppRequest, AppResponse, RequestContext } from './context.js';
 import { newRequestContext } from './context.js';
 import { FINALLY, PIPELINE, runSteps } from './pipeline.js';
 import type { InternalCall } from './internal-call.js';
@@ -113,6 +113,15 @@ export class Drydock {
 
   /** Answers one HTTP request: admin routes first, then front doors, then the AWS pipeline. */
   handle(http: AppRequest): Promise<AppResponse> {
+    const r = this.answer(http);
+    return r instanceof Promise ? r : Promise.resolve(r);
+  }
+
+  /**
+   * {@link handle} without a promise for a request answered without waiting (most are): the
+   * HTTP adapter then writes the response in the same turn, as a plain `node:http` handler does.
+   */
+  answer(http: AppRequest): AppResponse | Promise<AppResponse> {
     if (ADMIN_PREFIX.test(http.url)) return this.#admin(http);
     for (const door of FRONT_DOORS) if (door.claims(http.method, http.url, http.headers)) return this.#frontDoors(http);
     return this.#pipeline(http);
@@ -132,20 +141,30 @@ export class Drydock {
     return this.#pipeline(http);
   }
 
-  async #pipeline(http: AppRequest): Promise<AppResponse> {
+  #pipeline(http: AppRequest): AppResponse | Promise<AppResponse> {
     const ctx = newRequestContext(http, requestId(), this.clock.now());
     const pending = runSteps(PIPELINE, ctx, this);
-    if (pending) await pending;
-    for (const [, step] of FINALLY) {
+    return pending ? pending.then(() => this.#closing(ctx, 0)) : this.#closing(ctx, 0);
+  }
+
+  /** The steps that always run (serialize, CORS headers, audit) from `from` on; a failing one leaves a fallback answer. */
+  #closing(ctx: RequestContext, from: number): AppResponse | Promise<AppResponse> {
+    for (let i = from; i < FINALLY.length; i++) {
+      let r: void | Promise<void>;
       try {
-        const r = step(ctx, this);
-        if (r) await r;
+        r = FINALLY[i]![1](ctx, this);
       } catch (e) {
-        ctx.error = asAwsError(e);
-        ctx.response = this.fallbackError(ctx.error, { requestId: ctx.requestId, method: http.method });
+        this.#closingFailed(ctx, e);
+        continue;
       }
+      if (r) return r.then(() => this.#closing(ctx, i + 1), (e: unknown) => { this.#closingFailed(ctx, e); return this.#closing(ctx, i + 1); });
     }
     return ctx.response!;
+  }
+
+  #closingFailed(ctx: RequestContext, e: unknown): void {
+    ctx.error = asAwsError(e);
+    ctx.response = this.fallbackError(ctx.error, { requestId: ctx.requestId, method: ctx.http.method });
   }
 
   #frontDoorError(e: unknown): AppResponse {

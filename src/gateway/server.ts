@@ -16,9 +16,19 @@ function onRequest(app: Drydock, req: IncomingMessage, res: ServerResponse, spoo
     }
     const spooled = r.spooled;
     if (spooled) res.once('close', () => removeSpoolFile(spooled.path));
-    app.handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: r.body, spooled, sourceIp: req.socket.remoteAddress })
-      .then((response) => respond(req, res, response))
-      .catch((e: unknown) => failed(res, e));
+    let answer: AppResponse | Promise<AppResponse>;
+    try {
+      answer = app.answer({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: r.body, spooled, sourceIp: req.socket.remoteAddress });
+      // Answered without waiting (most requests): written in this same turn.
+      if (!(answer instanceof Promise)) {
+        respond(req, res, answer);
+        return;
+      }
+    } catch (e) {
+      failed(res, e);
+      return;
+    }
+    answer.then((response) => respond(req, res, response)).catch((e: unknown) => failed(res, e));
   });
 }
 
