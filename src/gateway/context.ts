@@ -54,6 +54,15 @@ export interface RequestContext {
   response?: WireResponse;
 }
 
+/** The query of a request that has none: shared, so it refuses to be changed. */
+class NoQuery extends URLSearchParams {
+  override append(): never { throw new TypeError('the empty query of a request is shared and cannot change'); }
+  override set(): never { throw new TypeError('the empty query of a request is shared and cannot change'); }
+  override delete(): never { throw new TypeError('the empty query of a request is shared and cannot change'); }
+  override sort(): never { throw new TypeError('the empty query of a request is shared and cannot change'); }
+}
+const NO_QUERY: URLSearchParams = new NoQuery();
+
 /** A fresh context for a request: raw path and query split off, nothing decided yet. */
 export function newRequestContext(http: AppRequest, requestId: string, receivedAt: Date): RequestContext {
   const q = http.url.indexOf('?');
@@ -61,7 +70,8 @@ export function newRequestContext(http: AppRequest, requestId: string, receivedA
   const rawQuery = q < 0 ? '' : http.url.slice(q + 1);
   return {
     requestId, receivedAt, http, rawPath, rawQuery,
-    wire: { method: http.method, path: rawPath, query: new URLSearchParams(rawQuery), headers: http.headers, body: http.body },
+    // Most requests (every JSON and query-protocol POST) have no query: no object made for it.
+    wire: { method: http.method, path: rawPath, query: rawQuery === '' ? NO_QUERY : new URLSearchParams(rawQuery), headers: http.headers, body: http.body },
     region: '', account: '',
   };
 }
