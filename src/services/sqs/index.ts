@@ -26,7 +26,9 @@ function chunks(bytes: number): number {
   return Math.max(1, Math.ceil(bytes / CHUNK));
 }
 
-function sizeOf(e: Record<string, unknown>): number {
+function sizeOf(e: Record<string, unknown> | null | undefined): number {
+  // A batch entry can be null in a malformed request, which is billed (and refused) all the same.
+  if (e === null || typeof e !== 'object') return 0;
   const body = typeof e['MessageBody'] === 'string' ? e['MessageBody'] : '';
   try { return messageSize(body, readAttributes(e['MessageAttributes'])); } catch { return Buffer.byteLength(body); }
 }

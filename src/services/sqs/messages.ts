@@ -113,7 +113,8 @@ function batchEntries(input: Record<string, unknown>, entryName: string): Record
   }
   const seen = new Set<string>();
   for (const e of entries) {
-    const id = e['Id'];
+    // A null entry (a malformed request) has no valid id either.
+    const id = e === null || typeof e !== 'object' ? undefined : e['Id'];
     if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{1,80}$/.test(id)) {
       throw new AwsError('InvalidBatchEntryId',
         'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.', 400);

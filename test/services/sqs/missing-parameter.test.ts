@@ -21,3 +21,18 @@ test('a missing required member is MissingRequiredParameterException in JSON, wi
   assert.equal(res.headers.get('x-amzn-query-error'), 'MissingParameter;Sender');
   assert.equal((await res.json() as { __type: string }).__type, 'com.amazonaws.sqs#MissingRequiredParameterException');
 });
+
+test('a batch entry sent as null is a client error, not an internal one', async () => {
+  const { CreateQueueCommand } = await import('@aws-sdk/client-sqs');
+  const { QueueUrl } = await new SQSClient(h.config()).send(new CreateQueueCommand({ QueueName: 'null-entry' }));
+  const url = new URL(h.dd.endpoint);
+  const body = JSON.stringify({ QueueUrl, Entries: [{ Id: 'a', MessageBody: 'x' }, null] });
+  const signer = new SignatureV4({ service: 'sqs', region: 'us-east-1', sha256: NodeSha256, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const signed = await signer.sign({
+    method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', body,
+    headers: { host: url.host, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessageBatch' },
+  });
+  const res = await fetch(`${h.dd.endpoint}/`, { method: 'POST', headers: signed.headers, body });
+  assert.equal(res.status, 400, await res.clone().text());
+  assert.notEqual((await res.json() as { __type: string }).__type, 'com.amazonaws.sqs#InternalFailure');
+});
