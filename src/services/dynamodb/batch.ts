@@ -3,14 +3,13 @@
  * with AWS's request limits, duplicate detection and UnprocessedKeys/UnprocessedItems.
  */
 import type { Item } from '../../engines/dynamodb/index.js';
-import { AwsError } from '../../core/errors.js';
 import type { Handler } from '../types.js';
 import { requireTable } from './context.js';
 import { validation } from './errors.js';
 import { consumedPerTable, projected, readExpressions, readUnits, writeUnits } from './expressions.js';
 import { checkKey, checkPutItem } from './item-checks.js';
 import { isLocked } from './locks.js';
-import { throttle, throughputExceeded } from './throughput.js';
+import { takeCapacity, throughputExceeded } from './throughput.js';
 import { primaryToken, type TableRecord } from './store.js';
 import { commit, planDelete, planPut, planSizes, storedEntry } from './writes.js';
 
@@ -53,7 +52,7 @@ export const batchGetItem: Handler = (input, ctx) => {
       }
       const stored = storedEntry(ctx, t, k);
       const u = readUnits(stored?.size ?? 0, r.ConsistentRead === true);
-      if (!took(ctx, t, 'read', u)) {
+      if (!takeCapacity(ctx, t, 'read', u)) {
         throttled++;
         (unprocessed[name] ??= { ...r, Keys: [] }).Keys.push(k);
         continue;
@@ -111,7 +110,7 @@ export const batchWriteItem: Handler = (input, ctx) => {
     const sizes = planSizes(plan);
     const u = writeUnits(Math.max(sizes.old, sizes.next));
     // A provisioned table out of capacity leaves the write unprocessed, to be retried.
-    if (!took(ctx, t, 'write', u)) {
+    if (!takeCapacity(ctx, t, 'write', u)) {
       throttled++;
       (unprocessed[name] ??= []).push(w);
       continue;
@@ -123,14 +122,3 @@ export const batchWriteItem: Handler = (input, ctx) => {
   if (throttled > 0 && throttled === writes.length) throw throughputExceeded();
   return { UnprocessedItems: unprocessed, ...consumedPerTable(ctx, input, units, 'write') };
 };
-
-/** Takes capacity from a provisioned table's bucket; false when it has too little. */
-function took(ctx: Parameters<typeof throttle>[0], t: TableRecord, kind: 'read' | 'write', units: number): boolean {
-  try {
-    throttle(ctx, t, kind, units);
-    return true;
-  } catch (e) {
-    if (e instanceof AwsError && e.code === 'ProvisionedThroughputExceededException') return false;
-    throw e;
-  }
-}

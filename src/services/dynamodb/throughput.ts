@@ -31,11 +31,17 @@ export function throughputExceeded(): AwsError {
     'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.', 400);
 }
 
+/** Takes `units` from the table's bucket; false (nothing taken) when it holds too few. On-demand tables always give. */
+export function takeCapacity(ctx: Pick<ServiceContext, 'clock' | 'stores'>, t: TableRecord, kind: 'read' | 'write', units: number): boolean {
+  if (t.billingMode !== 'PROVISIONED') return true;
+  const b = bucket(dynamoState(ctx.stores, t.account, t.region).buckets, t, kind, ctx.clock.nowMs());
+  if (!b) return true;
+  if (b.tokens < units) return false;
+  b.tokens -= units;
+  return true;
+}
+
 /** Takes `units` from the table's bucket or throws ProvisionedThroughputExceededException. */
 export function throttle(ctx: Pick<ServiceContext, 'clock' | 'stores'>, t: TableRecord, kind: 'read' | 'write', units: number): void {
-  if (t.billingMode !== 'PROVISIONED') return;
-  const b = bucket(dynamoState(ctx.stores, t.account, t.region).buckets, t, kind, ctx.clock.nowMs());
-  if (!b) return;
-  if (b.tokens < units) throw throughputExceeded();
-  b.tokens -= units;
+  if (!takeCapacity(ctx, t, kind, units)) throw throughputExceeded();
 }

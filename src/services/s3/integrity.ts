@@ -4,7 +4,8 @@
  * headers) are verified against the bytes received; the checksum is kept with the object and
  * returned when a client asks for it with `x-amz-checksum-mode: ENABLED`.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { randomBytes } from '../../core/random.js';
 import { AwsError } from '../../core/errors.js';
 import { CHECKSUM_ALGORITHMS, verifyChecksum, type ChecksumAlgorithm } from '../../protocols/checksums.js';
 import { checksumOf, md5Of, type Bytes } from './blobs.js';

@@ -5,7 +5,8 @@
  * made as the S3 caller, so a caller without kms:GenerateDataKey cannot write and one without
  * kms:Decrypt cannot read — KMS's key policy and grants decide, as on AWS.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { randomBytes } from '../../core/random.js';
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { Transform } from 'node:stream';
 import { fileSlice, type StreamBody } from '../../protocols/body-file.js';

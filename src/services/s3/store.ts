@@ -7,7 +7,8 @@
  * Small bodies are Buffers held in memory (and in the data directory when one is used); large
  * ones are files in the blob folder (`blobs.ts`) and the store keeps a reference.
  */
-import { createHash, randomFillSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { randomBytes } from '../../core/random.js';
 import type { Meter } from '../../core/meter.js';
 import type { Collection, Collections, Stores } from '../../core/store.js';
 import { BucketData } from './bucket-data.js';
@@ -190,18 +191,11 @@ export function dropBucketData(stores: Stores, name: string): void {
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._';
 
-// Random bytes are drawn from a pool refilled 4 KB at a time: each randomBytes call costs a
-// few microseconds whatever its size, which was ~5% of a 1 KB PutObject (one id per write).
-const POOL = Buffer.alloc(4096);
-let poolAt = POOL.length;
-
-/** A random id over S3's version-id alphabet (32 characters, like AWS's). */
+/** A random id over S3's version-id alphabet (32 characters, like AWS's), from pooled random bytes. */
 export function randomId(length = 32): string {
+  const bytes = randomBytes(length);
   let out = '';
-  for (let i = 0; i < length; i++) {
-    if (poolAt === POOL.length) { randomFillSync(POOL); poolAt = 0; }
-    out += ID_ALPHABET[POOL[poolAt++]! & 63];
-  }
+  for (let i = 0; i < length; i++) out += ID_ALPHABET[bytes[i]! & 63];
   return out;
 }
 
