@@ -46,11 +46,13 @@ export function authzHooks(stores: Stores): KmsAuthzHooks {
   const resolveKeyArn = (keyId: string, account: string, region: string): string | undefined => {
     if (keyId.startsWith('arn:')) return keyForResource(stores, keyId)?.arn;
     const state = kmsState(stores, account, region);
+    // The key record's own ARN string when there is one (equal to keyArn(...) by construction):
+    // the authorizer looks it up several times per request, and a kept string keeps its hash.
     if (keyId.startsWith('alias/')) {
       const a = state.aliases.get(keyId);
-      return a ? keyArn(account, region, a.targetKeyId) : undefined;
+      return a ? state.keys.get(a.targetKeyId)?.arn ?? keyArn(account, region, a.targetKeyId) : undefined;
     }
-    return state.keys.has(keyId) ? keyArn(account, region, keyId) : undefined;
+    return state.keys.get(keyId)?.arn;
   };
   const keyArnOfCiphertext = (blob: Uint8Array): string | undefined => parseSealed(Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength))?.keyArn;
   const one = (arn: string | undefined, operation: string, ctx?: unknown): KmsResource[] => (arn === undefined ? [] : [{

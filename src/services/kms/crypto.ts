@@ -61,15 +61,21 @@ export function encodeContext(context: Record<string, string> | undefined): Buff
 }
 
 /**
- * Headers by key ARN and material id, each followed by the two zero bytes that encode an
+ * Headers by key ARN, then material id, each followed by the two zero bytes that encode an
  * empty context: the header is a pure function of the two, so a cached one is never stale.
+ * Two levels rather than a joined key: the key record's own strings keep their hashes.
  */
-const headers = new Map<string, Buffer>();
+const headers = new Map<string, Map<string, Buffer>>();
 const EMPTY_CONTEXT_BYTES = 2;
 
 function headerWithEmptyContext(keyArn: string, materialId: string): Buffer {
-  const k = `${keyArn} ${materialId}`;
-  let h = headers.get(k);
+  let byMaterial = headers.get(keyArn);
+  if (byMaterial === undefined) {
+    // Bounded: a speed-up only.
+    if (headers.size >= 1024) headers.clear();
+    headers.set(keyArn, (byMaterial = new Map()));
+  }
+  let h = byMaterial.get(materialId);
   if (h === undefined) {
     const arn = Buffer.from(keyArn, 'utf8');
     h = Buffer.alloc(4 + arn.length + MATERIAL_ID_BYTES + EMPTY_CONTEXT_BYTES);
@@ -78,9 +84,8 @@ function headerWithEmptyContext(keyArn: string, materialId: string): Buffer {
     h.writeUInt16BE(arn.length, 2);
     arn.copy(h, 4);
     h.write(materialId, 4 + arn.length, MATERIAL_ID_BYTES, 'hex');
-    // Bounded: a speed-up only.
-    if (headers.size >= 1024) headers.clear();
-    headers.set(k, h);
+    if (byMaterial.size >= 64) byMaterial.clear();
+    byMaterial.set(materialId, h);
   }
   return h;
 }

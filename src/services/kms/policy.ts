@@ -81,11 +81,11 @@ export const listKeyPolicies: Handler = (input, ctx) => {
  * except that multi-Region keys share theirs across regions (then the first match wins).
  */
 export function keyForResource(stores: Stores, resource: string): KeyRecord | undefined {
-  const m = /^arn:[^:]+:kms:([^:]+):(\d{12}):(key|alias)\/(.+)$/.exec(resource);
-  if (m) {
-    const state = kmsState(stores, m[2]!, m[1]!);
-    if (m[3] === 'key') return state.keys.get(m[4]!);
-    const alias = state.aliases.get(`alias/${m[4]}`);
+  const arn = parsedArn(resource);
+  if (arn) {
+    const state = kmsState(stores, arn.account, arn.region);
+    if (arn.key !== undefined) return state.keys.get(arn.key);
+    const alias = state.aliases.get(arn.alias!);
     return alias ? state.keys.get(alias.targetKeyId) : undefined;
   }
   if (!isKeyId(resource)) return undefined;
@@ -107,6 +107,21 @@ export function keyForResource(stores: Stores, resource: string): KeyRecord | un
 }
 
 const located = new WeakMap<Stores, Map<string, { account: string; region: string }>>();
+
+interface KmsArn { account: string; region: string; key?: string; alias?: string }
+/** Key and alias ARNs as parsed (null: not one): a pure function of the string, asked ~3 times per request. */
+const parsedArns = new Map<string, KmsArn | null>();
+
+function parsedArn(resource: string): KmsArn | null {
+  let p = parsedArns.get(resource);
+  if (p === undefined) {
+    const m = /^arn:[^:]+:kms:([^:]+):(\d{12}):(key|alias)\/(.+)$/.exec(resource);
+    p = !m ? null : m[3] === 'key' ? { account: m[2]!, region: m[1]!, key: m[4]! } : { account: m[2]!, region: m[1]!, alias: `alias/${m[4]}` };
+    if (parsedArns.size >= 10_000) parsedArns.clear();
+    parsedArns.set(resource, p);
+  }
+  return p;
+}
 
 /** The lookup behind `ports.resourcePolicies.get('kms')`: the key policy, which must allow. */
 export function keyPolicyLookup(stores: Stores): (arn: string) => ResourcePolicyInfo | undefined {
