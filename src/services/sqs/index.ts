@@ -58,12 +58,8 @@ function queueOf(input: Record<string, unknown>, account: string, region: string
 }
 
 function metered(operation: string, handler: Handler): Handler {
-  return async (input, ctx) => {
-    let output: Record<string, unknown> | undefined;
-    try {
-      output = await handler(input, ctx);
-      return output;
-    } finally {
+  return (input, ctx) => {
+    const record = (output: Record<string, unknown> | undefined): void => {
       const q = queueOf(input, ctx.account, ctx.region);
       ctx.meter.record({
         account: ctx.account, region: ctx.region, service: 'sqs',
@@ -71,7 +67,27 @@ function metered(operation: string, handler: Handler): Handler {
         operation, resourceId: q ? queueArn(q) : undefined,
         quantity: billedRequests(operation, input, output), unit: 'Requests',
       });
+    };
+    // A handler that answers at once is metered at once, so the gateway can answer without a
+    // promise (most SQS calls never wait); failures are billed too, as AWS bills them.
+    let output;
+    try {
+      output = handler(input, ctx);
+    } catch (e) {
+      record(undefined);
+      throw e;
     }
+    if (!(output instanceof Promise)) {
+      record(output);
+      return output;
+    }
+    return output.then((o) => {
+      record(o);
+      return o;
+    }, (e: unknown) => {
+      record(undefined);
+      throw e;
+    });
   };
 }
 

@@ -97,12 +97,16 @@ function commit(ref: QueueRef, p: Prepared, ctx: ServiceContext): Record<string,
 }
 
 /** SendMessage: validates, deduplicates (FIFO) and enqueues one message. */
-export const sendMessage: Handler = async (input, ctx) => {
+export const sendMessage: Handler = (input, ctx) => {
   const ref = requireQueue(ctx, input['QueueUrl']);
   const p = prepare(ref, input);
-  await kmsForSend(ctx, ref);
-  return commit(ref, p, ctx);
+  return afterKmsForSend(ctx, ref, () => commit(ref, p, ctx));
 };
+
+/** Runs `then` once a send to an SSE-KMS queue is cleared with KMS; at once (no promise) for other queues. */
+function afterKmsForSend(ctx: ServiceContext, ref: QueueRef, then: () => Record<string, unknown>): Record<string, unknown> | Promise<Record<string, unknown>> {
+  return ref.queue.attributes['KmsMasterKeyId'] ? kmsForSend(ctx, ref).then(then) : then();
+}
 
 /** Entries of a batch request, with AWS's request-level checks on their number and ids. */
 function batchEntries(input: Record<string, unknown>, entryName: string): Record<string, unknown>[] {
@@ -154,7 +158,7 @@ function entryHandle(e: Record<string, unknown>): string {
 }
 
 /** SendMessageBatch: up to ten messages, 1 MiB in all, each answered on its own. */
-export const sendMessageBatch: Handler = async (input, ctx) => {
+export const sendMessageBatch: Handler = (input, ctx) => {
   const ref = requireQueue(ctx, input['QueueUrl']);
   const entries = batchEntries(input, 'SendMessageBatchRequestEntry');
   let total = 0;
@@ -174,8 +178,7 @@ export const sendMessageBatch: Handler = async (input, ctx) => {
       if (err) throw err;
     }
   }
-  await kmsForSend(ctx, ref);
-  return perEntry(entries, (e, i) => commit(ref, prepare(ref, e, i + 1), ctx));
+  return afterKmsForSend(ctx, ref, () => perEntry(entries, (e, i) => commit(ref, prepare(ref, e, i + 1), ctx)));
 };
 
 /** The message a receipt handle of this queue names (undefined once it is gone). */
