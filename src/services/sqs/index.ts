@@ -3,7 +3,7 @@
  * JSON and the query form). Every call is metered as AWS bills it: one request per 64 KB
  * chunk of payload. Queue policies and tags are offered to the gateway's authorizer.
  */
-import { parseArn } from '../../core/ids.js';
+import { parseArn, type ArnParts } from '../../core/ids.js';
 import type { Stores } from '../../core/store.js';
 import type { Handler, ServiceDefinition, ServiceHost } from '../types.js';
 import { deliverToQueue } from './inbound.js';
@@ -119,10 +119,18 @@ const HANDLERS: Record<string, Handler> = {
 
 /** The queue record an ARN names, without building its message index (the authorizer asks on every call). */
 function queueRecord(stores: Stores, arn: string): QueueRecord | undefined {
-  const p = parseArn(arn);
-  if (!p || p.service !== 'sqs' || !p.account || !p.region) return undefined;
-  return sqsState(stores, p.account, p.region).queues.get(p.resource);
+  let p = parsedArns.get(arn);
+  if (p === undefined) {
+    const a = parseArn(arn);
+    p = a && a.service === 'sqs' && a.account && a.region ? a : null;
+    if (parsedArns.size >= 10_000) parsedArns.clear();
+    parsedArns.set(arn, p);
+  }
+  return p ? sqsState(stores, p.account, p.region).queues.get(p.resource) : undefined;
 }
+
+/** Queue ARNs as parsed (null: not one): a pure function of the string, asked twice per call. */
+const parsedArns = new Map<string, ArnParts | null>();
 
 /** The SQS service definition for the registry. */
 const sqs: ServiceDefinition = {

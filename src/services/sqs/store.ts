@@ -140,8 +140,16 @@ export function runtimeOf(state: SqsState, queue: QueueRecord): QueueRuntime {
 
 /** `arn:aws:sqs:<region>:<account>:<name>`. */
 export function queueArn(q: { account: string; region: string; name: string }): string {
-  return `arn:${partitionOf(q.region)}:sqs:${q.region}:${q.account}:${q.name}`;
+  // Asked several times per request about the same few objects (queue records, parsed URLs):
+  // each keeps its ARN, checked against its fields so a changed object is never answered wrongly.
+  const hit = arns.get(q);
+  if (hit !== undefined && hit.account === q.account && hit.region === q.region && hit.name === q.name) return hit.arn;
+  const arn = `arn:${partitionOf(q.region)}:sqs:${q.region}:${q.account}:${q.name}`;
+  arns.set(q, { account: q.account, region: q.region, name: q.name, arn });
+  return arn;
 }
+
+const arns = new WeakMap<object, { account: string; region: string; name: string; arn: string }>();
 
 /** `${endpoint}/${account}/${name}`: the URL form Drydock hands out. */
 export function queueUrl(ctx: ServiceContext, q: { account: string; name: string }): string {
@@ -153,17 +161,20 @@ export function queueUrl(ctx: ServiceContext, q: { account: string; name: string
  * the region from an `sqs.<region>.` host when there is one.
  */
 export function parseQueueUrl(url: string, defaultRegion: string): { account: string; region: string; name: string } | undefined {
-  // Clients send the same few URLs on every call; parsing showed up in profiles.
-  const key = `${defaultRegion} ${url}`;
-  const hit = urlCache.get(key);
-  if (hit !== undefined || urlCache.has(key)) return hit;
-  if (urlCache.size >= 1000) urlCache.clear();
+  // Clients send the same few URLs on every call; parsing showed up in profiles. By region,
+  // then URL: the request's own string is hashed once, where a joined key was built each time.
+  let byUrl = urlCache.get(defaultRegion);
+  if (byUrl === undefined) urlCache.set(defaultRegion, (byUrl = new Map()));
+  const hit = byUrl.get(url);
+  if (hit !== undefined) return hit ?? undefined;
+  if (byUrl.size >= 1000) byUrl.clear();
   const parsed = parseUrl(url, defaultRegion);
-  urlCache.set(key, parsed);
+  byUrl.set(url, parsed ?? null);
   return parsed;
 }
 
-const urlCache = new Map<string, { account: string; region: string; name: string } | undefined>();
+/** null: the URL names no queue. */
+const urlCache = new Map<string, Map<string, { account: string; region: string; name: string } | null>>();
 
 function parseUrl(url: string, defaultRegion: string): { account: string; region: string; name: string } | undefined {
   let path = url;
