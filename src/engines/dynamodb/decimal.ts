@@ -112,8 +112,43 @@ function sign(x: bigint): number {
   return x === 0n ? 0 : x > 0n ? 1 : -1;
 }
 
-/** Canonical text as {@link formatDecimal} writes it: no exponent, no leading or trailing zeros. */
-const CANONICAL = /^(-?)(0|[1-9]\d*)(?:\.(\d*[1-9]))?$/;
+/**
+ * Where the integer part of a canonical number's text ends (the `.` or the end), or -1 when
+ * the text is not canonical. Canonical is what {@link formatDecimal} writes (plus `-0`):
+ * `-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?`. A scan, not a regex: it runs on every sort-key
+ * comparison and every item size, and allocates nothing.
+ */
+function canonicalIntEnd(s: string): number {
+  const n = s.length;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  const first = s.charCodeAt(i);
+  if (first === 48) i++;
+  else if (first >= 49 && first <= 57) {
+    i++;
+    while (i < n && isDigit(s.charCodeAt(i))) i++;
+  } else return -1;
+  if (i === n) return i;
+  if (s.charCodeAt(i) !== 46 || i + 1 === n || s.charCodeAt(n - 1) === 48) return -1;
+  for (let j = i + 1; j < n; j++) if (!isDigit(s.charCodeAt(j))) return -1;
+  return i;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Orders the digit runs a[from, to) and b[from2, to2) as text (shorter first on a common prefix). */
+function compareRuns(a: string, from: number, to: number, b: string, from2: number, to2: number): number {
+  const n = Math.min(to - from, to2 - from2);
+  for (let k = 0; k < n; k++) {
+    const x = a.charCodeAt(from + k);
+    const y = b.charCodeAt(from2 + k);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  const la = to - from;
+  const lb = to2 - from2;
+  return la === lb ? 0 : la < lb ? -1 : 1;
+}
 
 /**
  * Compares two numbers given as text. Stored numbers are canonical, which makes this a string
@@ -122,27 +157,33 @@ const CANONICAL = /^(-?)(0|[1-9]\d*)(?:\.(\d*[1-9]))?$/;
  */
 export function compareNumberText(a: string, b: string): number {
   if (a === b) return 0;
-  const x = CANONICAL.exec(a);
-  const y = CANONICAL.exec(b);
-  if (!x || !y) return compareDecimal(parseDecimal(a), parseDecimal(b));
-  const negX = x[1] === '-';
-  if (negX !== (y[1] === '-')) return negX ? -1 : 1;
-  const ix = x[2]!;
-  const iy = y[2]!;
-  let c = ix.length !== iy.length ? (ix.length < iy.length ? -1 : 1) : ix < iy ? -1 : ix > iy ? 1 : 0;
-  if (c === 0) {
-    const fx = x[3] ?? '';
-    const fy = y[3] ?? '';
-    c = fx < fy ? -1 : fx > fy ? 1 : 0;
-  }
-  return negX ? -c : c;
+  const ea = canonicalIntEnd(a);
+  const eb = canonicalIntEnd(b);
+  if (ea < 0 || eb < 0) return compareDecimal(parseDecimal(a), parseDecimal(b));
+  const neg = a.charCodeAt(0) === 45;
+  if (neg !== (b.charCodeAt(0) === 45)) return neg ? -1 : 1;
+  const s = neg ? 1 : 0;
+  // Integer parts have no leading zeros: the longer is the larger; equal lengths compare by digits.
+  let c = ea !== eb ? (ea < eb ? -1 : 1) : compareRuns(a, s, ea, b, s, eb);
+  if (c === 0) c = compareRuns(a, Math.min(ea + 1, a.length), a.length, b, Math.min(eb + 1, b.length), b.length);
+  return neg ? -c : c;
 }
 
 /** Significant digits of a canonical number's text (falls back to parsing otherwise). */
 export function significantDigitsOfText(n: string): number {
-  const m = CANONICAL.exec(n);
-  if (!m) return significantDigits(parseDecimal(n));
-  if (m[2] === '0' && !m[3]) return 1;
-  const digits = (m[2] === '0' ? '' : m[2]!) + (m[3] ?? '');
-  return digits.replace(/^0+/, '').replace(/0+$/, '').length;
+  const e = canonicalIntEnd(n);
+  if (e < 0) return significantDigits(parseDecimal(n));
+  const s = n.charCodeAt(0) === 45 ? 1 : 0;
+  if (n.charCodeAt(s) === 48) {
+    if (e === n.length) return 1;
+    // 0.00xyz: the fraction's leading zeros do not count (canonical text has no trailing ones).
+    let i = e + 1;
+    while (n.charCodeAt(i) === 48) i++;
+    return n.length - i;
+  }
+  // A fraction ends in a non-zero digit, so every digit counts; an integer's trailing zeros do not.
+  if (e < n.length) return n.length - s - 1;
+  let end = n.length;
+  while (end > s + 1 && n.charCodeAt(end - 1) === 48) end--;
+  return end - s;
 }

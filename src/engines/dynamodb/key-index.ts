@@ -109,14 +109,18 @@ export class KeyIndex {
     return e !== undefined && this.#cmp(this.rangeOf(e), r) === 0 ? encodedOf(e) : undefined;
   }
 
-  /** Adds or replaces the item (given decoded, for its keys, and encoded, to keep). */
-  put(item: Item, enc: string): void {
-    if (!this.covers(item)) return;
+  /**
+   * Adds or replaces the item (given decoded, for its keys, and encoded, to keep); answers
+   * the encoded item it replaced, if any, so a write needs no second lookup to learn it.
+   */
+  put(item: Item, enc: string): string | undefined {
+    if (!this.covers(item)) return undefined;
     const token = keyToken(item[this.hashKey]!);
     if (this.#single) {
-      if (!this.#single.has(token)) { this.#size++; this.#sorted = undefined; }
+      const prev = this.#single.get(token);
+      if (prev === undefined) { this.#size++; this.#sorted = undefined; }
       this.#single.set(token, enc);
-      return;
+      return prev;
     }
     let p = this.#partitions.get(token);
     if (p === undefined) {
@@ -128,9 +132,10 @@ export class KeyIndex {
     const e: Entry = this.#tableKey ? { r, k: k!, v: enc } : enc;
     const i = this.#lowerBound(p.items, r, k);
     const at = p.items[i];
-    if (at !== undefined && this.#same(at, r, k)) { p.items[i] = e; return; }
+    if (at !== undefined && this.#same(at, r, k)) { p.items[i] = e; return encodedOf(at); }
     p.items.splice(i, 0, e);
     this.#size++;
+    return undefined;
   }
 
   #same(e: Entry, r: string, k: string | undefined): boolean {

@@ -15,8 +15,22 @@ export interface Token {
 
 const PUNCT = ['<>', '<=', '>=', '=', '<', '>', '(', ')', '[', ']', ',', '.', '+', '-'];
 
-function isWordChar(c: string): boolean {
-  return /[A-Za-z0-9_]/.test(c);
+// Character classes by char code (ASCII ranges; every request's expressions pass here).
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isWordStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+function isWordChar(c: number): boolean {
+  return isWordStart(c) || isDigit(c);
+}
+
+/** What `\s` matches: ASCII blanks directly, anything above ASCII through the regex. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(String.fromCharCode(c)));
 }
 
 /** Splits an expression into tokens; `kind` names the expression in errors ("ConditionExpression"). */
@@ -24,23 +38,24 @@ export function tokenize(src: string, kind: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   while (i < src.length) {
+    const code = src.charCodeAt(i);
+    if (isSpace(code)) { i++; continue; }
     const c = src[i]!;
-    if (/\s/.test(c)) { i++; continue; }
     const start = i;
     if (c === '#' || c === ':') {
       i++;
-      while (i < src.length && isWordChar(src[i]!)) i++;
+      while (i < src.length && isWordChar(src.charCodeAt(i))) i++;
       if (i === start + 1) throw syntaxError(kind, src, [...out, { kind: 'punct', text: c, pos: start }], out.length);
       out.push({ kind: c === '#' ? 'attrName' : 'attrValue', text: src.slice(start, i), pos: start });
       continue;
     }
-    if (/[0-9]/.test(c)) {
-      while (i < src.length && /[0-9]/.test(src[i]!)) i++;
+    if (isDigit(code)) {
+      while (i < src.length && isDigit(src.charCodeAt(i))) i++;
       out.push({ kind: 'index', text: src.slice(start, i), pos: start });
       continue;
     }
-    if (/[A-Za-z_]/.test(c)) {
-      while (i < src.length && isWordChar(src[i]!)) i++;
+    if (isWordStart(code)) {
+      while (i < src.length && isWordChar(src.charCodeAt(i))) i++;
       out.push({ kind: 'name', text: src.slice(start, i), pos: start });
       continue;
     }

@@ -106,7 +106,7 @@ export const batchWriteItem: Handler = (input, ctx) => {
       (unprocessed[name] ??= []).push(w);
       continue;
     }
-    const plan = w.PutRequest ? planPut(ctx, t, w.PutRequest.Item, undefined, size) : planDelete(ctx, t, w.DeleteRequest!.Key);
+    const plan = w.PutRequest ? planPut(ctx, t, w.PutRequest.Item, undefined, size, false) : planDelete(ctx, t, w.DeleteRequest!.Key);
     const sizes = planSizes(plan);
     const u = writeUnits(Math.max(sizes.old, sizes.next));
     // A provisioned table out of capacity leaves the write unprocessed, to be retried.

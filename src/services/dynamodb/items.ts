@@ -24,7 +24,7 @@ function returnValues(input: Record<string, unknown>, allowed: string[]): string
 
 /** Runs a plan, answering a failed condition as AWS does (with the old item when asked). */
 function run(ctx: ServiceContext, input: Record<string, unknown>, t: TableRecord, key: Item, plan: () => WritePlan): WritePlan {
-  assertUnlocked(ctx, t, primaryToken(t, key));
+  assertUnlocked(ctx, t, key);
   let p: WritePlan;
   try {
     p = plan();
@@ -51,7 +51,7 @@ export const putItem: Handler = (input, ctx) => {
   const size = checkPutItem(t, item);
   const ex = readExpressions(input, ['condition']);
   throttle(ctx, t, 'write', writeUnits(size));
-  const p = run(ctx, input, t, item, () => planPut(ctx, t, item, ex.condition, size));
+  const p = run(ctx, input, t, item, () => planPut(ctx, t, item, ex.condition, size, rv === 'ALL_OLD'));
   return { ...(rv === 'ALL_OLD' && p.old ? { Attributes: p.old } : {}), ...writeCapacity(ctx, input, p) };
 };
 

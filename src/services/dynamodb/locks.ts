@@ -16,7 +16,8 @@
  */
 import { AwsError } from '../../core/errors.js';
 import type { Clock } from '../../core/clock.js';
-import { dynamoState, type DynamoState, type TableRecord } from './store.js';
+import { dynamoState, primaryToken, type DynamoState, type TableRecord } from './store.js';
+import type { Item } from '../../engines/dynamodb/index.js';
 import type { Stores } from '../../core/store.js';
 
 export const CONFLICT_MESSAGE = 'Transaction is ongoing for the item';
@@ -45,16 +46,22 @@ export function commitDelayMs(tables: TableRecord[]): number {
   return ms;
 }
 
+/**
+ * Transactions holding locks right now, in every app of the process. Zero in the common case:
+ * then no item is locked, and a write learns it without finding its state or building an id.
+ */
+let holding = 0;
+
 /** Whether an ongoing transaction holds the item. */
 export function isLocked(f: { stores: Stores }, t: TableRecord, token: string): boolean {
-  // No transaction holds anything in the common case: no lock id to build.
+  if (holding === 0) return false;
   const held = locksOf.get(dynamoState(f.stores, t.account, t.region));
   return held !== undefined && held.size > 0 && held.has(lockId(t, token));
 }
 
-/** For single-item writes: refuses an item an ongoing transaction holds. */
-export function assertUnlocked(f: { stores: Stores }, t: TableRecord, token: string): void {
-  if (isLocked(f, t, token)) throw new AwsError('TransactionConflictException', CONFLICT_MESSAGE, 400);
+/** For single-item writes: refuses the item under `key` when an ongoing transaction holds it. */
+export function assertUnlocked(f: { stores: Stores }, t: TableRecord, key: Item): void {
+  if (holding > 0 && isLocked(f, t, primaryToken(t, key))) throw new AwsError('TransactionConflictException', CONFLICT_MESSAGE, 400);
 }
 
 /**
@@ -65,6 +72,7 @@ export function holdForCommit(f: { stores: Stores; clock: Clock }, items: Array<
   const tx = `tx-${++txCounter}`;
   const held = items.map(({ t, token }) => ({ map: locks(f.stores, t), id: lockId(t, token) }));
   for (const h of held) h.map.set(h.id, tx);
+  holding++;
   return new Promise<void>((resolve, reject) => {
     f.clock.setTimer(() => {
       try {
@@ -74,6 +82,7 @@ export function holdForCommit(f: { stores: Stores; clock: Clock }, items: Array<
         reject(e);
       } finally {
         for (const h of held) if (h.map.get(h.id) === tx) h.map.delete(h.id);
+        holding--;
       }
     }, ms);
   });

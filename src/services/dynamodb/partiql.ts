@@ -45,7 +45,7 @@ function planWrite(ctx: ServiceContext, s: Statement): { plan: WritePlan; return
   const t = requireTable(ctx, s.table);
   if (s.kind === 'insert') {
     checkPutItem(t, s.item);
-    assertUnlocked(ctx, t, primaryToken(t, s.item));
+    assertUnlocked(ctx, t, s.item);
     const notThere: Condition = { kind: 'function', name: 'attribute_not_exists', args: [{ kind: 'path', path: [t.keySchema[0]!.AttributeName] }] };
     try {
       return { plan: planPut(ctx, t, s.item, notThere) };
@@ -55,7 +55,7 @@ function planWrite(ctx: ServiceContext, s: Statement): { plan: WritePlan; return
     }
   }
   const { key, rest } = itemKey(t, s.where);
-  assertUnlocked(ctx, t, primaryToken(t, key));
+  assertUnlocked(ctx, t, key);
   if (s.kind === 'delete') return { plan: planDelete(ctx, t, key, rest), returning: s.returning };
   // UPDATE changes an existing item only.
   const exists: Condition = { kind: 'function', name: 'attribute_exists', args: [{ kind: 'path', path: [t.keySchema[0]!.AttributeName] }] };

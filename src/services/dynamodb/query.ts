@@ -122,13 +122,15 @@ function respond(ctx: ServiceContext, input: Record<string, unknown>, s: Source,
     return filter.projection ? project(base, filter.projection) : base;
   };
   const units = readUnits(w.bytes, input['ConsistentRead'] === true);
-  return {
-    ...(select === 'COUNT' ? {} : { Items: indexPaths || filter.projection ? matched.map(shape) : matched }),
-    Count: matched.length,
-    ScannedCount: w.scanned,
-    ...(w.last ? { LastEvaluatedKey: lastKey(s, w.last) } : {}),
-    ...consumed(ctx, input, s.t, units, 'read'),
-  };
+  // Built member by member (no spread copies): this runs for every page.
+  const out: Record<string, unknown> = {};
+  if (select !== 'COUNT') out['Items'] = indexPaths || filter.projection ? matched.map(shape) : matched;
+  out['Count'] = matched.length;
+  out['ScannedCount'] = w.scanned;
+  if (w.last) out['LastEvaluatedKey'] = lastKey(s, w.last);
+  const capacity = consumed(ctx, input, s.t, units, 'read')['ConsumedCapacity'];
+  if (capacity !== undefined) out['ConsumedCapacity'] = capacity;
+  return out;
 }
 
 function checkLimit(input: Record<string, unknown>): number | undefined {

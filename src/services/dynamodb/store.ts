@@ -172,14 +172,20 @@ export function encodeFor(t: TableRecord, item: Item, size = itemSize(item)): st
 }
 
 function putStored(rt: TableRuntime, t: TableRecord, item: Item, enc: string): void {
-  rt.primary.put(item, enc);
+  // The table's own index replaces what was under the key in the same lookup.
+  const prev = rt.primary.put(item, enc);
+  if (prev !== undefined) rt.bytes -= encodedSize(prev);
   for (const ix of rt.indexes.values()) ix.put(item, enc);
   rt.bytes += encodedSize(enc);
 }
 
-/** Stores an item (replacing `old`, the item now under its key, if any). */
+/**
+ * Stores an item. `old` is the item now under its key, if any; it is needed (decoded) only
+ * to take it out of secondary indexes, whose keys may differ: the table's own index replaces
+ * it in place.
+ */
 export function storeItem(rt: TableRuntime, t: TableRecord, token: string, old: Item | undefined, next: Item, size = itemSize(next)): void {
-  if (old) unindex(rt, old);
+  if (old && rt.indexes.size) for (const ix of rt.indexes.values()) ix.remove(old);
   const enc = encodeFor(t, next, size);
   putStored(rt, t, next, enc);
   rt.durable?.set(token, enc);

@@ -13,6 +13,7 @@ import {
 import type { StreamRecord } from '../../engines/dynamodb/stream-events.js';
 import { engineCall, validation } from './errors.js';
 import { checkUpdatedItem } from './item-checks.js';
+import { encodedSize } from '../../engines/dynamodb/codec.js';
 import { dynamoState, getStored, primaryToken, removeItem, storeItem, tableRuntime, type TableRecord } from './store.js';
 import { publishChange } from './stream-publish.js';
 
@@ -27,9 +28,13 @@ export class ConditionFailed extends Error {
 export interface WritePlan {
   table: TableRecord;
   token: string;
+  /**
+   * The item under the key before the write. A put that needs nothing of it (see
+   * {@link planPut}) leaves it out and gives only `oldSize`.
+   */
   old?: Item;
   next?: Item;
-  /** Item sizes when already known (computed once per write). */
+  /** Item sizes when already known (computed once per write); `oldSize` 0 or absent: there was no item. */
   oldSize?: number;
   nextSize?: number;
 }
@@ -46,18 +51,35 @@ export function storedEntry(f: { stores: Stores }, t: TableRecord, key: Item): {
 
 /** The sizes of a plan's old and new item (0 when absent). */
 export function planSizes(p: WritePlan): { old: number; next: number } {
-  return { old: p.old ? p.oldSize ?? itemSize(p.old) : 0, next: p.next ? p.nextSize ?? itemSize(p.next) : 0 };
+  return { old: p.oldSize ?? (p.old ? itemSize(p.old) : 0), next: p.next ? p.nextSize ?? itemSize(p.next) : 0 };
 }
 
 function check(cond: Condition | undefined, old: Item | undefined): void {
   if (cond && !engineCall(() => evaluate(cond, old ?? {}))) throw new ConditionFailed(old);
 }
 
-/** `size`: the item's size, when the caller has checked it already. */
-export function planPut(f: { stores: Stores }, t: TableRecord, item: Item, cond?: Condition, size?: number): WritePlan {
+/**
+ * Whether committing a write to `t` reads the item it replaces: a stream record carries it
+ * (or tells INSERT from MODIFY), secondary indexes drop its entries, replication may send it.
+ */
+function commitReadsOld(t: TableRecord): boolean {
+  return t.stream?.enabled === true || t.lsis.length > 0 || t.gsis.length > 0 || t.replicas.length > 0;
+}
+
+/**
+ * `size`: the item's size, when the caller has checked it already. `wantOld`: the caller
+ * answers the old item (ReturnValues ALL_OLD). Otherwise an unconditional put on a table
+ * whose commit reads nothing of the old item leaves it encoded (only its size is kept).
+ */
+export function planPut(f: { stores: Stores }, t: TableRecord, item: Item, cond?: Condition, size?: number, wantOld = true): WritePlan {
+  const token = primaryToken(t, item);
+  if (!cond && !wantOld && !commitReadsOld(t)) {
+    const enc = tableRuntime(f.stores, t).primary.get(item);
+    return { table: t, token, oldSize: enc === undefined ? undefined : encodedSize(enc), next: item, nextSize: size };
+  }
   const old = storedEntry(f, t, item);
   check(cond, old?.item);
-  return { table: t, token: primaryToken(t, item), old: old?.item, oldSize: old?.size, next: item, nextSize: size };
+  return { table: t, token, old: old?.item, oldSize: old?.size, next: item, nextSize: size };
 }
 
 export function planDelete(f: { stores: Stores }, t: TableRecord, key: Item, cond?: Condition): WritePlan {
