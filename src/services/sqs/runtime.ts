@@ -24,11 +24,18 @@ export interface MessageCounts {
   delayed: number;
 }
 
+/** Read access to a queue's messages by id, in arrival order. */
+export interface MessageIndex {
+  readonly size: number;
+  get(id: string): MessageRecord | undefined;
+  values(): IterableIterator<MessageRecord>;
+}
+
 /** The in-memory index of one queue (see the module comment). */
 export class QueueRuntime {
   readonly fifo: boolean;
-  /** Messages by id, in arrival order. */
-  readonly messages = new Map<string, MessageRecord>();
+  /** Messages by id, in arrival order: a view of the heap entries, so a message costs one map entry, not two. */
+  readonly messages: MessageIndex;
   /** FIFO: each group's messages in arrival order. */
   readonly groups = new Map<string, MessageRecord[]>();
   /**
@@ -50,16 +57,22 @@ export class QueueRuntime {
   // for standard queues, those that became visible, oldest first. Receives and long-poll
   // wake-ups then cost O(log n) however many messages are in flight.
   #due = new TimerHeap<Due>();
+  /** Every message's heap entry by id, in arrival order (in the heap or not). */
   #entries = new Map<string, Due>();
   #ready: Due[] = [];
   #readyHead = 0;
 
   constructor(fifo: boolean) {
     this.fifo = fifo;
+    const entries = this.#entries;
+    this.messages = {
+      get size() { return entries.size; },
+      get: (id) => entries.get(id)?.m,
+      *values() { for (const e of entries.values()) yield e.m; },
+    };
   }
 
   add(m: MessageRecord): void {
-    this.messages.set(m.id, m);
     this.touch(m);
     if (this.fifo && m.groupId !== undefined) {
       let g = this.groups.get(m.groupId);
@@ -70,9 +83,9 @@ export class QueueRuntime {
   }
 
   remove(m: MessageRecord): void {
-    if (!this.messages.delete(m.id)) return;
     const e = this.#entries.get(m.id);
-    if (e) this.#due.remove(e);
+    if (e === undefined) return;
+    this.#due.remove(e);
     this.#entries.delete(m.id);
     if (this.fifo && m.groupId !== undefined) {
       const g = this.groups.get(m.groupId);
@@ -87,7 +100,6 @@ export class QueueRuntime {
   }
 
   clear(): void {
-    this.messages.clear();
     this.#due.clear();
     this.#entries.clear();
     this.#ready = [];
@@ -141,7 +153,7 @@ export class QueueRuntime {
 
   counts(now: number): MessageCounts {
     const c: MessageCounts = { visible: 0, inFlight: 0, delayed: 0 };
-    for (const m of this.messages.values()) {
+    for (const { m } of this.#entries.values()) {
       if (m.visibleAtMs <= now) c.visible++;
       else if (m.receiveCount > 0) c.inFlight++;
       else c.delayed++;
