@@ -6,7 +6,7 @@
  * an acknowledged write survives a crash. Reads stream from the file; checksums and MD5 of a
  * file are taken in one pass over it.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, hash as digestOnce, randomUUID } from 'node:crypto';
 import {
   closeSync, copyFileSync, fsyncSync, linkSync, mkdirSync, mkdtempSync, openSync, readSync, renameSync, rmSync, unlinkSync, writeSync,
 } from 'node:fs';
@@ -169,7 +169,8 @@ export function scanFile(path: string, fn: (piece: Buffer) => void, start = 0, s
 
 /** The MD5 of some bytes (taken on arrival for a spooled upload). */
 export function md5Of(b: Bytes): Buffer {
-  if (Buffer.isBuffer(b)) return createHash('md5').update(b).digest();
+  // One call into OpenSSL for a body in memory: a Hash object costs more than a small body's MD5.
+  if (Buffer.isBuffer(b)) return digestOnce('md5', b, 'buffer') as unknown as Buffer;
   if (b.md5) return b.md5;
   const h = createHash('md5');
   scanFile(b.path, (p) => h.update(p));
