@@ -16,12 +16,28 @@ const MAX_POLICY_BYTES = 20 * 1024;
 
 /** The table an ARN (table, index or stream) belongs to, in its owner's state. */
 export function tableOfArn(stores: ServiceContext['stores'], arn: string): { state: DynamoState; table: TableRecord } | undefined {
-  const m = ARN.exec(arn);
+  const m = parsedArn(arn);
   if (!m) return undefined;
-  const state = dynamoState(stores, m[2]!, m[1]!);
-  const table = state.tables.get(m[3]!);
+  const state = dynamoState(stores, m.account, m.region);
+  const table = state.tables.get(m.name);
   return table ? { state, table } : undefined;
 }
+
+interface ParsedArn { region: string; account: string; name: string }
+
+/**
+ * The parts of a table ARN. The authorizer asks for the policy of the same table's ARN on
+ * every call: the last answer is kept (a pure function of the text, so never stale).
+ */
+function parsedArn(arn: string): ParsedArn | undefined {
+  if (arn === lastArn) return lastParsed;
+  const m = ARN.exec(arn);
+  lastArn = arn;
+  lastParsed = m ? { region: m[1]!, account: m[2]!, name: m[3]! } : undefined;
+  return lastParsed;
+}
+let lastArn = '';
+let lastParsed: ParsedArn | undefined;
 
 function target(ctx: ServiceContext, arn: unknown): { state: DynamoState; table: TableRecord } {
   const s = String(arn ?? '');

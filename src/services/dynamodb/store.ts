@@ -105,8 +105,14 @@ export function dynamoState(stores: Stores, account: string, region: string): Dy
 }
 
 export function tableArn(account: string, region: string, name: string): string {
-  return `arn:aws:dynamodb:${region}:${account}:table/${name}`;
+  // Every call names its table's ARN for authorization: the last one is kept, so the same
+  // string (already flat, compared by identity) serves the calls that follow.
+  if (name !== arnOf.name || account !== arnOf.account || region !== arnOf.region) {
+    arnOf = { account, region, name, arn: `arn:aws:dynamodb:${region}:${account}:table/${name}` };
+  }
+  return arnOf.arn;
 }
+let arnOf = { account: '', region: '', name: '', arn: '' };
 
 export function hashKeyOf(schema: KeySchemaElement[]): string {
   return schema.find((k) => k.KeyType === 'HASH')!.AttributeName;
