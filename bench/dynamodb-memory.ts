@@ -6,8 +6,8 @@
  *
  * `memory` loads `--items` items of 200 bytes (as DynamoDB sizes them) with PutItem into a
  * table of 10,000 partitions (`--hash-only`: a table without sort key, one item per partition) and prints the heap (heapUsed + external) they cost per raw byte.
- * `ops` times PutItem, GetItem and Query (100-item pages) handler calls in CPU µs per call (best of
- * ten rounds of `--ops`/10 calls each).
+ * `ops` times PutItem, GetItem, Query (100-item pages) and BatchWriteItem (25 puts, as the bulk load
+ * sends them) handler calls in CPU µs per call (best of ten rounds of `--ops`/10 calls each).
  */
 import { Drydock } from '../src/gateway/app.js';
 import { rootPrincipal } from '../src/core/identity.js';
@@ -79,6 +79,9 @@ export async function ops(n: number, only?: string): Promise<Record<string, numb
     GetItem: (i) => h['GetItem']!({ TableName: 'bench', Key: { pk: { S: `g${i % 1000}` }, sk: { N: '0' } } }, ctx),
     'Query (100)': (i) => h['Query']!({ TableName: 'bench', KeyConditionExpression: 'pk = :p AND sk >= :s', Limit: 100,
       ExpressionAttributeValues: { ':p': { S: 'q' }, ':s': { N: String((i * 100) % 400) } } }, ctx),
+    // The bulk load's request: 25 puts into 10,000 partitions (new items, then overwrites).
+    'BatchWriteItem (25)': (i) => h['BatchWriteItem']!({ RequestItems: { bench: Array.from({ length: 25 }, (_, j) => ({
+      PutRequest: { Item: item(`l${(i * 25 + j) % 10_000}`, (i * 25 + j) % 100_000) } })) } }, ctx),
   };
   const out: Record<string, number> = {};
   // CPU time (not wall time, which other processes on a shared machine stretch), fastest of ten rounds.
