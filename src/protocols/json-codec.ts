@@ -1,5 +1,5 @@
 import type { Member, ServiceModel, Shape } from './model.js';
-import { mergedTraits, shapeOf } from './model.js';
+import { mergedTraits, shapeOf, withoutRequired } from './model.js';
 import type { Problems, TimestampFormat } from './values.js';
 import {
   checkRequired, formatTimestamp, fromBase64, memberPath, parseBoolean, parseNumber, parseTimestamp,
@@ -26,7 +26,7 @@ export function readJson(
   model: ServiceModel, shapeId: string, value: unknown, path: string, s: JsonSettings, problems: Problems, topRequired = true,
 ): unknown {
   const shape = shapeOf(model, shapeId);
-  return read(model, topRequired ? shape : { ...shape, required: undefined }, value, path, s, problems, 0);
+  return read(model, topRequired ? shape : withoutRequired(shape), value, path, s, problems, 0);
 }
 
 /** Deeper than any AWS API nests (DynamoDB allows 32 levels of attribute values). */

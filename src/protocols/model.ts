@@ -120,13 +120,24 @@ export function shapeOf(model: ServiceModel, id: string): Shape {
   return s;
 }
 
-/** Member traits over target traits, as Smithy applies them. */
+/** Member traits over target traits, as Smithy applies them (merged once per member: models never change). */
 export function mergedTraits(model: ServiceModel, m: Member): Traits {
   const t = shapeOf(model, m.target).traits;
   if (!t) return m.traits ?? {};
   if (!m.traits) return t;
-  return { ...t, ...m.traits };
+  let merged = mergedCache.get(m);
+  if (!merged) mergedCache.set(m, merged = Object.assign({}, t, m.traits));
+  return merged;
 }
+const mergedCache = new WeakMap<Member, Traits>();
+
+/** The shape without its `required` list, for a top structure whose required members the caller checks (made once per shape). */
+export function withoutRequired(shape: Shape): Shape {
+  let s = unrequired.get(shape);
+  if (!s) unrequired.set(shape, s = Object.assign({}, shape, { required: undefined }));
+  return s;
+}
+const unrequired = new WeakMap<Shape, Shape>();
 
 /** The error shape of a code in this service, if the model declares it. */
 export function errorShape(model: ServiceModel, code: string): Shape | undefined {

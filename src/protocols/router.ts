@@ -112,9 +112,11 @@ function s3PathStyle(path: string): { bucket?: string; path: string } {
   return { bucket, path: m[2] ?? '/' };
 }
 
+// Fills the fresh route in place: on Node 20 an object literal that opens with a spread and
+// adds more properties is about ten times slower than assigning them.
 function withS3(route: RouteResult, hostBucket: string | undefined, path: string): RouteResult {
-  if (hostBucket) return { ...route, bucket: hostBucket, path };
-  return { ...route, ...s3PathStyle(path) };
+  if (hostBucket) { route.bucket = hostBucket; route.path = path; return route; }
+  return Object.assign(route, s3PathStyle(path));
 }
 
 /** Routes a request to a service; S3 takes what nothing else identifies. */

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { XMLParser as XMLParserType } from 'fast-xml-parser';
 import type { Member, ServiceModel, Shape, Traits } from './model.js';
-import { mergedTraits, shapeOf } from './model.js';
+import { mergedTraits, shapeOf, withoutRequired } from './model.js';
 import type { Problems } from './values.js';
 import {
   checkRequired, formatTimestamp, fromBase64, memberPath, parseBoolean, parseNumber, parseTimestamp, SerdeError, toBuffer,
@@ -92,7 +92,10 @@ function element(model: ServiceModel, name: string, m: Member, v: unknown): stri
     case 'list': {
       const list = v as unknown[];
       const mm = shape.member!;
-      if (traits.xmlFlattened) return list.map((e) => element(model, name, { ...mm, traits: { ...mm.traits, xmlName: name } }, e)).join('');
+      if (traits.xmlFlattened) {
+        const flat: Member = Object.assign({}, mm, { traits: Object.assign({}, mm.traits, { xmlName: name }) });
+        return list.map((e) => element(model, name, flat, e)).join('');
+      }
       const inner = mm.traits?.xmlName ?? 'member';
       return `<${name}${ns}>${list.map((e) => element(model, inner, mm, e)).join('')}</${name}>`;
     }
@@ -183,7 +186,7 @@ function textOf(v: unknown): string {
  */
 export function readXml(model: ServiceModel, shapeId: string, node: unknown, path: string, problems: Problems, topRequired = true): unknown {
   const shape = shapeOf(model, shapeId);
-  return readNode(model, topRequired ? shape : { ...shape, required: undefined }, {}, node, path, problems);
+  return readNode(model, topRequired ? shape : withoutRequired(shape), {}, node, path, problems);
 }
 
 function readNode(model: ServiceModel, shape: Shape, traits: Traits, node: unknown, path: string, problems: Problems): unknown {

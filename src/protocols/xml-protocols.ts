@@ -139,7 +139,7 @@ export class RestXmlProtocol implements Protocol {
     const op = model.operations[operation]!;
     const shape = shapeOf(model, op.output);
     const bound = writeBoundMembers(model, shape, output, op.traits?.http?.[2] ?? 200);
-    const headers: Record<string, string> = { ...this.#idHeaders(model, rc), ...bound.headers };
+    const headers: Record<string, string> = Object.assign(this.#idHeaders(model, rc), bound.headers);
     let body: WireResponse['body'] = '';
     if (bound.payloadMember) {
       const m = shape.members![bound.payloadMember]!;
@@ -180,7 +180,7 @@ export class RestXmlProtocol implements Protocol {
   serializeError(model: ServiceModel, err: AwsError, rc: ResponseContext): WireResponse {
     const { shapeId, values } = errorMembers(model, err);
     const bound = shapeId ? writeBoundMembers(model, shapeOf(model, shapeId), values, 0).headers : {};
-    const headers: Record<string, string> = { ...this.#idHeaders(model, rc), 'content-type': 'application/xml', ...bound, ...err.headers };
+    const headers: Record<string, string> = Object.assign(this.#idHeaders(model, rc), { 'content-type': 'application/xml' }, bound, err.headers);
     const status = errorStatus(model, err);
     // HEAD responses carry no body; clients read the status alone.
     if (rc.method === 'HEAD') return { status, headers, body: '' };
