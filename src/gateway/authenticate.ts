@@ -152,7 +152,8 @@ function verified(ctx: RequestContext, app: Drydock, parsed: ParsedAuth): void {
       decoded = whole;
     }
     if (!decoded.ok) throw problemError(ctx, decoded.problem);
-    ctx.wire = { ...ctx.wire, body, headers: { ...ctx.wire.headers, ...decoded.trailers } };
+    // Object.assign rather than literals opening with a spread (about ten times slower on Node 20).
+    ctx.wire = Object.assign({}, ctx.wire, { body, headers: Object.assign({}, ctx.wire.headers, decoded.trailers) });
   }
   if (cred.expiration && cred.expiration.getTime() <= app.clock.nowMs()) {
     throw new AwsError('ExpiredToken', 'The security token included in the request is expired', 400);

@@ -167,7 +167,7 @@ function invoke(ctx: RequestContext, app: Drydock, def: ServiceDefinition | null
     principal: ctx.principal!, accessKeyId: ctx.accessKeyId, sourceIp: ctx.http.sourceIp ?? '127.0.0.1',
     endpoint: app.endpoint, clock: app.clock, stores: app.stores, meter: app.meter, bus: app.bus,
     faults: app.faults, identities: app.identities, ports: app.ports,
-    call: (c) => app.call(c.principal ? { ...c, principal: c.principal, region: c.region ?? sc.region }
+    call: (c) => app.call(c.principal ? Object.assign({}, c, { principal: c.principal, region: c.region ?? sc.region })
       : { principal: sc.principal, accessKeyId: sc.accessKeyId, sourceIp: sc.sourceIp, ...c, region: c.region ?? sc.region }),
   };
   const out = handler(ctx.input ?? {}, sc);
@@ -200,7 +200,7 @@ function corsHeaders(ctx: RequestContext, app: Drydock): void | Promise<void> {
 async function addCorsHeaders(ctx: RequestContext, app: Drydock, a: { origin: string; bucket: string; response: WireResponse }): Promise<void> {
   const s3 = await import('../services/s3/index.js');
   const extra = s3.corsHeaders(app.stores, a.bucket, a.origin, ctx.http.method);
-  if (extra) ctx.response = { ...a.response, headers: { ...a.response.headers, ...extra } };
+  if (extra) ctx.response = Object.assign({}, a.response, { headers: Object.assign({}, a.response.headers, extra) });
 }
 
 function audit(ctx: RequestContext, app: Drydock): void {
