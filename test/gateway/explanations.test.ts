@@ -27,3 +27,19 @@ test('the log keeps the last `limit` requests, words decisions only when read, n
   log.record(decision('r7', 'svc:Op7', worded));
   assert.deepEqual(log.latest(10).map((e) => e.action), ['svc:Op7']);
 });
+
+test('refusals outlive allowed decisions: only the last `allowedLimit` requests keep their allowed ones', () => {
+  const worded = { n: 0 };
+  const log = new ExplanationLog(4, 2);
+  log.record({ ...decision('d1', 'svc:Denied', worded), decision: 'ExplicitDeny' });
+  for (let i = 1; i <= 3; i++) log.record(decision(`a${i}`, `svc:Allowed${i}`, worded));
+  // A call allowed on its first resource and refused on its second keeps both, in order.
+  log.record(decision('m1', 'svc:First', worded));
+  log.record({ ...decision('m1', 'svc:Second', worded), decision: 'ImplicitDeny' });
+  assert.equal(log.get('a1'), undefined);
+  assert.equal(log.get('a2'), undefined);
+  assert.deepEqual(log.get('d1')!.map((e) => e.decision), ['ExplicitDeny']);
+  assert.deepEqual(log.get('m1')!.map((e) => e.action), ['svc:First', 'svc:Second']);
+  assert.deepEqual(log.latest(10).map((e) => e.action), ['svc:Second', 'svc:First', 'svc:Allowed3', 'svc:Denied']);
+  assert.equal(worded.n, 7);
+});
