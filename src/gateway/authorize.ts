@@ -255,15 +255,45 @@ export function authorize(ctx: RequestContext, app: Drydock): void | Promise<voi
   // is allowed everything: skip the evaluation (the common case with test/test).
   // So is one whose resource policy could only add permissions: not required to allow (as a
   // KMS key policy is) and without a Deny statement (a function policy from AddPermission).
+  // So is one whose required policy (a KMS key policy) has no Deny and, without conditions,
+  // allows the account's root this action on every resource: the default key policy.
   const own = (arn: string) => ownerOf(arn, ctx.account) === ctx.account;
-  const cannotRestrict = (arn: string) => {
-    const info = app.ports.resourcePolicies.get(prefix)?.(arn);
+  const cannotRestrict = (r: ResourceRef) => {
+    const info = app.ports.resourcePolicies.get(prefix)?.(r.arn);
     // The policy knows the owner even where the ARN does not (S3 bucket ARNs name no account).
-    return !info || (info.account === ctx.account && !info.required && onlyAllows(info, arn));
+    if (!info) return true;
+    if (info.account !== ctx.account) return false;
+    return info.required ? allowsRootOutright(info, r.arn, r.action ?? callAction, prefix, ctx.account) : onlyAllows(info, r.arn);
   };
-  if (unrestrictedRoot(ctx, app) && refs.every((r) => own(r.arn) && (r.arn === '*' || cannotRestrict(r.arn)))) return;
+  if (unrestrictedRoot(ctx, app) && refs.every((r) => own(r.arn) && (r.arn === '*' || cannotRestrict(r)))) return;
   if (!engine) return loadEngine().then(() => decide(ctx, app, refs, callAction));
   decide(ctx, app, refs, callAction);
+}
+
+/**
+ * Whether a policy with Allow statements only has one that, without conditions or Not-
+ * elements, gives `action` on every resource to the root of `account` (known once the engine
+ * has loaded). The root of a standalone account is then allowed whatever else it says.
+ */
+function allowsRootOutright(info: ResourcePolicyInfo, arn: string, action: string, prefix: string, account: string): boolean {
+  if (!engine) return false;
+  let statements;
+  try {
+    statements = compile({ id: info.id ?? arn, name: 'resource policy', document: info.document }, info.kind ?? 'key').statements;
+  } catch {
+    return false;
+  }
+  if (!statements.every((st) => st.effect === 'Allow')) return false;
+  const lower = action.toLowerCase();
+  const root = rootPrincipals.get(account) ?? rootPrincipals.set(account, rootPrincipal(account)).get(account)!;
+  return statements.some((st) => !st.notAction && !st.notResource && !st.notPrincipal && st.conditions.length === 0
+    && st.resources !== undefined && st.resources.some((r) => r.matchesAll)
+    && st.actions.test(lower, prefix) && st.principals?.match(root) === 'direct');
+}
+const rootPrincipals = new Map<string, RequestPrincipal>();
+function rootPrincipal(account: string): RequestPrincipal {
+  const arn = `arn:aws:iam::${account}:root`;
+  return { type: 'root', arn, account, userId: account };
 }
 
 /** Whether a resource policy has Allow statements only (known once the engine has loaded). */
@@ -283,6 +313,7 @@ function decide(ctx: RequestContext, app: Drydock, refs: ResourceRef[], callActi
     const action = ref.action ?? callAction;
     const request = authzRequest(ctx, app, action, ref.arn);
     if (ref.context) Object.assign(request.context, ref.context);
+    if (ref.encryptionContext) kmsContextKeys(request.context, ref.encryptionContext);
     const decision = federatedWithoutPolicy(ctx) ?? evaluate(request);
     const grantId = grantLifts(ctx, app, ref, decision);
     const lines = () => grantId ? [...explainDecision(decision), `  Allow by grant \`${grantId}\``] : explainDecision(decision);
@@ -299,6 +330,19 @@ function decide(ctx: RequestContext, app: Drydock, refs: ResourceRef[], callActi
       throw denialError(ctx, message);
     }
   }
+}
+
+/**
+ * KMS's condition keys for a call that carries an encryption context: one
+ * `kms:EncryptionContext:<key>` per pair, and `kms:EncryptionContextKeys`.
+ */
+function kmsContextKeys(context: Record<string, ContextValue>, encryptionContext: Record<string, string>): void {
+  const keys: string[] = [];
+  for (const k in encryptionContext) {
+    context[`kms:EncryptionContext:${k}`] = encryptionContext[k]!;
+    keys.push(k);
+  }
+  context['kms:EncryptionContextKeys'] = keys;
 }
 
 /** One action on one resource for a caller a front door authenticated (function URLs, execute-api), recorded for `drydock explain`. */

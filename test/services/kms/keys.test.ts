@@ -192,6 +192,20 @@ test('the key policy is enforced by the gateway: an explicit deny stops even the
   await kms().send(new DescribeKeyCommand({ KeyId: k.Arn }));
 });
 
+test('a key policy that gives the root only some actions, or only under a condition, restricts the root to them', async () => {
+  const root = 'arn:aws:iam::000000000000:root';
+  const policy = (statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+  const k = (await kms().send(new CreateKeyCommand({}))).KeyMetadata!;
+  const admin = { Sid: 'admin', Effect: 'Allow', Principal: { AWS: root }, Action: ['kms:PutKeyPolicy', 'kms:DescribeKey'], Resource: '*' };
+  await kms().send(new PutKeyPolicyCommand({ KeyId: k.KeyId, Policy: policy([admin]), BypassPolicyLockoutSafetyCheck: true }));
+  await rejectsWith(kms().send(new EncryptCommand({ KeyId: k.Arn, Plaintext: enc('x') })), 'AccessDeniedException');
+  const withContext = { Sid: 'use', Effect: 'Allow', Principal: { AWS: root }, Action: 'kms:*', Resource: '*', Condition: { StringEquals: { 'kms:EncryptionContext:app': 'billing' } } };
+  await kms().send(new PutKeyPolicyCommand({ KeyId: k.KeyId, Policy: policy([admin, withContext]), BypassPolicyLockoutSafetyCheck: true }));
+  await rejectsWith(kms().send(new EncryptCommand({ KeyId: k.Arn, Plaintext: enc('x') })), 'AccessDeniedException');
+  const ok = await kms().send(new EncryptCommand({ KeyId: k.Arn, Plaintext: enc('x'), EncryptionContext: { app: 'billing' } }));
+  assert.equal(ok.KeyId, k.Arn);
+});
+
 test('UpdateKeyDescription and GetKeyLastUsage', async () => {
   const k = (await kms().send(new CreateKeyCommand({ Description: 'old' }))).KeyMetadata!;
   await kms().send(new UpdateKeyDescriptionCommand({ KeyId: k.KeyId, Description: 'new' }));
