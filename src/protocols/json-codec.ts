@@ -95,41 +95,83 @@ export function writeJson(model: ServiceModel, shapeId: string, value: unknown, 
   return write(model, shapeOf(model, shapeId), value, s, undefined);
 }
 
+/**
+ * Copies only what writing changes: a structure, list or map whose members all come out as
+ * they went in is returned itself (a 100-item DynamoDB Query is mostly strings), and a copy
+ * starts at the first member that differs. The result is only read (stringified), never changed.
+ */
 function write(model: ServiceModel, shape: Shape, v: unknown, s: JsonSettings, tsFormat: TimestampFormat | undefined): unknown {
   if (v === undefined || v === null) return undefined;
   switch (shape.type) {
     case 'structure':
     case 'union': {
-      const out: Record<string, unknown> = {};
       const obj = v as Record<string, unknown>;
       const members = shape.members ?? {};
+      let out: Record<string, unknown> | undefined;
       // The value's own members only (a union has one): walking every member of the shape
       // cost most of a 100-item DynamoDB Query's answer (10 per AttributeValue).
       for (const name in obj) {
-        if (!Object.hasOwn(members, name)) continue;
         const value = obj[name];
-        if (value === undefined || value === null) continue;
-        const m = members[name]!;
-        const traits = m.traits;
-        // Output members bound to headers and the status code travel outside the body;
-        // httpQuery and httpLabel mean nothing in a response, so those members stay in it.
-        if (s.httpBindings && traits && (traits.httpHeader || traits.httpPrefixHeaders !== undefined || traits.httpResponseCode)) continue;
-        const target = shapeOf(model, m.target);
-        const w = write(model, target, value, s, target.type === 'timestamp' ? mergedTraits(model, m).timestampFormat : undefined);
-        if (w !== undefined) out[wireName(name, m, s)] = w;
+        const m = Object.hasOwn(members, name) ? members[name]! : undefined;
+        let w: unknown;
+        let key = name;
+        if (m !== undefined && value !== undefined && value !== null) {
+          const traits = m.traits;
+          // Output members bound to headers and the status code travel outside the body;
+          // httpQuery and httpLabel mean nothing in a response, so those members stay in it.
+          if (!(s.httpBindings && traits && (traits.httpHeader || traits.httpPrefixHeaders !== undefined || traits.httpResponseCode))) {
+            const target = shapeOf(model, m.target);
+            w = write(model, target, value, s, target.type === 'timestamp' ? mergedTraits(model, m).timestampFormat : undefined);
+            key = wireName(name, m, s);
+          }
+        }
+        if (out === undefined) {
+          // Unchanged so far (an undefined member is left out of the JSON text either way).
+          if (w === value && key === name) continue;
+          out = {};
+          for (const k in obj) {
+            if (k === name) break;
+            out[k] = obj[k];
+          }
+        }
+        if (w !== undefined) out[key] = w;
       }
-      return out;
+      return out ?? obj;
     }
     case 'list': {
       const t = shapeOf(model, shape.member!.target);
-      const fmt = mergedTraits(model, shape.member!).timestampFormat;
-      return (v as unknown[]).map((e) => write(model, t, e, s, fmt) ?? null);
+      const fmt = t.type === 'timestamp' ? mergedTraits(model, shape.member!).timestampFormat : undefined;
+      const list = v as unknown[];
+      let out: unknown[] | undefined;
+      for (let i = 0; i < list.length; i++) {
+        const e = list[i];
+        const w = write(model, t, e, s, fmt) ?? null;
+        if (out === undefined) {
+          if (w === e) continue;
+          out = list.slice(0, i);
+        }
+        out.push(w);
+      }
+      return out ?? list;
     }
     case 'map': {
       const t = shapeOf(model, shape.value!.target);
-      const out: Record<string, unknown> = {};
-      for (const [k, e] of Object.entries(v as Record<string, unknown>)) out[k] = write(model, t, e, s, undefined) ?? null;
-      return out;
+      const map = v as Record<string, unknown>;
+      let out: Record<string, unknown> | undefined;
+      for (const k in map) {
+        const e = map[k];
+        const w = write(model, t, e, s, undefined) ?? null;
+        if (out === undefined) {
+          if (w === e) continue;
+          out = {};
+          for (const k2 in map) {
+            if (k2 === k) break;
+            out[k2] = map[k2];
+          }
+        }
+        out[k] = w;
+      }
+      return out ?? map;
     }
     case 'blob':
       return toBuffer(v).toString('base64');

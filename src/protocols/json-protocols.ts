@@ -30,7 +30,7 @@ function jsonError(model: ServiceModel, err: AwsError, rc: ResponseContext, sett
     ...err.headers,
   };
   // Clients read the message from `message` (or `Message`) even when the shape declares none.
-  if (!Object.keys(body).some((k) => k.toLowerCase() === 'message')) body['message'] = err.message;
+  if (!Object.keys(body).some((k) => k.toLowerCase() === 'message' && body[k] !== undefined)) body['message'] = err.message;
   if (!rest) body['__type'] = `${model.namespace}#${err.code}`;
   if (model.awsQueryCompatible) {
     const q = err.queryCode ?? queryErrorCode(model, err.code).code;
