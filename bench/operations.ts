@@ -9,8 +9,8 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '../test/support/node-sha256.js';
 import { ACCOUNT_RE, CANNED_GCI_XML, HOST, once, signedGetCallerIdentity, type SignedRequest } from './lib.js';
 
-export type OperationName = 'gci' | 'kms-encrypt' | 'sqs-send' | 'sqs-receive';
-export const OPERATIONS: readonly OperationName[] = ['gci', 'kms-encrypt', 'sqs-send', 'sqs-receive'];
+export type OperationName = 'gci' | 'kms-encrypt' | 'sqs-send' | 'sqs-receive' | 'sqs-delete';
+export const OPERATIONS: readonly OperationName[] = ['gci', 'kms-encrypt', 'sqs-send', 'sqs-receive', 'sqs-delete'];
 
 export interface OperationSpec {
   label: string;
@@ -122,6 +122,25 @@ export const OPERATION_SPECS: Record<OperationName, OperationSpec> = {
         MD5OfBody: 'd41d8cd98f00b204e9800998ecf8427e', Body: MESSAGE,
       }] }),
     },
+  },
+  'sqs-delete': {
+    label: 'SQS DeleteMessage',
+    target: 0.4,
+    // One message received once: deleting it again with the same receipt handle succeeds, as on
+    // AWS, so every request walks the whole DeleteMessage path (handle decoding, queue lookup).
+    setup: async (port) => {
+      const r = await jsonCall(port, 'sqs', '1.0', 'AmazonSQS.CreateQueue', { QueueName: 'bench-delete' }, SQS_QUERY_MODE);
+      const queueUrl = String(r['QueueUrl']);
+      await jsonCall(port, 'sqs', '1.0', 'AmazonSQS.SendMessage', { QueueUrl: queueUrl, MessageBody: MESSAGE }, SQS_QUERY_MODE);
+      const got = await jsonCall(port, 'sqs', '1.0', 'AmazonSQS.ReceiveMessage', { QueueUrl: queueUrl, MaxNumberOfMessages: 1 }, SQS_QUERY_MODE);
+      const handle = (got['Messages'] as { ReceiptHandle: string }[] | undefined)?.[0]?.ReceiptHandle;
+      if (!handle) throw new Error('sqs-delete: the set-up message was not received');
+      return { queueUrl, handle };
+    },
+    sign: (port, n, v) => signedJson(port, n, 'sqs', '1.0', 'AmazonSQS.DeleteMessage',
+      { QueueUrl: v['queueUrl'], ReceiptHandle: v['handle'] }, SQS_QUERY_MODE),
+    expect: /^(\{\})?$/,
+    canned: { contentType: 'application/x-amz-json-1.0', body: '{}' },
   },
 };
 

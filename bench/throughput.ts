@@ -12,7 +12,7 @@
  *
  *   node --import tsx bench/throughput.ts [--duration 5] [--warmup 1] [--connections 10]
  *                                         [--rounds 1] [--client raw|http] [--profile [bare]]
- *                                         [--operation gci|kms-encrypt|sqs-send]
+ *                                         [--operation gci|kms-encrypt|sqs-send|sqs-receive|sqs-delete]
  *
  * `--profile [drydock|bare]` measures that server only (Drydock by default), under
  * `node --cpu-prof`, and prints the top self-time functions of its process.
