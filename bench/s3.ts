@@ -1,20 +1,35 @@
 /**
  * S3 side by side: Drydock (the built CLI) and `s3rver` (npm), each in its own process and all
- * started at once, driven in turns by the same AWS SDK v3 client from this process: 1 KB PUT
- * and GET at a fixed concurrency (credentials test/test and s3rver's S3RVER), then
- * 100 MB PUT and GET, with a bare `node:http` server as the large-object baseline: it reads and
- * discards an upload and answers a download from memory. It is driven twice for PUT: by a plain
- * `node:http` request, and by the same SDK call as the S3 peers (which also hashes the body
- * client-side, as it does for them); GET is the SDK's GetObject. Checksums are WHEN_REQUIRED
- * for every peer, because s3rver cannot decode aws-chunked bodies. Needs `npm run build` first.
+ * started at once. Small objects (1 KB PUT and GET at a fixed concurrency, credentials test/test
+ * and s3rver's S3RVER) are measured twice:
+ *
+ * - by SDK v3 clients in this process: what an application sees, but the SDK spends about a
+ *   millisecond of CPU per call, on the same two cores, so this mostly measures the client;
+ * - by the raw keep-alive load generator (bench/loadgen.ts, its own process) sending requests
+ *   signed ahead of time as the SDK signs them (64 distinct ones, rotated): the servers' rate.
+ *
+ * Both print the CPU each server used per request (/proc/<pid>/stat) beside the client's.
+ * Then 100 MB PUT and GET, with a bare `node:http` server as the large-object baseline: it
+ * reads and discards an upload and answers a download from memory. It is driven twice for PUT:
+ * by a plain `node:http` request, and by the same SDK call as the S3 peers (which also hashes
+ * the body client-side, as it does for them); GET is the SDK's GetObject. Checksums are
+ * WHEN_REQUIRED for every peer, because s3rver cannot decode aws-chunked bodies. Needs
+ * `npm run build` first; `--large-runs 0` measures small objects only.
  *
  *   node --import tsx bench/s3.ts [--seconds 4] [--rounds 4] [--concurrency 10] [--large-mb 100] [--large-runs 3]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { Agent, request } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { HOST, ROOT, checkBuild, flag, fmt, freePort, percentile, pollUntil, spawnServer, stopServer, table } from './lib.js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { NodeSha256 } from '../test/support/node-sha256.js';
+import type { LoadConfig, LoadMessage, LoadResult } from './loadgen.js';
+import {
+  HOST, ROOT, checkBuild, cpuTimes, flag, fmt, freePort, percentile, pollUntil, spawnServer, stopServer, table, type SignedRequest,
+} from './lib.js';
 
 const S3RVER_SRC = `
 const S3rver = require('s3rver');
@@ -55,7 +70,9 @@ function client(port: number, concurrency: number, key: string): S3Client {
   });
 }
 
-interface Rate { ops: number; rps: number; p99: number }
+/** One small-object measure of one peer, summed over its turns. */
+interface Measure { requests: number; seconds: number; p99s: number[]; serverCpu: number; clientCpu: number }
+const measure = (): Measure => ({ requests: 0, seconds: 0, p99s: [], serverCpu: 0, clientCpu: 0 });
 
 /** Runs `op` from `concurrency` loops for `seconds`; every latency in ms. */
 async function closedLoop(seconds: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<number[]> {
@@ -72,9 +89,75 @@ async function closedLoop(seconds: number, concurrency: number, op: (i: number) 
   return lat;
 }
 
-function rate(lat: number[], seconds: number): Rate {
-  lat.sort((a, b) => a - b);
-  return { ops: lat.length, rps: lat.length / seconds, p99: percentile(lat, 0.99) };
+const cpuOf = (pid: number): number => { const c = cpuTimes(pid); return c.user + c.system; };
+
+/** One SDK turn: the closed loop in this process, with the CPU the server and this process used. */
+async function sdkTurn(m: Measure, pid: number, seconds: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<void> {
+  const [s0, c0] = [cpuOf(pid), process.cpuUsage()];
+  const lat = await closedLoop(seconds, concurrency, op);
+  const c1 = process.cpuUsage(c0);
+  m.serverCpu += cpuOf(pid) - s0;
+  m.clientCpu += (c1.user + c1.system) / 1e6;
+  m.requests += lat.length;
+  m.seconds += seconds;
+  m.p99s.push(percentile(lat.sort((a, b) => a - b), 0.99));
+}
+
+const LOADGEN = fileURLToPath(new URL('./loadgen.ts', import.meta.url));
+
+/**
+ * One raw turn: bench/loadgen.ts in its own process sends pre-signed requests over `concurrency`
+ * keep-alive sockets for a short warm-up and then `seconds`; the server's CPU is read from
+ * /proc when the generator marks the window.
+ */
+async function rawTurn(m: Measure, pid: number, port: number, requests: SignedRequest[], seconds: number, concurrency: number): Promise<void> {
+  const cfg: LoadConfig = { host: HOST, port, connections: concurrency, warmupMs: 300, durationMs: seconds * 1000, client: 'raw', requests };
+  const gen = fork(LOADGEN, [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let [s0, s1] = [NaN, NaN];
+  const r = await new Promise<LoadResult>((resolve, reject) => {
+    gen.on('message', (msg: LoadMessage) => {
+      if (msg.type === 'measure-start') s0 = cpuOf(pid);
+      else if (msg.type === 'measure-end') s1 = cpuOf(pid);
+      else if (msg.type === 'result') resolve(msg.result);
+      else reject(new Error(`load generator failed: ${msg.message}`));
+    });
+    gen.on('exit', (code) => reject(new Error(`load generator exited (${code}) without a result`)));
+    gen.send(cfg);
+  });
+  if (r.errors) throw new Error(`${r.errors} of ${r.requests} raw requests to port ${port} failed (first: ${r.firstError})`);
+  m.serverCpu += s1 - s0;
+  m.clientCpu += r.clientCpu;
+  m.requests += r.requests;
+  m.seconds += r.seconds;
+  m.p99s.push(r.p99);
+}
+
+const SIGNED_REQUESTS = 64;
+const sha256Hex = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
+
+/**
+ * PUTs of the 1 KB body to k0…k63, or GETs of them, with the headers SDK v3 sends and signed
+ * the way it signs S3 over plain http (path-style, `?x-id=`, the body's SHA-256 in
+ * x-amz-content-sha256, no checksum), each with its own invocation id: the 64 are rotated,
+ * and stay valid for SigV4's 15 minutes.
+ */
+function signedS3(port: number, key: string, method: 'PUT' | 'GET'): Promise<SignedRequest[]> {
+  const signer = new SignatureV4({
+    service: 's3', region: 'us-east-1', sha256: NodeSha256, credentials: { accessKeyId: key, secretAccessKey: key },
+    uriEscapePath: false, applyChecksum: false,
+  });
+  const body = method === 'PUT' ? SMALL.toString('latin1') : '';
+  return Promise.all(Array.from({ length: SIGNED_REQUESTS }, async (_, i) => {
+    const [path, id] = [`/${Bucket}/k${i}`, method === 'PUT' ? 'PutObject' : 'GetObject'];
+    const headers: Record<string, string> = {
+      host: `${HOST}:${port}`, 'x-amz-content-sha256': sha256Hex(body),
+      'x-amz-user-agent': 'aws-sdk-js/3', 'user-agent': 'drydock-bench/1 aws-sdk-js/3 api/s3',
+      'amz-sdk-invocation-id': `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`, 'amz-sdk-request': 'attempt=1; max=1',
+    };
+    if (method === 'PUT') Object.assign(headers, { 'content-type': 'application/octet-stream', 'content-length': String(SMALL.length) });
+    const signed = await signer.sign({ method, protocol: 'http:', hostname: HOST, port, path, query: { 'x-id': id }, headers, body });
+    return { method, path: `${path}?x-id=${id}`, headers: signed.headers as Record<string, string>, body };
+  }));
 }
 
 function median(xs: number[]): number {
@@ -84,19 +167,23 @@ function median(xs: number[]): number {
 
 type Options = { seconds: number; rounds: number; concurrency: number; big: Buffer; runs: number };
 
-/** One S3 peer under test: its client and what it has measured so far. */
-interface Peer { s3: S3Client; put: number[]; get: number[]; bigPut: number[]; bigGet: number[] }
+/** One S3 peer under test: its client, its pre-signed requests and what it has measured so far. */
+interface Peer {
+  pid: number; port: number; s3: S3Client; rawPuts: SignedRequest[]; rawGets: SignedRequest[];
+  put: Measure; get: Measure; rawPut: Measure; rawGet: Measure; bigPut: number[]; bigGet: number[];
+}
 
 const Bucket = 'bench';
 const SMALL = Buffer.alloc(1024, 'x');
 
-async function prepare(port: number, key: string, o: Options): Promise<Peer> {
+async function prepare(pid: number, port: number, key: string, o: Options): Promise<Peer> {
   const s3 = client(port, o.concurrency, key);
   await s3.send(new CreateBucketCommand({ Bucket }));
   // Every key the GET loop reads exists, however few PUTs a slow run manages.
   await Promise.all(Array.from({ length: 100 }, (_, i) => s3.send(new PutObjectCommand({ Bucket, Key: `k${i}`, Body: SMALL }))));
   await closedLoop(1, o.concurrency, (i) => s3.send(new PutObjectCommand({ Bucket, Key: `k${i % 100}`, Body: SMALL })));
-  return { s3, put: [], get: [], bigPut: [], bigGet: [] };
+  const [rawPuts, rawGets] = [await signedS3(port, key, 'PUT'), await signedS3(port, key, 'GET')];
+  return { pid, port, s3, rawPuts, rawGets, put: measure(), get: measure(), rawPut: measure(), rawGet: measure(), bigPut: [], bigGet: [] };
 }
 
 const smallPut = (p: Peer) => (i: number) => p.s3.send(new PutObjectCommand({ Bucket, Key: `k${i % 100}`, Body: SMALL }));
@@ -111,8 +198,8 @@ async function timed(op: () => Promise<unknown>): Promise<number> {
   return performance.now() - t;
 }
 
-const bigPut = (p: Peer, big: Buffer) => () => p.s3.send(new PutObjectCommand({ Bucket, Key: 'big', Body: big }));
-const bigGet = (p: Peer, big: Buffer) => async () => {
+const bigPut = (p: { s3: S3Client }, big: Buffer) => () => p.s3.send(new PutObjectCommand({ Bucket, Key: 'big', Body: big }));
+const bigGet = (p: { s3: S3Client }, big: Buffer) => async () => {
   const r = await p.s3.send(new GetObjectCommand({ Bucket, Key: 'big' }));
   const bytes = await r.Body!.transformToByteArray();
   if (bytes.length !== big.length) throw new Error(`GET returned ${bytes.length} bytes`);
@@ -148,18 +235,20 @@ async function main(): Promise<void> {
   const sink = spawnScript(SINK_SRC, kPort, String(o.big.length));
   await readyLine(sink);
   try {
-    const d = await prepare(dPort, 'test', o);
-    const s = await prepare(sPort, 'S3RVER', o);
-    const bare: Peer = { s3: client(kPort, 1, 'test'), put: [], get: [], bigPut: [], bigGet: [] };
+    const d = await prepare(drydock.pid, dPort, 'test', o);
+    const s = await prepare(s3rver.pid!, sPort, 'S3RVER', o);
+    const bare = { s3: client(kPort, 1, 'test'), bigPut: [] as number[], bigGet: [] as number[] };
     const slice = o.seconds / o.rounds;
     for (let r = 0; r < o.rounds; r++) {
       const order = r % 2 ? [s, d] : [d, s];
-      for (const p of order) p.put.push(...await closedLoop(slice, o.concurrency, smallPut(p)));
-      for (const p of order) p.get.push(...await closedLoop(slice, o.concurrency, smallGet(p)));
+      for (const p of order) await sdkTurn(p.put, p.pid, slice, o.concurrency, smallPut(p));
+      for (const p of order) await sdkTurn(p.get, p.pid, slice, o.concurrency, smallGet(p));
+      for (const p of order) await rawTurn(p.rawPut, p.pid, p.port, p.rawPuts, slice, o.concurrency);
+      for (const p of order) await rawTurn(p.rawGet, p.pid, p.port, p.rawGets, slice, o.concurrency);
     }
     const agent = new Agent({ keepAlive: true });
     const raw: number[] = [];
-    for (const p of [d, s, bare]) await bigPut(p, o.big)();
+    if (o.runs > 0) for (const p of [d, s, bare]) await bigPut(p, o.big)();
     for (let r = 0; r < o.runs; r++) {
       for (const p of [d, s, bare]) p.bigPut.push(await timed(bigPut(p, o.big)));
       raw.push(await timed(() => sinkUpload(kPort, o.big, agent)));
@@ -175,17 +264,34 @@ async function main(): Promise<void> {
   }
 }
 
-function report(o: Options, d: Peer, s: Peer, bare: Peer, rawMs: number): void {
+function report(o: Options, d: Peer, s: Peer, bare: { bigPut: number[]; bigGet: number[] }, rawMs: number): void {
+  const rps = (m: Measure) => m.requests / m.seconds;
+  const cell = (m: Measure) => `${fmt(rps(m), 0)} (${fmt(median(m.p99s))})`;
+  const small = (label: string, dm: Measure, sm: Measure) => [label, cell(dm), cell(sm), `${fmt(rps(dm) / rps(sm), 2)}×`, ''];
+  const us = (cpu: number, m: Measure) => fmt((1e6 * cpu) / m.requests, 0);
+  const cpu = (label: string, dm: Measure, sm: Measure) => [label, us(dm.serverCpu, dm), us(sm.serverCpu, sm), us(dm.clientCpu, dm), us(sm.clientCpu, sm)];
+  console.log(`S3, ${o.concurrency} concurrent clients, ${o.seconds} s per small-object measure in ${o.rounds} turns per peer`);
+  console.log(table([
+    ['1 KB objects, requests/s (p99 ms, median of turns)', 'drydock', 's3rver', 'ratio', ''],
+    small('PUT, SDK v3 client in the bench process', d.put, s.put),
+    small('GET, SDK v3 client in the bench process', d.get, s.get),
+    small('PUT, raw pre-signed client (bench/loadgen.ts)', d.rawPut, s.rawPut),
+    small('GET, raw pre-signed client (bench/loadgen.ts)', d.rawGet, s.rawGet),
+  ]));
+  console.log(`\nCPU per request, user+sys µs (server from /proc/<pid>/stat; client: the bench process or the load generator)`);
+  console.log(table([
+    ['measure', 'drydock server', 's3rver server', 'client → drydock', 'client → s3rver'],
+    cpu('PUT, SDK client', d.put, s.put), cpu('GET, SDK client', d.get, s.get),
+    cpu('PUT, raw client', d.rawPut, s.rawPut), cpu('GET, raw client', d.rawGet, s.rawGet),
+  ]));
+  if (!o.runs) return;
   const mb = o.big.length / 1024 / 1024;
-  const [dPut, sPut, dGet, sGet] = [rate(d.put, o.seconds), rate(s.put, o.seconds), rate(d.get, o.seconds), rate(s.get, o.seconds)];
   const [dBigPut, sBigPut, kBigPut] = [median(d.bigPut), median(s.bigPut), median(bare.bigPut)];
   const [dBigGet, sBigGet, kBigGet] = [median(d.bigGet), median(s.bigGet), median(bare.bigGet)];
   const mbps = (ms: number) => fmt(mb / (ms / 1000));
-  console.log(`S3, ${o.concurrency} concurrent SDK v3 clients, ${o.seconds} s per small-object measure in ${o.rounds} turns per peer; ${mb} MB objects, median of ${o.runs}`);
+  console.log(`\n${mb} MB objects, one SDK v3 client, median of ${o.runs}`);
   console.log(table([
     ['measure', 'drydock', 's3rver', 'ratio', 'bare node:http'],
-    ['1 KB PUT /s (p99 ms)', `${fmt(dPut.rps, 0)} (${fmt(dPut.p99)})`, `${fmt(sPut.rps, 0)} (${fmt(sPut.p99)})`, `${fmt(dPut.rps / sPut.rps, 2)}×`, ''],
-    ['1 KB GET /s (p99 ms)', `${fmt(dGet.rps, 0)} (${fmt(dGet.p99)})`, `${fmt(sGet.rps, 0)} (${fmt(sGet.p99)})`, `${fmt(dGet.rps / sGet.rps, 2)}×`, ''],
     [`${mb} MB PUT MB/s`, mbps(dBigPut), mbps(sBigPut), `${fmt(sBigPut / dBigPut, 2)}×`, `${mbps(rawMs)} (drydock at ${fmt((rawMs / dBigPut) * 100, 0)}%)`],
     [`${mb} MB PUT MB/s, SDK client`, '', '', '', `${mbps(kBigPut)} (drydock at ${fmt((kBigPut / dBigPut) * 100, 0)}%)`],
     [`${mb} MB GET MB/s, SDK client`, mbps(dBigGet), mbps(sBigGet), `${fmt(sBigGet / dBigGet, 2)}×`, `${mbps(kBigGet)} (drydock at ${fmt((kBigGet / dBigGet) * 100, 0)}%)`],
