@@ -1,11 +1,12 @@
 /**
- * Native digests of a spool file, taken on a worker thread while the file is still being
- * written. A 100 MB upload needs its MD5 (the ETag), often the SHA-256 its signature covers
- * and a checksum: all on the request's thread that was several hundred milliseconds during
- * which the socket was not read. The worker reads each stretch of the file back (from the page
- * cache) once the spool has written it, so receiving and hashing overlap. The spool keeps the
- * signature's SHA-256 and the checksums written in JavaScript (CRC32C, CRC64NVME), which
- * splits the work roughly in half between the two threads.
+ * Digests of a spool file, taken on a worker thread while the file is still being written.
+ * A 100 MB upload needs its MD5 (the ETag), often the SHA-256 its signature covers and a
+ * checksum (S3's default CRC64NVME when the client names none): all on the request's thread
+ * that was several hundred milliseconds during which the socket was not read. The worker
+ * reads each stretch of the file back (from the page cache) once the spool has written it, so
+ * receiving and hashing overlap. The spool keeps only the signature's SHA-256 (of the bytes
+ * as sent, framing included); the worker takes MD5 and every checksum of the decoded bytes,
+ * the JavaScript CRCs (CRC32C, CRC64NVME) included, built from checksums.ts's own source.
  *
  * One worker serves every upload of the process, in arrival order. Should it fail, the files
  * it has not finished are hashed on the request's thread instead: slower, same answers.
@@ -15,11 +16,12 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
 import { lazyZlib } from '../core/lazy-zlib.js';
+import { tableCrcs } from '../protocols/checksums.js';
 
-/** What the worker computes: Node hash names, plus zlib's `crc32`. */
-export type NativeDigest = 'md5' | 'sha1' | 'sha256' | 'crc32';
+/** What the worker computes: Node hash names, zlib's `crc32`, and checksums.ts's `crc32c` and `crc64nvme`. */
+export type NativeDigest = 'md5' | 'sha1' | 'sha256' | 'crc32' | 'crc32c' | 'crc64nvme';
 
-/** Each requested digest's bytes (CRC32 as its 4 big-endian bytes). */
+/** Each requested digest's bytes (a CRC as its big-endian bytes). */
 export type Digests = Partial<Record<NativeDigest, Buffer>>;
 
 interface FileHasher { feed(upTo: number): void; finish(): Record<string, Uint8Array>; close(): void }
@@ -29,9 +31,10 @@ interface FileHasher { feed(upTo: number): void; finish(): Record<string, Uint8A
 // text builds the fallback hasher on this thread: one implementation.
 const HASHER_SOURCE = `
 const { createHash, crc32, openSync, readSync, closeSync } = lib;
+const crcs = lib.tableCrcs();
 const buf = Buffer.allocUnsafeSlow(1 << 20);
 function fileHasher(path, algorithms) {
-  const hashes = algorithms.map((a) => [a, a === 'crc32' ? crc32Hash() : createHash(a)]);
+  const hashes = algorithms.map((a) => [a, a === 'crc32' || a in crcs ? crcHash(a) : createHash(a)]);
   let fd, at = 0;
   return {
     feed(upTo) {
@@ -53,17 +56,24 @@ function fileHasher(path, algorithms) {
     close() { if (fd !== undefined) closeSync(fd); fd = undefined; },
   };
 }
-function crc32Hash() {
+function crcHash(a) {
+  if (a === 'crc64nvme') {
+    let c;
+    return { update(b) { c = crcs.crc64nvme(b, c); }, digest() { return c ?? crcs.crc64nvme(new Uint8Array(0)); } };
+  }
+  const f = a === 'crc32' ? crc32 : crcs.crc32c;
   let c = 0;
   return {
-    update(b) { c = crc32(b, c); },
+    update(b) { c = f(b, c); },
     digest() { const out = Buffer.allocUnsafe(4); out.writeUInt32BE(c >>> 0); return out; },
   };
 }
 `;
 
+// A transpiler that keeps function names (tsx, in the tests) adds `__name` calls to the CRC source.
 const WORKER_SOURCE = `
-const lib = { ...require('node:crypto'), ...require('node:zlib'), ...require('node:fs') };
+const tableCrcs = ((__name) => (${tableCrcs.toString()}))((f) => f);
+const lib = { ...require('node:crypto'), ...require('node:zlib'), ...require('node:fs'), tableCrcs };
 ${HASHER_SOURCE}
 const { parentPort } = require('node:worker_threads');
 const jobs = new Map();
@@ -91,7 +101,7 @@ let madeHasher: MakeHasher | undefined;
  */
 function localHasher(path: string, algorithms: readonly NativeDigest[]): FileHasher {
   madeHasher ??= new Function('lib', `${HASHER_SOURCE}\nreturn fileHasher;`)(
-    { createHash, crc32: lazyZlib().crc32, openSync: fs.openSync, readSync: fs.readSync, closeSync: fs.closeSync },
+    { createHash, crc32: lazyZlib().crc32, tableCrcs, openSync: fs.openSync, readSync: fs.readSync, closeSync: fs.closeSync },
   ) as MakeHasher;
   return madeHasher(path, algorithms);
 }

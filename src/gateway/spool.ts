@@ -2,9 +2,9 @@
  * Reading a request body in the HTTP adapter. Small bodies are kept in memory as one Buffer;
  * a body that grows past the spool threshold (or announces a larger Content-Length) is
  * written to a file as it arrives, so a 5 GB upload never sits in memory. It is hashed once,
- * while it arrives: SHA-256 of the bytes as sent (for `x-amz-content-sha256`), MD5 and the
- * flexible checksums the request names of the bytes as decoded, part of them on a worker
- * thread (spool-digests.ts); an aws-chunked body is unframed on the fly and its chunk hashes
+ * while it arrives: SHA-256 of the bytes as sent (for `x-amz-content-sha256`) here, MD5 and the
+ * flexible checksums the request names of the bytes as decoded on a worker thread
+ * (spool-digests.ts); an aws-chunked body is unframed on the fly and its chunk hashes
  * kept, so authentication checks the signatures later without reading the file again. The
  * socket is paused while the disk lags behind.
  */
@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsChunkedDecoder, chunksAreSigned, isAwsChunked, type DecodedChunks } from '../protocols/aws-chunked.js';
 import type { SpooledBody } from '../protocols/body-file.js';
-import { checksumAlgorithmOf, checksumHasher, type ChecksumAlgorithm, type ChecksumHasher } from '../protocols/checksums.js';
+import { checksumAlgorithmOf, type ChecksumAlgorithm } from '../protocols/checksums.js';
 import { SpoolDigests, type NativeDigest } from './spool-digests.js';
 import { STREAMING_PAYLOADS, UNSIGNED_PAYLOAD } from '../protocols/sigv4.js';
 
@@ -122,14 +122,17 @@ export function readRequestBody(req: IncomingMessage, dir: () => string, done: (
   });
 }
 
-/** Flexible checksums with a native implementation, hashed by {@link SpoolDigests}. */
-const NATIVE: Partial<Record<ChecksumAlgorithm, NativeDigest>> = { CRC32: 'crc32', SHA1: 'sha1', SHA256: 'sha256' };
+/** What {@link SpoolDigests} computes for each flexible checksum. */
+const DIGEST: Record<ChecksumAlgorithm, NativeDigest> = {
+  CRC32: 'crc32', CRC32C: 'crc32c', CRC64NVME: 'crc64nvme', SHA1: 'sha1', SHA256: 'sha256',
+};
 
 /**
- * One body on its way to disk. The SHA-256 a signature covers, the JavaScript checksums
- * (CRC32C, CRC64NVME) and the chunk hashes of a signed aws-chunked body are taken here as
- * bytes pass; MD5 and the other native checksums by {@link SpoolDigests} on another thread,
- * from the file as it fills. That splits a large upload's hashing about evenly in two.
+ * One body on its way to disk. The SHA-256 a signature covers and the chunk hashes of a signed
+ * aws-chunked body are taken here as bytes pass; MD5 and the checksums of the decoded bytes by
+ * {@link SpoolDigests} on another thread, from the file as it fills. (The CRCs written in
+ * JavaScript were taken here too, until a 100 MB upload's CRC64NVME, ~130-250 ms, proved to
+ * be what held this thread back most.)
  */
 class Spool {
   readonly path: string;
@@ -138,7 +141,6 @@ class Spool {
   /** SHA-256 of the bytes as sent, when the signature covers it. */
   readonly #sha256: Hash | undefined;
   readonly #named: ChecksumAlgorithm[];
-  readonly #sums: [ChecksumAlgorithm, ChecksumHasher][] = [];
   readonly #digests: SpoolDigests;
   readonly #decoder: AwsChunkedDecoder | undefined;
   #size = 0;
@@ -157,11 +159,8 @@ class Spool {
     this.#named = namedChecksums(req);
     const native = new Set<NativeDigest>(['md5']);
     for (const a of this.#named) {
-      const n = NATIVE[a];
       // A signed payload is never unframed, so its SHA-256 is also the SHA256 checksum.
-      if (a === 'SHA256' && this.#sha256) continue;
-      if (n) native.add(n);
-      else this.#sums.push([a, checksumHasher(a)]);
+      if (!(a === 'SHA256' && this.#sha256)) native.add(DIGEST[a]);
     }
     this.#digests = new SpoolDigests(this.path, [...native]);
     this.#decoder = isAwsChunked(req.headers) && streaming
@@ -177,7 +176,6 @@ class Spool {
   readonly #onWritten = (e?: Error | null) => { if (!e) this.#digests.written(this.#file.bytesWritten); };
 
   #write(b: Buffer): void {
-    for (const [, h] of this.#sums) h.update(b);
     this.#size += b.length;
     // Back-pressure: the socket waits while the file is behind.
     if (!this.#file.write(b, this.#onWritten) && !this.#paused) {
@@ -195,11 +193,7 @@ class Spool {
       this.#digests.finish(this.#size).then((d) => {
         const sha256 = this.#sha256?.digest();
         const checksums: SpooledBody['checksums'] = {};
-        for (const [a, h] of this.#sums) checksums[a] = h.digest();
-        for (const a of this.#named) {
-          const n = NATIVE[a];
-          if (n) checksums[a] = (a === 'SHA256' && sha256 ? sha256 : d[n]!).toString('base64');
-        }
+        for (const a of this.#named) checksums[a] = (a === 'SHA256' && sha256 ? sha256 : d[DIGEST[a]]!).toString('base64');
         done({
           ok: true, body: EMPTY,
           spooled: {

@@ -107,123 +107,139 @@ function uint32Base64(n: number): string {
   return out.toString('base64');
 }
 
-// Reflected CRC tables, built once. CRC32C: Castagnoli polynomial 0x1EDC6F41 (reflected
-// 0x82F63B78). CRC64NVME: polynomial 0xAD93D23594C93659 (reflected 0x9A6C9329AC4BC9B5), kept as
-// two 32-bit halves so the hot loop stays in small integers instead of BigInt.
-const CRC32C_TABLE = new Uint32Array(256);
-const CRC64_HI = new Uint32Array(256);
-const CRC64_LO = new Uint32Array(256);
-for (let i = 0; i < 256; i++) {
-  let c = i;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
-  CRC32C_TABLE[i] = c >>> 0;
-  let w = BigInt(i);
-  for (let k = 0; k < 8; k++) w = w & 1n ? 0x9a6c9329ac4bc9b5n ^ (w >> 1n) : w >> 1n;
-  CRC64_HI[i] = Number(w >> 32n);
-  CRC64_LO[i] = Number(w & 0xffffffffn);
-}
-
-function crc32c(data: Uint8Array, previous = 0): number {
-  let c = (previous ^ 0xffffffff) >>> 0;
-  const T = C32_SLICE;
-  const end8 = data.length - (data.length % 8);
-  let i = 0;
-  // Eight bytes at a time through the slicing tables, as CRC64NVME below (about 3x the byte loop).
-  while (LITTLE_ENDIAN && end8 - i >= 64) {
-    const { w, n } = wordsAt(data, i, end8);
-    const words = n >>> 2;
-    for (let j = 0; j < words; j += 2) {
-      const a = c ^ w[j]!;
-      const b = w[j + 1]!;
-      c = T[1792 + (a & 0xff)]! ^ T[1536 + ((a >>> 8) & 0xff)]! ^ T[1280 + ((a >>> 16) & 0xff)]! ^ T[1024 + (a >>> 24)]!
-        ^ T[768 + (b & 0xff)]! ^ T[512 + ((b >>> 8) & 0xff)]! ^ T[256 + ((b >>> 16) & 0xff)]! ^ T[b >>> 24]!;
-    }
-    i += n;
-  }
-  for (; i < data.length; i++) c = CRC32C_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+/** The table-driven CRCs: `crc32c(data, previous)` and `crc64nvme(data, previous)`. */
+export interface TableCrcs {
+  crc32c(data: Uint8Array, previous?: number): number;
+  crc64nvme(data: Uint8Array, previous?: Buffer): Buffer;
 }
 
 /**
- * Slicing-by-8 tables: `SLICE_*[k * 256 + n]` is the CRC of byte n followed by k zero bytes,
- * so eight input bytes fold in with eight lookups. Halves as 32-bit words: no BigInt per byte.
+ * Builds CRC32C and CRC64NVME. It refers to nothing outside itself (globals only) because the
+ * hashing worker of large uploads (gateway/spool-digests.ts) rebuilds it from its source text:
+ * one implementation on both threads, with no worker file to ship.
  */
-const SLICE_HI = new Uint32Array(8 * 256);
-const SLICE_LO = new Uint32Array(8 * 256);
-SLICE_HI.set(CRC64_HI);
-SLICE_LO.set(CRC64_LO);
-for (let k = 1; k < 8; k++) {
-  for (let n = 0; n < 256; n++) {
-    const ph = SLICE_HI[(k - 1) * 256 + n]!;
-    const pl = SLICE_LO[(k - 1) * 256 + n]!;
-    const t = pl & 0xff;
-    SLICE_LO[k * 256 + n] = ((pl >>> 8) | (ph << 24)) ^ CRC64_LO[t]!;
-    SLICE_HI[k * 256 + n] = (ph >>> 8) ^ CRC64_HI[t]!;
+export function tableCrcs(): TableCrcs {
+  // Reflected CRC tables, built once. CRC32C: Castagnoli polynomial 0x1EDC6F41 (reflected
+  // 0x82F63B78). CRC64NVME: polynomial 0xAD93D23594C93659 (reflected 0x9A6C9329AC4BC9B5), kept as
+  // two 32-bit halves so the hot loop stays in small integers instead of BigInt.
+  const CRC32C_TABLE = new Uint32Array(256);
+  const CRC64_HI = new Uint32Array(256);
+  const CRC64_LO = new Uint32Array(256);
+  for (let i = 0; i < 256; i++) {
+    let c = i;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
+    CRC32C_TABLE[i] = c >>> 0;
+    let w = BigInt(i);
+    for (let k = 0; k < 8; k++) w = w & 1n ? 0x9a6c9329ac4bc9b5n ^ (w >> 1n) : w >> 1n;
+    CRC64_HI[i] = Number(w >> 32n);
+    CRC64_LO[i] = Number(w & 0xffffffffn);
   }
-}
 
-/** CRC32C's slicing-by-8 tables, built the same way (one 32-bit word per entry). */
-const C32_SLICE = new Uint32Array(8 * 256);
-C32_SLICE.set(CRC32C_TABLE);
-for (let k = 1; k < 8; k++) {
-  for (let n = 0; n < 256; n++) {
-    const prev = C32_SLICE[(k - 1) * 256 + n]!;
-    C32_SLICE[k * 256 + n] = (prev >>> 8) ^ CRC32C_TABLE[prev & 0xff]!;
+  function crc32c(data: Uint8Array, previous = 0): number {
+    let c = (previous ^ 0xffffffff) >>> 0;
+    const T = C32_SLICE;
+    const end8 = data.length - (data.length % 8);
+    let i = 0;
+    // Eight bytes at a time through the slicing tables, as CRC64NVME below (about 3x the byte loop).
+    while (LITTLE_ENDIAN && end8 - i >= 64) {
+      const { w, n } = wordsAt(data, i, end8);
+      const words = n >>> 2;
+      for (let j = 0; j < words; j += 2) {
+        const a = c ^ w[j]!;
+        const b = w[j + 1]!;
+        c = T[1792 + (a & 0xff)]! ^ T[1536 + ((a >>> 8) & 0xff)]! ^ T[1280 + ((a >>> 16) & 0xff)]! ^ T[1024 + (a >>> 24)]!
+          ^ T[768 + (b & 0xff)]! ^ T[512 + ((b >>> 8) & 0xff)]! ^ T[256 + ((b >>> 16) & 0xff)]! ^ T[b >>> 24]!;
+      }
+      i += n;
+    }
+    for (; i < data.length; i++) c = CRC32C_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
   }
-}
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+  /**
+   * Slicing-by-8 tables: `SLICE_*[k * 256 + n]` is the CRC of byte n followed by k zero bytes,
+   * so eight input bytes fold in with eight lookups. Halves as 32-bit words: no BigInt per byte.
+   */
+  const SLICE_HI = new Uint32Array(8 * 256);
+  const SLICE_LO = new Uint32Array(8 * 256);
+  SLICE_HI.set(CRC64_HI);
+  SLICE_LO.set(CRC64_LO);
+  for (let k = 1; k < 8; k++) {
+    for (let n = 0; n < 256; n++) {
+      const ph = SLICE_HI[(k - 1) * 256 + n]!;
+      const pl = SLICE_LO[(k - 1) * 256 + n]!;
+      const t = pl & 0xff;
+      SLICE_LO[k * 256 + n] = ((pl >>> 8) | (ph << 24)) ^ CRC64_LO[t]!;
+      SLICE_HI[k * 256 + n] = (ph >>> 8) ^ CRC64_HI[t]!;
+    }
+  }
 
-// Word reads need 4-byte alignment; request body pieces start anywhere in a socket buffer, so
-// unaligned input is copied here first (a copy costs far less than the byte-wise loop).
-const SCRATCH = new Uint8Array(1 << 16);
-const SCRATCH_WORDS = new Int32Array(SCRATCH.buffer);
+  /** CRC32C's slicing-by-8 tables, built the same way (one 32-bit word per entry). */
+  const C32_SLICE = new Uint32Array(8 * 256);
+  C32_SLICE.set(CRC32C_TABLE);
+  for (let k = 1; k < 8; k++) {
+    for (let n = 0; n < 256; n++) {
+      const prev = C32_SLICE[(k - 1) * 256 + n]!;
+      C32_SLICE[k * 256 + n] = (prev >>> 8) ^ CRC32C_TABLE[prev & 0xff]!;
+    }
+  }
 
-/** The next `n` bytes of `data` from `i` (up to `end`) as little-endian words, in place when aligned. */
-function wordsAt(data: Uint8Array, i: number, end: number): { w: Int32Array; n: number } {
-  if (((data.byteOffset + i) & 3) === 0) return { w: new Int32Array(data.buffer, data.byteOffset + i, (end - i) >>> 2), n: end - i };
-  const n = Math.min(SCRATCH.length, end - i);
-  SCRATCH.set(data.subarray(i, i + n));
-  return { w: SCRATCH_WORDS, n };
-}
+  const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-function crc64nvme(data: Uint8Array, previous?: Buffer): Buffer {
-  // Continuing from a previous value undoes its final inversion, as zlib's crc32(data, value) does.
-  let hi = previous ? (previous.readUInt32BE(0) ^ 0xffffffff) >>> 0 : 0xffffffff;
-  let lo = previous ? (previous.readUInt32BE(4) ^ 0xffffffff) >>> 0 : 0xffffffff;
-  const H = SLICE_HI;
-  const L = SLICE_LO;
-  const end8 = data.length - (data.length % 8);
-  let i = 0;
-  // On a little-endian machine, input is read a word at a time (about twice as fast).
-  while (LITTLE_ENDIAN && end8 - i >= 64) {
-    const { w, n } = wordsAt(data, i, end8);
-    const words = n >>> 2;
-    for (let j = 0; j < words; j += 2) {
-      const a = lo ^ w[j]!;
-      const b = hi ^ w[j + 1]!;
+  // Word reads need 4-byte alignment; request body pieces start anywhere in a socket buffer, so
+  // unaligned input is copied here first (a copy costs far less than the byte-wise loop).
+  const SCRATCH = new Uint8Array(1 << 16);
+  const SCRATCH_WORDS = new Int32Array(SCRATCH.buffer);
+
+  /** The next `n` bytes of `data` from `i` (up to `end`) as little-endian words, in place when aligned. */
+  function wordsAt(data: Uint8Array, i: number, end: number): { w: Int32Array; n: number } {
+    if (((data.byteOffset + i) & 3) === 0) return { w: new Int32Array(data.buffer, data.byteOffset + i, (end - i) >>> 2), n: end - i };
+    const n = Math.min(SCRATCH.length, end - i);
+    SCRATCH.set(data.subarray(i, i + n));
+    return { w: SCRATCH_WORDS, n };
+  }
+
+  function crc64nvme(data: Uint8Array, previous?: Buffer): Buffer {
+    // Continuing from a previous value undoes its final inversion, as zlib's crc32(data, value) does.
+    let hi = previous ? (previous.readUInt32BE(0) ^ 0xffffffff) >>> 0 : 0xffffffff;
+    let lo = previous ? (previous.readUInt32BE(4) ^ 0xffffffff) >>> 0 : 0xffffffff;
+    const H = SLICE_HI;
+    const L = SLICE_LO;
+    const end8 = data.length - (data.length % 8);
+    let i = 0;
+    // On a little-endian machine, input is read a word at a time (about twice as fast).
+    while (LITTLE_ENDIAN && end8 - i >= 64) {
+      const { w, n } = wordsAt(data, i, end8);
+      const words = n >>> 2;
+      for (let j = 0; j < words; j += 2) {
+        const a = lo ^ w[j]!;
+        const b = hi ^ w[j + 1]!;
+        const i7 = 1792 + (a & 0xff), i6 = 1536 + ((a >>> 8) & 0xff), i5 = 1280 + ((a >>> 16) & 0xff), i4 = 1024 + (a >>> 24);
+        const i3 = 768 + (b & 0xff), i2 = 512 + ((b >>> 8) & 0xff), i1 = 256 + ((b >>> 16) & 0xff), i0 = b >>> 24;
+        lo = L[i7]! ^ L[i6]! ^ L[i5]! ^ L[i4]! ^ L[i3]! ^ L[i2]! ^ L[i1]! ^ L[i0]!;
+        hi = H[i7]! ^ H[i6]! ^ H[i5]! ^ H[i4]! ^ H[i3]! ^ H[i2]! ^ H[i1]! ^ H[i0]!;
+      }
+      i += n;
+    }
+    for (; i < end8; i += 8) {
+      const a = lo ^ (data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24));
+      const b = hi ^ (data[i + 4]! | (data[i + 5]! << 8) | (data[i + 6]! << 16) | (data[i + 7]! << 24));
       const i7 = 1792 + (a & 0xff), i6 = 1536 + ((a >>> 8) & 0xff), i5 = 1280 + ((a >>> 16) & 0xff), i4 = 1024 + (a >>> 24);
       const i3 = 768 + (b & 0xff), i2 = 512 + ((b >>> 8) & 0xff), i1 = 256 + ((b >>> 16) & 0xff), i0 = b >>> 24;
       lo = L[i7]! ^ L[i6]! ^ L[i5]! ^ L[i4]! ^ L[i3]! ^ L[i2]! ^ L[i1]! ^ L[i0]!;
       hi = H[i7]! ^ H[i6]! ^ H[i5]! ^ H[i4]! ^ H[i3]! ^ H[i2]! ^ H[i1]! ^ H[i0]!;
     }
-    i += n;
+    for (; i < data.length; i++) {
+      const t = (lo ^ data[i]!) & 0xff;
+      lo = ((lo >>> 8) | (hi << 24)) ^ CRC64_LO[t]!;
+      hi = (hi >>> 8) ^ CRC64_HI[t]!;
+    }
+    const out = Buffer.allocUnsafe(8);
+    out.writeUInt32BE((hi ^ 0xffffffff) >>> 0, 0);
+    out.writeUInt32BE((lo ^ 0xffffffff) >>> 0, 4);
+    return out;
   }
-  for (; i < end8; i += 8) {
-    const a = lo ^ (data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24));
-    const b = hi ^ (data[i + 4]! | (data[i + 5]! << 8) | (data[i + 6]! << 16) | (data[i + 7]! << 24));
-    const i7 = 1792 + (a & 0xff), i6 = 1536 + ((a >>> 8) & 0xff), i5 = 1280 + ((a >>> 16) & 0xff), i4 = 1024 + (a >>> 24);
-    const i3 = 768 + (b & 0xff), i2 = 512 + ((b >>> 8) & 0xff), i1 = 256 + ((b >>> 16) & 0xff), i0 = b >>> 24;
-    lo = L[i7]! ^ L[i6]! ^ L[i5]! ^ L[i4]! ^ L[i3]! ^ L[i2]! ^ L[i1]! ^ L[i0]!;
-    hi = H[i7]! ^ H[i6]! ^ H[i5]! ^ H[i4]! ^ H[i3]! ^ H[i2]! ^ H[i1]! ^ H[i0]!;
-  }
-  for (; i < data.length; i++) {
-    const t = (lo ^ data[i]!) & 0xff;
-    lo = ((lo >>> 8) | (hi << 24)) ^ CRC64_LO[t]!;
-    hi = (hi >>> 8) ^ CRC64_HI[t]!;
-  }
-  const out = Buffer.allocUnsafe(8);
-  out.writeUInt32BE((hi ^ 0xffffffff) >>> 0, 0);
-  out.writeUInt32BE((lo ^ 0xffffffff) >>> 0, 4);
-  return out;
+  return { crc32c, crc64nvme };
 }
+
+const { crc32c, crc64nvme } = tableCrcs();
