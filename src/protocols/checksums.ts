@@ -199,7 +199,83 @@ export function tableCrcs(): TableCrcs {
     return { w: SCRATCH_WORDS, n };
   }
 
+  /**
+   * CRC64NVME's slicing-by-8 loop as WebAssembly, where it runs on 64-bit words: about twice
+   * the JavaScript loop below (100 MB in ~70 ms instead of ~130). The module is assembled here,
+   * byte by byte, on first use; without WebAssembly the JavaScript loop serves.
+   */
+  let wasm: ((data: Uint8Array, state: bigint) => bigint) | null | undefined;
+  function wasmCrc64(): typeof wasm {
+    const uleb = (n: number): number[] => { const o: number[] = []; do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; o.push(b); } while (n); return o; };
+    // Locals: the data pointer and length (i32), the running state, the current word (i64).
+    const [P, N, C, W] = [0, 1, 2, 3];
+    // Table k (2 KB of i64 at k * 2048) takes byte 7 - k of the word.
+    const lookups: number[] = [];
+    for (let j = 0; j < 8; j++) {
+      lookups.push(0x20, W);
+      if (j) lookups.push(0x42, 8 * j, 0x88); // i64.shr_u by 8j
+      if (j < 7) lookups.push(0x42, 0xff, 0x01, 0x83); // i64.and 255
+      lookups.push(0xa7, 0x41, 3, 0x74, 0x29, 3, ...uleb((7 - j) * 2048)); // i64.load the entry
+      if (j) lookups.push(0x85); // i64.xor
+    }
+    const code = [
+      // while (n >= 8) { w = c ^ load64(p); c = lookups(w); p += 8; n -= 8 }
+      0x02, 0x40, 0x03, 0x40, 0x20, N, 0x41, 8, 0x49, 0x0d, 1,
+      0x20, C, 0x20, P, 0x29, 0, 0, 0x85, 0x21, W, ...lookups, 0x21, C,
+      0x20, P, 0x41, 8, 0x6a, 0x21, P, 0x20, N, 0x41, 8, 0x6b, 0x21, N, 0x0c, 0, 0x0b, 0x0b,
+      // while (n) { c = T0[(c ^ load8(p)) & 255] ^ (c >> 8); p++; n-- }
+      0x02, 0x40, 0x03, 0x40, 0x20, N, 0x45, 0x0d, 1,
+      0x20, C, 0x20, P, 0x31, 0, 0, 0x85, 0x42, 0xff, 0x01, 0x83, 0xa7, 0x41, 3, 0x74, 0x29, 3, 0,
+      0x20, C, 0x42, 8, 0x88, 0x85, 0x21, C,
+      0x20, P, 0x41, 1, 0x6a, 0x21, P, 0x20, N, 0x41, 1, 0x6b, 0x21, N, 0x0c, 0, 0x0b, 0x0b,
+      0x20, C, 0x0b,
+    ];
+    const body = [1, 1, 0x7e, ...code];
+    const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
+    const PAGES = 17;
+    const bytes = new Uint8Array([
+      0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+      ...section(1, [1, 0x60, 3, 0x7f, 0x7f, 0x7e, 1, 0x7e]), // (i32, i32, i64) -> i64
+      ...section(3, [1, 0]),
+      ...section(5, [1, 0, PAGES]),
+      ...section(7, [2, 3, 0x63, 0x72, 0x63, 0, 0, 3, 0x6d, 0x65, 0x6d, 2, 0]), // "crc", "mem"
+      ...section(10, [1, ...uleb(body.length), ...body]),
+    ]);
+    try {
+      const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+      const crc = exports['crc'] as (p: number, n: number, c: bigint) => bigint;
+      const buffer = (exports['mem'] as WebAssembly.Memory).buffer;
+      const tables = new BigUint64Array(buffer, 0, 2048);
+      for (let i = 0; i < 2048; i++) tables[i] = (BigInt(SLICE_HI[i]!) << 32n) | BigInt(SLICE_LO[i]!);
+      const mem = new Uint8Array(buffer);
+      const at = 16384;
+      const max = PAGES * 65536 - at;
+      return (data, state) => {
+        for (let i = 0; i < data.length; i += max) {
+          const piece = data.subarray(i, i + max);
+          mem.set(piece, at);
+          state = crc(at, piece.length, state);
+        }
+        return state;
+      };
+    } catch {
+      return null;
+    }
+  }
+
   function crc64nvme(data: Uint8Array, previous?: Buffer): Buffer {
+    if (wasm === undefined) wasm = wasmCrc64();
+    if (wasm) {
+      const ones = 0xffffffffffffffffn;
+      const state = wasm(data, previous ? previous.readBigUInt64BE(0) ^ ones : ones);
+      const out = Buffer.allocUnsafe(8);
+      out.writeBigUInt64BE(BigInt.asUintN(64, state) ^ ones);
+      return out;
+    }
+    return crc64nvmeJs(data, previous);
+  }
+
+  function crc64nvmeJs(data: Uint8Array, previous?: Buffer): Buffer {
     // Continuing from a previous value undoes its final inversion, as zlib's crc32(data, value) does.
     let hi = previous ? (previous.readUInt32BE(0) ^ 0xffffffff) >>> 0 : 0xffffffff;
     let lo = previous ? (previous.readUInt32BE(4) ^ 0xffffffff) >>> 0 : 0xffffffff;
