@@ -65,16 +65,22 @@ async function start(args: string[]): Promise<number> {
   // After listening, so a restart with much state is still ready at once.
   if (dataDir) app.resumeStoredServices().catch((e: Error) => console.error(`drydock: resuming stored services failed: ${e.message}`));
   const dnsPort = Number(values['dns-port'] ?? process.env['DRYDOCK_DNS_PORT'] ?? '5353');
-  const { startDnsServer } = await import('../dns/server.js');
-  await startDnsServer(app, { port: dnsPort, host }).then(
-    (d) => console.log(`  DNS           ${d.host}:${d.port} (UDP+TCP): dig @${d.host} -p ${d.port} NAME, or drydock dig NAME`),
-    (e: Error) => console.error(`drydock: DNS not served on port ${dnsPort}: ${e.message}`),
-  );
+  // DNS comes up a moment after the AWS endpoint: loading and binding it while the first
+  // clients connect cost their first answer ~10 ms. Its own banner line says when it serves
+  // (resolvers retry a query that finds no server yet).
+  setTimeout(() => {
+    import('../dns/server.js').then(({ startDnsServer }) => startDnsServer(app, { port: dnsPort, host })).then(
+      (d) => console.log(`  DNS           ${d.host}:${d.port} (UDP+TCP): dig @${d.host} -p ${d.port} NAME, or drydock dig NAME`),
+      (e: Error) => console.error(`drydock: DNS not served on port ${dnsPort}: ${e.message}`),
+    );
+  }, DNS_START_DELAY_MS);
   const stop = (): void => { server.closeAllConnections(); server.close(() => process.exit(0)); };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   return new Promise<number>(() => undefined);
 }
+
+const DNS_START_DELAY_MS = 100;
 
 function banner(endpoint: string, dataDir: string | undefined): string {
   return `Drydock is serving AWS on ${endpoint}
