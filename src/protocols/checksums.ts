@@ -318,4 +318,11 @@ export function tableCrcs(): TableCrcs {
   return { crc32c, crc64nvme };
 }
 
-const { crc32c, crc64nvme } = tableCrcs();
+// Built on first use: the tables cost about a millisecond, which start-up need not pay.
+let crcs: TableCrcs | undefined;
+function crc32c(data: Uint8Array, previous?: number): number {
+  return (crcs ??= tableCrcs()).crc32c(data, previous);
+}
+function crc64nvme(data: Uint8Array, previous?: Buffer): Buffer {
+  return (crcs ??= tableCrcs()).crc64nvme(data, previous);
+}
