@@ -6,7 +6,7 @@
  * Benchmarks are not tests (ARCHITECTURE §9): they print numbers and ratios against a peer
  * measured in the same run, and fail only when the benchmark itself cannot run.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '../test/support/node-sha256.js';
+import type { LoadConfig, LoadMessage, LoadResult } from './loadgen.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const HOST = '127.0.0.1';
@@ -287,4 +288,38 @@ export function flag(name: string, bool?: true): string | boolean | undefined {
   const i = process.argv.indexOf(`--${name}`);
   if (bool) return i >= 0;
   return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const LOADGEN = fileURLToPath(new URL('./loadgen.ts', import.meta.url));
+
+/** A load run and what the server under it used during the measured window. */
+export interface ForkedLoad {
+  load: LoadResult;
+  /** The server's CPU seconds (/proc) at the window's start and end. */
+  cpu0: { user: number; system: number };
+  cpu1: { user: number; system: number };
+  /** The server's RSS at the window's end. */
+  rssMB: number;
+}
+
+/**
+ * Runs bench/loadgen.ts as its own process (so server and generator each get a core) against
+ * `serverPid`'s port, reading the server's CPU and RSS when the generator marks its window.
+ */
+export function forkLoad(cfg: LoadConfig, serverPid: number): Promise<ForkedLoad> {
+  const gen = fork(LOADGEN, [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let cpu0 = { user: NaN, system: NaN };
+  let cpu1 = { user: NaN, system: NaN };
+  let rss = NaN;
+  return new Promise<ForkedLoad>((resolve, reject) => {
+    const limit = setTimeout(() => { gen.kill('SIGKILL'); reject(new Error('load generator did not finish in time')); }, cfg.warmupMs + cfg.durationMs + 20_000);
+    gen.on('message', (m: LoadMessage) => {
+      if (m.type === 'measure-start') cpu0 = cpuTimes(serverPid);
+      else if (m.type === 'measure-end') { cpu1 = cpuTimes(serverPid); rss = rssMB(serverPid); }
+      else if (m.type === 'result') { clearTimeout(limit); resolve({ load: m.result, cpu0, cpu1, rssMB: rss }); }
+      else { clearTimeout(limit); reject(new Error(`load generator failed: ${m.message}`)); }
+    });
+    gen.on('exit', (code) => { clearTimeout(limit); reject(new Error(`load generator exited (${code}) without a result`)); });
+    gen.send(cfg);
+  });
 }

@@ -18,17 +18,17 @@
  *
  *   node --import tsx bench/s3.ts [--seconds 4] [--rounds 4] [--concurrency 10] [--large-mb 100] [--large-runs 3]
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '../test/support/node-sha256.js';
-import type { LoadConfig, LoadMessage, LoadResult } from './loadgen.js';
+import type { LoadConfig } from './loadgen.js';
 import {
-  HOST, ROOT, checkBuild, cpuTimes, flag, fmt, freePort, percentile, pollUntil, spawnServer, stopServer, table, type SignedRequest,
+  HOST, ROOT, checkBuild, cpuTimes, flag, fmt, forkLoad, freePort, median, percentile, pollUntil, spawnServer, stopServer, table,
+  type SignedRequest,
 } from './lib.js';
 
 const S3RVER_SRC = `
@@ -103,29 +103,15 @@ async function sdkTurn(m: Measure, pid: number, seconds: number, concurrency: nu
   m.p99s.push(percentile(lat.sort((a, b) => a - b), 0.99));
 }
 
-const LOADGEN = fileURLToPath(new URL('./loadgen.ts', import.meta.url));
-
 /**
  * One raw turn: bench/loadgen.ts in its own process sends pre-signed requests over `concurrency`
- * keep-alive sockets for a short warm-up and then `seconds`; the server's CPU is read from
- * /proc when the generator marks the window.
+ * keep-alive sockets for a short warm-up and then `seconds`, the server's CPU read over its window.
  */
 async function rawTurn(m: Measure, pid: number, port: number, requests: SignedRequest[], seconds: number, concurrency: number): Promise<void> {
   const cfg: LoadConfig = { host: HOST, port, connections: concurrency, warmupMs: 300, durationMs: seconds * 1000, client: 'raw', requests };
-  const gen = fork(LOADGEN, [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  let [s0, s1] = [NaN, NaN];
-  const r = await new Promise<LoadResult>((resolve, reject) => {
-    gen.on('message', (msg: LoadMessage) => {
-      if (msg.type === 'measure-start') s0 = cpuOf(pid);
-      else if (msg.type === 'measure-end') s1 = cpuOf(pid);
-      else if (msg.type === 'result') resolve(msg.result);
-      else reject(new Error(`load generator failed: ${msg.message}`));
-    });
-    gen.on('exit', (code) => reject(new Error(`load generator exited (${code}) without a result`)));
-    gen.send(cfg);
-  });
+  const { load: r, cpu0, cpu1 } = await forkLoad(cfg, pid);
   if (r.errors) throw new Error(`${r.errors} of ${r.requests} raw requests to port ${port} failed (first: ${r.firstError})`);
-  m.serverCpu += s1 - s0;
+  m.serverCpu += cpu1.user + cpu1.system - cpu0.user - cpu0.system;
   m.clientCpu += r.clientCpu;
   m.requests += r.requests;
   m.seconds += r.seconds;
@@ -158,13 +144,6 @@ function signedS3(port: number, key: string, method: 'PUT' | 'GET'): Promise<Sig
     const signed = await signer.sign({ method, protocol: 'http:', hostname: HOST, port, path, query: { 'x-id': id }, headers, body });
     return { method, path: `${path}?x-id=${id}`, headers: signed.headers as Record<string, string>, body };
   }));
-}
-
-/** The median; of an even count, the mean of the middle two (of two runs it was the slower). */
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 type Options = { seconds: number; rounds: number; concurrency: number; big: Buffer; runs: number };

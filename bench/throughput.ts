@@ -17,21 +17,18 @@
  * `--profile [drydock|bare]` measures that server only (Drydock by default), under
  * `node --cpu-prof`, and prints the top self-time functions of its process.
  */
-import { fork } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { LoadConfig, LoadMessage, LoadResult } from './loadgen.js';
+import type { LoadConfig, LoadResult } from './loadgen.js';
 import {
-  HOST, ROOT, checkBuild, cpuTimes, flag, fmt, freePort, isMain, median, once, pollUntil, rssMB,
+  HOST, checkBuild, flag, fmt, forkLoad, freePort, isMain, median, once, pollUntil,
   spawnServer, stopServer, table, type Kind,
 } from './lib.js';
 import { OPERATION_SPECS, operationNamed, type OperationName } from './operations.js';
 import { profileReport, summariseProfile } from './profile.js';
 
 export const THROUGHPUT_TARGET_RATIO = 0.5;
-const LOADGEN = fileURLToPath(new URL('./loadgen.ts', import.meta.url));
 const SIGNED_REQUESTS = 64;
 
 export interface ThroughputOptions {
@@ -87,21 +84,7 @@ async function oneRun(kind: Kind, o: Required<ThroughputOptions>, profileDir?: s
     const cfg: LoadConfig = {
       host: HOST, port, connections: o.connections, warmupMs: o.warmupMs, durationMs: o.durationMs, client: o.client, requests,
     };
-    const gen = fork(LOADGEN, [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let cpu0 = { user: NaN, system: NaN };
-    let cpu1 = { user: NaN, system: NaN };
-    let rssUnderLoadMB = NaN;
-    const load = await new Promise<LoadResult>((resolve, reject) => {
-      const limit = setTimeout(() => { gen.kill('SIGKILL'); reject(new Error('load generator did not finish in time')); }, o.warmupMs + o.durationMs + 20_000);
-      gen.on('message', (m: LoadMessage) => {
-        if (m.type === 'measure-start') cpu0 = cpuTimes(s.pid);
-        else if (m.type === 'measure-end') { cpu1 = cpuTimes(s.pid); rssUnderLoadMB = rssMB(s.pid); }
-        else if (m.type === 'result') { clearTimeout(limit); resolve(m.result); }
-        else { clearTimeout(limit); reject(new Error(`load generator failed: ${m.message}`)); }
-      });
-      gen.on('exit', (code) => { clearTimeout(limit); reject(new Error(`load generator exited (${code}) without a result`)); });
-      gen.send(cfg);
-    });
+    const { load, cpu0, cpu1, rssMB: rssUnderLoadMB } = await forkLoad(cfg, s.pid);
     if (load.errors) throw new Error(`${kind}: ${load.errors} of ${load.requests} requests failed (first: ${load.firstError})`);
     return {
       kind, load,

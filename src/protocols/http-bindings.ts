@@ -119,8 +119,8 @@ function headerValue(h: string | string[] | undefined): string | undefined {
 type InputBinding =
   | { kind: 'label'; name: string; target: Shape }
   | { kind: 'query'; name: string; key: string; target: Shape; item?: Shape }
-  | { kind: 'header'; name: string; key: string; target: Shape; item?: Shape; httpDates: boolean; json: boolean }
-  | { kind: 'prefix'; name: string; key: string };
+  | { kind: 'header'; name: string; target: Shape; item?: Shape; httpDates: boolean; json: boolean }
+  | { kind: 'prefix'; name: string };
 
 /** An operation's input bindings, in member order (the order values are read and errors found). */
 interface InputPlan {
@@ -134,7 +134,7 @@ interface InputPlan {
   hasBodyMembers: boolean;
   /** The binding (by index) each lower-case header name feeds, and the prefix bindings. */
   headerSlots: Map<string, number>;
-  prefixSlots: number[];
+  prefixSlots: { slot: number; prefix: string }[];
 }
 
 const inputPlans = new WeakMap<ServiceModel, Map<string, InputPlan>>();
@@ -167,13 +167,13 @@ function inputPlan(model: ServiceModel, operation: string): InputPlan {
       const fmt = item ? mergedTraits(model, target.member!).timestampFormat ?? 'http-date' : undefined;
       plan.headerSlots.set(t.httpHeader.toLowerCase(), plan.bindings.length);
       plan.bindings.push({
-        kind: 'header', name, key: t.httpHeader.toLowerCase(), target, item,
+        kind: 'header', name, target, item,
         httpDates: item?.type === 'timestamp' && fmt === 'http-date',
         json: target.type === 'string' && mergedTraits(model, m).mediaType === 'application/json',
       });
     } else if (t.httpPrefixHeaders !== undefined) {
-      plan.prefixSlots.push(plan.bindings.length);
-      plan.bindings.push({ kind: 'prefix', name, key: t.httpPrefixHeaders.toLowerCase() });
+      plan.prefixSlots.push({ slot: plan.bindings.length, prefix: t.httpPrefixHeaders.toLowerCase() });
+      plan.bindings.push({ kind: 'prefix', name });
     } else if (t.httpPayload) {
       plan.payloadMember = name;
     } else if (!t.httpResponseCode) {
@@ -204,9 +204,8 @@ export function readBoundMembers(
     if (v === undefined) continue;
     const slot = plan.headerSlots.get(k);
     if (slot !== undefined) found[slot] = v;
-    for (const i of plan.prefixSlots) {
-      const prefix = (plan.bindings[i] as { key: string }).key;
-      if (k.startsWith(prefix)) ((found[i] ??= {}) as Record<string, string>)[k.slice(prefix.length)] = headerValue(v)!;
+    for (const { slot, prefix } of plan.prefixSlots) {
+      if (k.startsWith(prefix)) ((found[slot] ??= {}) as Record<string, string>)[k.slice(prefix.length)] = headerValue(v)!;
     }
   }
   for (let i = 0; i < plan.bindings.length; i++) {
@@ -315,10 +314,10 @@ function outputPlan(model: ServiceModel, shape: Shape): OutputPlan {
     const t = m.traits ?? {};
     if (t.httpPayload) plan.payloadMember = name;
     else if (t.httpResponseCode) plan.bindings.push({ kind: 'status', name });
-    // Header names go out lower-case, as HTTP/2 requires and node delivers them, so that a
-    // default set later (`content-type`) is seen and not sent twice.
     else if (t.httpPrefixHeaders !== undefined) plan.bindings.push({ kind: 'prefix', name, prefix: t.httpPrefixHeaders });
     else if (t.httpHeader) {
+      // Header names go out lower-case, as HTTP/2 requires and node delivers them, so that a
+      // default set later (`content-type`) is seen and not sent twice.
       plan.bindings.push({ kind: 'header', name, key: t.httpHeader.toLowerCase(), target: shapeOf(model, m.target), fmt: mergedTraits(model, m).timestampFormat });
     } else {
       // httpQuery and httpLabel mean nothing in a response: such members travel in the body.
