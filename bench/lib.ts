@@ -47,7 +47,8 @@ http.createServer({ keepAlive: true, keepAliveTimeout: 65000, requestTimeout: 0 
 process.on('SIGTERM', () => process.exit(0));
 `;
 
-export type Kind = 'drydock' | 'bare';
+/** Drydock; the bare peer (a canned answer); the floor (bench/floor-server.mjs: the least an operation needs). */
+export type Kind = 'drydock' | 'bare' | 'floor';
 
 export interface Spawned {
   kind: Kind;
@@ -103,10 +104,14 @@ export function checkBuild(): void {
  * Starts one server under test as a child process; `nodeArgs` go before the script (e.g.
  * --cpu-prof); `canned` is what the bare peer answers instead of GetCallerIdentity.
  */
-export function spawnServer(kind: Kind, port: number, nodeArgs: string[] = [], canned?: { contentType: string; body: string }): Spawned {
+export function spawnServer(
+  kind: Kind, port: number, nodeArgs: string[] = [], canned?: { contentType: string; body: string }, operation = 'gci',
+): Spawned {
   const args = kind === 'drydock'
     ? [...nodeArgs, join(ROOT, 'bin', 'drydock.js'), 'start', '--port', String(port), '--host', HOST]
-    : [...nodeArgs, '-e', BARE_SERVER_SRC, String(port), ...(canned ? [canned.body, canned.contentType] : [])];
+    : kind === 'floor'
+      ? [...nodeArgs, join(ROOT, 'bench', 'floor-server.mjs'), String(port), operation]
+      : [...nodeArgs, '-e', BARE_SERVER_SRC, String(port), ...(canned ? [canned.body, canned.contentType] : [])];
   let out = '';
   const keep = (c: Buffer): void => { out = (out + c.toString()).slice(-4096); };
   const t0 = performance.now();

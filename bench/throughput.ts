@@ -13,6 +13,11 @@
  *   node --import tsx bench/throughput.ts [--duration 5] [--warmup 1] [--connections 10]
  *                                         [--rounds 1] [--client raw|http] [--profile [bare]]
  *                                         [--operation gci|kms-encrypt|sqs-send|sqs-receive|sqs-delete]
+ *                                         [--floor]
+ *
+ * `--floor` adds a third peer to every round, the floor (bench/floor-server.mjs): a server doing
+ * only what the operation cannot do without (SigV4, the body read, the crypto, a fresh answer).
+ * Its ratio to the bare peer is the most any faithful server reaches on this machine.
  *
  * `--profile [drydock|bare]` measures that server only (Drydock by default), under
  * `node --cpu-prof`, and prints the top self-time functions of its process.
@@ -40,6 +45,8 @@ export interface ThroughputOptions {
   /** Record a CPU profile of this server (only it is measured then). */
   profile?: Kind | false;
   operation?: OperationName;
+  /** Also measure the floor server (bench/floor-server.mjs) in every round. */
+  floor?: boolean;
 }
 
 export interface ThroughputRun {
@@ -72,10 +79,11 @@ export interface ThroughputSummary {
 async function oneRun(kind: Kind, o: Required<ThroughputOptions>, profileDir?: string): Promise<ThroughputRun> {
   const port = await freePort();
   const op = OPERATION_SPECS[o.operation];
-  const s = spawnServer(kind, port, profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [], op.canned);
+  const s = spawnServer(kind, port, profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [], op.canned, o.operation);
   try {
     await pollUntil(s, kind === 'drydock' ? '/_drydock/health' : '/', 200);
-    const vars = kind === 'drydock' ? await op.setup(port) : {};
+    // The floor keeps no keys or queues: it is signed for stand-ins it does not look up.
+    const vars = kind === 'drydock' ? await op.setup(port) : { keyId: 'alias/floor', queueUrl: `http://${HOST}:${port}/000000000000/floor`, handle: 'AAAA' };
     const requests = await Promise.all(Array.from({ length: SIGNED_REQUESTS }, (_, i) => op.sign(port, i, vars)));
     const check = await once(port, requests[0]!.method, requests[0]!.path, requests[0]!.headers, requests[0]!.body);
     if (check.status !== 200 || !op.expect.test(check.body)) {
@@ -117,7 +125,7 @@ function summarise(kind: Kind, runs: ThroughputRun[]): ThroughputSummary {
 export async function benchThroughput(opts: ThroughputOptions = {}, log: (line: string) => void = () => undefined): Promise<ThroughputSummary[]> {
   checkBuild();
   const o: Required<ThroughputOptions> = {
-    warmupMs: 1000, durationMs: 5000, connections: 10, rounds: 1, client: 'raw', profile: false, operation: 'gci', ...opts,
+    warmupMs: 1000, durationMs: 5000, connections: 10, rounds: 1, client: 'raw', profile: false, operation: 'gci', floor: false, ...opts,
   };
   const say = (r: ThroughputRun, round: number): void => log(`  throughput ${r.kind.padEnd(7)} round ${round}/${o.rounds}: ${fmt(r.load.rps, 0)} req/s, `
     + `p50 ${fmt(r.load.p50, 2)} ms, p99 ${fmt(r.load.p99, 2)} ms, server CPU ${fmt(r.serverCpuPct, 0)}% `
@@ -136,38 +144,50 @@ export async function benchThroughput(opts: ThroughputOptions = {}, log: (line: 
     }
   }
 
-  const runs: Record<Kind, ThroughputRun[]> = { drydock: [], bare: [] };
+  const runs: Record<Kind, ThroughputRun[]> = { drydock: [], bare: [], floor: [] };
+  const kinds: Kind[] = o.floor ? ['bare', 'drydock', 'floor'] : ['bare', 'drydock'];
   for (let round = 1; round <= o.rounds; round++) {
-    const order: Kind[] = round % 2 ? ['bare', 'drydock'] : ['drydock', 'bare'];
+    const order = round % 2 ? kinds : [...kinds].reverse();
     for (const kind of order) {
       const r = await oneRun(kind, o);
       runs[kind].push(r);
       say(r, round);
     }
   }
-  return [summarise('drydock', runs.drydock), summarise('bare', runs.bare)];
+  return kinds.map((k) => summarise(k, runs[k])).sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
 }
+
+const KIND_ORDER: Kind[] = ['drydock', 'bare', 'floor'];
+const KIND_LABEL: Record<Kind, string> = { drydock: 'drydock', bare: 'bare node:http', floor: 'floor' };
 
 export function throughputTable(results: ThroughputSummary[], o: ThroughputOptions = {}): string {
   const d = results.find((r) => r.kind === 'drydock') ?? results[0]!;
   const b = results.find((r) => r.kind === 'bare' && r !== d);
+  const f = results.find((r) => r.kind === 'floor' && r !== d);
   const n = d.runs.length;
   const ratio = b ? d.rps / b.rps : NaN;
   const target = o.operation ? OPERATION_SPECS[o.operation].target : THROUGHPUT_TARGET_RATIO;
   const head = `${OPERATION_SPECS[o.operation ?? 'gci'].label}, ${o.connections ?? 10} keep-alive conns, ${o.client ?? 'raw'} client${n > 1 ? ` (median of ${n})` : ''}`;
+  // One cell per peer beside Drydock: the bare peer, then the floor when it ran.
+  const peers = [b, f].filter((x): x is ThroughputSummary => x !== undefined);
+  const cells = (g: (s: ThroughputSummary) => string): string[] => (peers.length ? peers.map(g) : ['—']);
   const rows: string[][] = [
-    [head, d.kind === 'drydock' ? 'drydock' : 'bare node:http', b ? 'bare node:http' : '', 'ratio', 'target'],
-    ['requests/s', fmt(d.rps, 0), b ? fmt(b.rps, 0) : '—', b ? `${fmt(100 * ratio, 0)}%` : '',
+    [head, KIND_LABEL[d.kind], ...cells((p) => KIND_LABEL[p.kind]), 'ratio', 'target'],
+    ['requests/s', fmt(d.rps, 0), ...cells((p) => fmt(p.rps, 0)), b ? `${fmt(100 * ratio, 0)}%` : '',
       b ? `≥ ${100 * target}% ${ratio >= target ? 'ok' : 'MISS'}` : ''],
-    ['p50 latency (ms)', fmt(d.p50, 2), b ? fmt(b.p50, 2) : '—', b ? `${fmt(d.p50 / b.p50, 2)}×` : '', ''],
-    ['p99 latency (ms)', fmt(d.p99, 2), b ? fmt(b.p99, 2) : '—', b ? `${fmt(d.p99 / b.p99, 2)}×` : '', ''],
+    ['p50 latency (ms)', fmt(d.p50, 2), ...cells((p) => fmt(p.p50, 2)), b ? `${fmt(d.p50 / b.p50, 2)}×` : '', ''],
+    ['p99 latency (ms)', fmt(d.p99, 2), ...cells((p) => fmt(p.p99, 2)), b ? `${fmt(d.p99 / b.p99, 2)}×` : '', ''],
     ['server CPU per request, user+sys (µs)', `${fmt(d.serverUserUs, 0)}+${fmt(d.serverSysUs, 0)}`,
-      b ? `${fmt(b.serverUserUs, 0)}+${fmt(b.serverSysUs, 0)}` : '—',
+      ...cells((p) => `${fmt(p.serverUserUs, 0)}+${fmt(p.serverSysUs, 0)}`),
       b ? `${fmt((d.serverUserUs + d.serverSysUs) / (b.serverUserUs + b.serverSysUs), 2)}×` : '', ''],
-    ['server CPU during window (% of a core)', fmt(d.serverCpuPct, 0), b ? fmt(b.serverCpuPct, 0) : '—', '', ''],
-    ['load generator CPU (% of a core)', fmt(d.clientCpuPct, 0), b ? fmt(b.clientCpuPct, 0) : '—', '', ''],
-    ['server RSS under load (MB)', fmt(d.rssUnderLoadMB), b ? fmt(b.rssUnderLoadMB) : '—', '', ''],
+    ['server CPU during window (% of a core)', fmt(d.serverCpuPct, 0), ...cells((p) => fmt(p.serverCpuPct, 0)), '', ''],
+    ['load generator CPU (% of a core)', fmt(d.clientCpuPct, 0), ...cells((p) => fmt(p.clientCpuPct, 0)), '', ''],
+    ['server RSS under load (MB)', fmt(d.rssUnderLoadMB), ...cells((p) => fmt(p.rssUnderLoadMB)), '', ''],
   ];
+  if (b && f) {
+    rows.push(['floor ÷ bare: the most a faithful server reaches here', '', ...cells((p) => (p === f ? `${fmt((100 * f.rps) / b.rps, 0)}%` : '')), '', '']);
+    rows.push(['drydock ÷ floor', `${fmt((100 * d.rps) / f.rps, 0)}%`, ...cells(() => ''), '', '']);
+  }
   return table(rows);
 }
 
@@ -183,6 +203,7 @@ if (isMain(import.meta.url)) {
     // --profile [drydock|bare]
     profile: flag('profile', true) ? (flag('profile') === 'bare' ? 'bare' : 'drydock') : false,
     operation: operationNamed(flag('operation')),
+    floor: flag('floor', true),
   };
   const results = await benchThroughput(opts, (l) => console.log(l));
   console.log(`\n${throughputTable(results, opts)}`);
