@@ -261,3 +261,40 @@ test('a large chunk-signed upload is unframed as it streams to disk, each signat
   assert.equal(blobs().length, kept);
   for (const Key of ['bad-sig', 'bad-sum']) assert.equal((await failure(() => s3().send(new HeadObjectCommand({ Bucket, Key })))).name, 'NotFound');
 });
+
+/** An unsigned aws-chunked PUT (STREAMING-UNSIGNED-PAYLOAD-TRAILER) as raw HTTP, as SDKs stream over plain HTTP. */
+async function unsignedChunkedPut(url: URL, data: Buffer, trailer: string): Promise<Response> {
+  const signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, sha256: NodeSha256, uriEscapePath: false });
+  const headers: Record<string, string> = {
+    host: url.host, 'content-encoding': 'aws-chunked', 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+    'x-amz-decoded-content-length': String(data.length), 'x-amz-trailer': 'x-amz-checksum-crc32',
+  };
+  const signed = await signer.sign({ method: 'PUT', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers });
+  const out: Buffer[] = [];
+  for (let i = 0; i < data.length; i += MiB) {
+    const chunk = data.subarray(i, i + MiB);
+    out.push(Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n'));
+  }
+  out.push(Buffer.from(`0\r\nx-amz-checksum-crc32:${trailer}\r\n\r\n`));
+  return fetch(url, { method: 'PUT', headers: signed.headers, body: Buffer.concat(out) });
+}
+
+test('a large unsigned aws-chunked upload has its trailer checksum checked as it streams to disk', async () => {
+  const Bucket = await newBucket(s3());
+  const data = bytesAt(2 * MiB, 9 * MiB + 3);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(data) >>> 0);
+  const url = (key: string) => new URL(`${h.dd.endpoint}/${Bucket}/${key}`);
+  const kept = blobs().length;
+  const wrong = await unsignedChunkedPut(url('bad-sum'), data, 'AAAAAA==');
+  assert.equal(wrong.status, 400);
+  assert.match(await wrong.text(), /<Code>BadDigest<\/Code><Message>The CRC32 you specified did not match the calculated checksum.<\/Message>/);
+  assert.equal(blobs().length, kept);
+  assert.equal((await failure(() => s3().send(new HeadObjectCommand({ Bucket, Key: 'bad-sum' })))).name, 'NotFound');
+  const ok = await unsignedChunkedPut(url('good'), data, crc.toString('base64'));
+  assert.equal(ok.status, 200, await ok.text());
+  assert.equal(ok.headers.get('x-amz-checksum-crc32'), crc.toString('base64'));
+  const head = await s3().send(new HeadObjectCommand({ Bucket, Key: 'good', ChecksumMode: 'ENABLED' }));
+  assert.equal(head.ContentLength, data.length);
+  assert.equal(head.ChecksumCRC32, crc.toString('base64'));
+});
