@@ -14,17 +14,23 @@ import {
  */
 
 export function escapeXml(s: string): string {
+  // Most values hold nothing to escape: a test is cheaper than a replace that finds nothing.
+  if (!NEEDS_ESCAPE.test(s)) return s;
   // Line breaks are escaped too, as AWS does: parsers drop or normalize them when raw.
-  return s.replace(/[&<>"'\r\n\u0085\u2028]/g, (c) => {
-    switch (c) {
-      case '&': return '&amp;';
-      case '<': return '&lt;';
-      case '>': return '&gt;';
-      case '"': return '&quot;';
-      case "'": return '&apos;';
-      default: return `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`;
-    }
-  });
+  return s.replace(NEEDS_ESCAPE_ALL, escapeChar);
+}
+const NEEDS_ESCAPE = /[&<>"'\r\n\u0085\u2028]/;
+const NEEDS_ESCAPE_ALL = /[&<>"'\r\n\u0085\u2028]/g;
+
+function escapeChar(c: string): string {
+  switch (c) {
+    case '&': return '&amp;';
+    case '<': return '&lt;';
+    case '>': return '&gt;';
+    case '"': return '&quot;';
+    case "'": return '&apos;';
+    default: return `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`;
+  }
 }
 
 function nsAttr(t: Traits | undefined): string {
@@ -58,16 +64,29 @@ export function writeXmlElement(model: ServiceModel, name: string, m: Member, v:
 
 function structChildren(model: ServiceModel, shape: Shape, obj: Record<string, unknown>): string {
   let out = '';
-  for (const [name, m] of Object.entries(shape.members ?? {})) {
-    const v = obj[name];
-    if (v === undefined || v === null) continue;
-    const t = m.traits;
-    // httpQuery and httpLabel mean nothing in a response, so those members stay in the body.
-    if (t && (t.xmlAttribute || t.httpHeader || t.httpPrefixHeaders !== undefined || t.httpResponseCode || t.httpPayload)) continue;
-    out += element(model, t?.xmlName ?? name, m, v);
+  for (const c of bodyChildren(shape)) {
+    const v = obj[c.name];
+    if (v !== undefined && v !== null) out += element(model, c.element, c.member, v);
   }
   return out;
 }
+
+/**
+ * The members of a structure written as child elements, with their element names, worked out
+ * once per shape (models never change). httpQuery and httpLabel mean nothing in a response, so
+ * those members stay in the body; attributes and members bound to headers or the status do not.
+ */
+function bodyChildren(shape: Shape): readonly { name: string; element: string; member: Member }[] {
+  let list = childrenCache.get(shape);
+  if (list === undefined) {
+    list = Object.entries(shape.members ?? {})
+      .filter(([, m]) => { const t = m.traits; return !(t && (t.xmlAttribute || t.httpHeader || t.httpPrefixHeaders !== undefined || t.httpResponseCode || t.httpPayload)); })
+      .map(([name, member]) => ({ name, element: member.traits?.xmlName ?? name, member }));
+    childrenCache.set(shape, list);
+  }
+  return list;
+}
+const childrenCache = new WeakMap<Shape, readonly { name: string; element: string; member: Member }[]>();
 
 function attributes(model: ServiceModel, shape: Shape, obj: Record<string, unknown>): string {
   let out = '';
