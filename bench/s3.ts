@@ -12,7 +12,11 @@
  * Then 100 MB PUT and GET, with a bare `node:http` server as the large-object baseline: it
  * reads and discards an upload and answers a download from memory. It is driven twice for PUT:
  * by a plain `node:http` request, and by the same SDK call as the S3 peers (which also hashes
- * the body client-side, as it does for them); GET is the SDK's GetObject. Checksums are
+ * the body client-side, as it does for them); GET is the SDK's GetObject. The same server is
+ * also the PUT floor: to a key holding `md5` it hashes the body with MD5 as it arrives and
+ * answers that ETag, the one digest S3 cannot answer a PutObject without, so no faithful
+ * server uploads faster on this machine (Drydock also checks the signed SHA-256 and keeps the
+ * bytes). Checksums are
  * WHEN_REQUIRED for every peer, because s3rver cannot decode aws-chunked bodies. Needs
  * `npm run build` first; `--large-runs 0` measures small objects only.
  *
@@ -41,8 +45,10 @@ new S3rver({ port: Number(process.argv[1]), address: '127.0.0.1', silent: true, 
 const SINK_SRC = `
 const big = Buffer.alloc(Number(process.argv[2]), 'b');
 require('node:http').createServer((req, res) => {
-  req.on('data', () => {});
+  const md5 = req.method === 'PUT' && req.url.includes('md5') ? require('node:crypto').createHash('md5') : undefined;
+  req.on('data', md5 ? (c) => md5.update(c) : () => {});
   req.on('end', () => {
+    if (md5) { res.writeHead(200, { etag: '"' + md5.digest('hex') + '"' }); res.end(); return; }
     if (req.method !== 'GET') { res.end(''); return; }
     res.writeHead(200, { 'content-length': big.length, 'content-type': 'binary/octet-stream' });
     res.end(big);
@@ -179,16 +185,16 @@ async function timed(op: () => Promise<unknown>): Promise<number> {
   return performance.now() - t;
 }
 
-const bigPut = (p: { s3: S3Client }, big: Buffer) => () => p.s3.send(new PutObjectCommand({ Bucket, Key: 'big', Body: big }));
+const bigPut = (p: { s3: S3Client }, big: Buffer, Key = 'big') => () => p.s3.send(new PutObjectCommand({ Bucket, Key, Body: big }));
 const bigGet = (p: { s3: S3Client }, big: Buffer) => async () => {
   const r = await p.s3.send(new GetObjectCommand({ Bucket, Key: 'big' }));
   const bytes = await r.Body!.transformToByteArray();
   if (bytes.length !== big.length) throw new Error(`GET returned ${bytes.length} bytes`);
 };
 
-function sinkUpload(port: number, big: Buffer, agent: Agent): Promise<void> {
+function sinkUpload(port: number, big: Buffer, agent: Agent, path = '/bench/big'): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const req = request({ host: HOST, port, method: 'PUT', path: '/bench/big', agent, headers: { 'content-length': big.length } }, (res) => {
+    const req = request({ host: HOST, port, method: 'PUT', path, agent, headers: { 'content-length': big.length } }, (res) => {
       res.resume();
       res.on('end', resolve);
     });
@@ -218,7 +224,7 @@ async function main(): Promise<void> {
   try {
     const d = await prepare(drydock.pid, dPort, 'test', o);
     const s = await prepare(s3rver.pid!, sPort, 'S3RVER', o);
-    const bare = { s3: client(kPort, 1, 'test'), bigPut: [] as number[], bigGet: [] as number[] };
+    const bare = { s3: client(kPort, 1, 'test'), bigPut: [] as number[], bigGet: [] as number[], floorPut: [] as number[] };
     const slice = o.seconds / o.rounds;
     for (let r = 0; r < o.rounds; r++) {
       const order = r % 2 ? [s, d] : [d, s];
@@ -229,6 +235,7 @@ async function main(): Promise<void> {
     }
     const agent = new Agent({ keepAlive: true });
     const raw: number[] = [];
+    const rawFloor: number[] = [];
     if (o.runs > 0) for (const p of [d, s, bare]) await bigPut(p, o.big)();
     for (let r = 0; r < o.runs; r++) {
       // The order turns each run: the first GET after the PUTs meets the kernel writing back
@@ -237,11 +244,13 @@ async function main(): Promise<void> {
       const order = [...peers.slice(r % 3), ...peers.slice(0, r % 3)];
       for (const p of order) p.bigPut.push(await timed(bigPut(p, o.big)));
       raw.push(await timed(() => sinkUpload(kPort, o.big, agent)));
+      rawFloor.push(await timed(() => sinkUpload(kPort, o.big, agent, '/bench/md5')));
+      bare.floorPut.push(await timed(bigPut(bare, o.big, 'md5')));
       for (const p of order) p.bigGet.push(await timed(bigGet(p, o.big)));
     }
     agent.destroy();
     for (const p of [d, s, bare]) p.s3.destroy();
-    report(o, d, s, bare, median(raw));
+    report(o, d, s, bare, median(raw), median(rawFloor));
   } finally {
     await stopServer(drydock);
     s3rver.kill();
@@ -249,7 +258,7 @@ async function main(): Promise<void> {
   }
 }
 
-function report(o: Options, d: Peer, s: Peer, bare: { bigPut: number[]; bigGet: number[] }, rawMs: number): void {
+function report(o: Options, d: Peer, s: Peer, bare: { bigPut: number[]; bigGet: number[]; floorPut: number[] }, rawMs: number, rawFloorMs: number): void {
   const rps = (m: Measure) => m.requests / m.seconds;
   const cell = (m: Measure) => `${fmt(rps(m), 0)} (${fmt(median(m.p99s))})`;
   const small = (label: string, dm: Measure, sm: Measure) => [label, cell(dm), cell(sm), `${fmt(rps(dm) / rps(sm), 2)}×`, ''];
@@ -279,6 +288,9 @@ function report(o: Options, d: Peer, s: Peer, bare: { bigPut: number[]; bigGet: 
     ['measure', 'drydock', 's3rver', 'ratio', 'bare node:http'],
     [`${mb} MB PUT MB/s`, mbps(dBigPut), mbps(sBigPut), `${fmt(sBigPut / dBigPut, 2)}×`, `${mbps(rawMs)} (drydock at ${fmt((rawMs / dBigPut) * 100, 0)}%)`],
     [`${mb} MB PUT MB/s, SDK client`, '', '', '', `${mbps(kBigPut)} (drydock at ${fmt((kBigPut / dBigPut) * 100, 0)}%)`],
+    [`floor: ${mb} MB PUT, MD5 as it arrives, raw client`, '', '', '', `${mbps(rawFloorMs)} (${fmt((rawMs / rawFloorMs) * 100, 0)}% of bare)`],
+    [`floor: ${mb} MB PUT, MD5 as it arrives, SDK client`, '', '', '',
+      `${mbps(median(bare.floorPut))} (${fmt((kBigPut / median(bare.floorPut)) * 100, 0)}% of bare; drydock at ${fmt((median(bare.floorPut) / dBigPut) * 100, 0)}% of it)`],
     [`${mb} MB GET MB/s, SDK client`, mbps(dBigGet), mbps(sBigGet), `${fmt(sBigGet / dBigGet, 2)}×`, `${mbps(kBigGet)} (drydock at ${fmt((kBigGet / dBigGet) * 100, 0)}%)`],
   ]));
 }
