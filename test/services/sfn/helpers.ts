@@ -40,14 +40,20 @@ export async function createMachine(c: SFNClient, definition: object, opts: { ro
   return out.stateMachineArn!;
 }
 
-/** Polls (without sleeping: each poll is a request) until the execution leaves RUNNING. */
-export async function finished(c: SFNClient, executionArn: string, tries = 400): Promise<DescribeExecutionCommandOutput> {
-  for (let i = 0; i < tries; i++) {
+/**
+ * Polls until the execution leaves RUNNING, for at most `withinMs` of real time: a count of
+ * polls ran out early once requests got faster, while a retry waited out its interval. The
+ * first polls follow each other at once (most executions end within a few); later ones are
+ * spaced by a few milliseconds.
+ */
+export async function finished(c: SFNClient, executionArn: string, withinMs = 15_000): Promise<DescribeExecutionCommandOutput> {
+  const deadline = performance.now() + withinMs;
+  for (let i = 0; ; i++) {
     const d = await c.send(new DescribeExecutionCommand({ executionArn }));
     if (d.status !== 'RUNNING') return d;
-    await new Promise((r) => setImmediate(r));
+    if (performance.now() > deadline) throw new Error(`execution ${executionArn} still running after ${withinMs} ms`);
+    await new Promise((r) => (i < 100 ? setImmediate(r) : setTimeout(r, 5)));
   }
-  throw new Error(`execution ${executionArn} still running`);
 }
 
 /** Starts an execution of a new machine and waits for its end. */
