@@ -20,7 +20,7 @@ export function escapeXml(s: string): string {
   return s.replace(NEEDS_ESCAPE_ALL, escapeChar);
 }
 const NEEDS_ESCAPE = /[&<>"'\r\n\u0085\u2028]/;
-const NEEDS_ESCAPE_ALL = /[&<>"'\r\n\u0085\u2028]/g;
+const NEEDS_ESCAPE_ALL = new RegExp(NEEDS_ESCAPE.source, 'g');
 
 function escapeChar(c: string): string {
   switch (c) {
@@ -64,34 +64,42 @@ export function writeXmlElement(model: ServiceModel, name: string, m: Member, v:
 
 function structChildren(model: ServiceModel, shape: Shape, obj: Record<string, unknown>): string {
   let out = '';
-  for (const c of bodyChildren(shape)) {
+  for (const c of layoutOf(shape).children) {
     const v = obj[c.name];
     if (v !== undefined && v !== null) out += element(model, c.element, c.member, v);
   }
   return out;
 }
 
+interface Placed { name: string; member: Member }
+
 /**
- * The members of a structure written as child elements, with their element names, worked out
- * once per shape (models never change). httpQuery and httpLabel mean nothing in a response, so
- * those members stay in the body; attributes and members bound to headers or the status do not.
+ * Where a structure's members go in XML, worked out once per shape (models never change):
+ * attributes, and child elements with their element names. httpQuery and httpLabel mean nothing
+ * in a response, so those members stay in the body; members bound to headers or the status do not.
  */
-function bodyChildren(shape: Shape): readonly { name: string; element: string; member: Member }[] {
-  let list = childrenCache.get(shape);
-  if (list === undefined) {
-    list = Object.entries(shape.members ?? {})
-      .filter(([, m]) => { const t = m.traits; return !(t && (t.xmlAttribute || t.httpHeader || t.httpPrefixHeaders !== undefined || t.httpResponseCode || t.httpPayload)); })
-      .map(([name, member]) => ({ name, element: member.traits?.xmlName ?? name, member }));
-    childrenCache.set(shape, list);
+function layoutOf(shape: Shape): { attributes: readonly Placed[]; children: readonly (Placed & { element: string })[] } {
+  let layout = layouts.get(shape);
+  if (layout === undefined) {
+    const attributes: Placed[] = [];
+    const children: (Placed & { element: string })[] = [];
+    for (const [name, member] of Object.entries(shape.members ?? {})) {
+      const t = member.traits;
+      if (t?.xmlAttribute) attributes.push({ name, member });
+      else if (!(t && (t.httpHeader || t.httpPrefixHeaders !== undefined || t.httpResponseCode || t.httpPayload))) {
+        children.push({ name, member, element: t?.xmlName ?? name });
+      }
+    }
+    layouts.set(shape, (layout = { attributes, children }));
   }
-  return list;
+  return layout;
 }
-const childrenCache = new WeakMap<Shape, readonly { name: string; element: string; member: Member }[]>();
+const layouts = new WeakMap<Shape, ReturnType<typeof layoutOf>>();
 
 function attributes(model: ServiceModel, shape: Shape, obj: Record<string, unknown>): string {
   let out = '';
-  for (const [name, m] of Object.entries(shape.members ?? {})) {
-    if (!m.traits?.xmlAttribute || obj[name] === undefined || obj[name] === null) continue;
+  for (const { name, member: m } of layoutOf(shape).attributes) {
+    if (obj[name] === undefined || obj[name] === null) continue;
     const t = mergedTraits(model, m);
     out += ` ${t.xmlName ?? name}="${escapeXml(scalarText(shapeOf(model, m.target), obj[name], t))}"`;
   }
